@@ -1,0 +1,182 @@
+"""Envelope checks: control references that must match, and the counts.
+
+UNB/UNZ, UNG/UNE, UNH/UNT for EDIFACT; ISA/IEA, GS/GE, ST/SE for X12. Each
+check takes what the reader saw and returns issues; none of them raises or
+changes the tree. The rules are the table :data:`RULES`, not code per tag.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from gateway.edi.issues import Code, Issue, Location
+from gateway.edi.tree import Group, Interchange, Message, Segment
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """The envelope references an issue's location is completed with."""
+
+    interchange: str | None = None
+    group: str | None = None
+    message: str | None = None
+
+    def at(self, seg: Segment | None = None, **where: Any) -> Location:
+        """A location in this scope, at ``seg`` (tag, line, column) when given."""
+        loc = Location(interchange=self.interchange, group=self.group, message=self.message)
+        if seg is not None:
+            loc = replace(loc, segment=seg.tag, line=seg.line or None, column=seg.column or None)
+        return replace(loc, **where) if where else loc
+
+
+@dataclass(frozen=True, slots=True)
+class EnvelopeRule:
+    """Where a header keeps its reference, and where its trailer keeps the
+    reference and the count of what it encloses."""
+
+    header: str
+    trailer: str
+    header_ref: int
+    trailer_ref: int
+    trailer_count: int
+    counted: str  # what the trailer counts, in words
+
+    def reference(self, header: Segment) -> str:
+        return header.get(self.header_ref).strip()
+
+
+RULES: dict[str, EnvelopeRule] = {
+    "UNB": EnvelopeRule("UNB", "UNZ", 5, 2, 1, "messages or groups"),
+    "UNG": EnvelopeRule("UNG", "UNE", 5, 2, 1, "messages"),
+    "UNH": EnvelopeRule("UNH", "UNT", 1, 2, 1, "segments"),
+    "ISA": EnvelopeRule("ISA", "IEA", 13, 2, 1, "functional groups"),
+    "GS": EnvelopeRule("GS", "GE", 6, 2, 1, "transaction sets"),
+    "ST": EnvelopeRule("ST", "SE", 2, 2, 1, "segments"),
+}
+TRAILERS = {rule.trailer: rule for rule in RULES.values()}
+
+
+def check_pair(
+    header: Segment,
+    trailer: Segment | None,
+    actual: int,
+    scope: Scope,
+    *,
+    trailer_position: int | None = None,
+    end_line: tuple[int, int] | None = None,
+) -> list[Issue]:
+    """Reference and count checks for one header/trailer pair.
+
+    ``actual`` is what the trailer should count; ``scope`` completes the
+    locations with the envelope references.
+    """
+    rule = RULES[header.tag]
+    issues: list[Issue] = []
+    ref = rule.reference(header)
+    if trailer is None:
+        line, column = end_line if end_line else (None, None)
+        issues.append(Issue.of(
+            Code.MISSING_TRAILER,
+            f"{header.tag} {ref!r} is never closed: no {rule.trailer} follows "
+            f"before {'the end of the file' if end_line else 'the next envelope'}.",
+            scope.at(segment=rule.trailer, line=line, column=column),
+        ))
+        return issues
+    trailer_ref = trailer.get(rule.trailer_ref).strip()
+    if trailer_ref != ref:
+        issues.append(Issue.of(
+            Code.REFERENCE_MISMATCH,
+            f"{rule.trailer} refers to {trailer_ref!r} but its {header.tag} has {ref!r}.",
+            scope.at(trailer, position=trailer_position, element=rule.trailer_ref,
+                value=trailer_ref),
+        ))
+    count_text = trailer.get(rule.trailer_count).strip()
+    if not count_text.isdigit():
+        issues.append(Issue.of(
+            Code.BAD_ENVELOPE_VALUE,
+            f"{rule.trailer} count {count_text!r} is not a number; "
+            f"it should be {actual} ({rule.counted}).",
+            scope.at(trailer, position=trailer_position, element=rule.trailer_count,
+                value=count_text),
+        ))
+    elif int(count_text) != actual:
+        issues.append(Issue.of(
+            Code.COUNT_MISMATCH,
+            f"{rule.trailer} says {int(count_text)} {rule.counted}, "
+            f"but there {'is' if actual == 1 else 'are'} {actual}.",
+            scope.at(trailer, position=trailer_position, element=rule.trailer_count,
+                value=count_text),
+        ))
+    return issues
+
+
+def check_message(
+    message: Message, scope: Scope, end_line: tuple[int, int] | None = None
+) -> list[Issue]:
+    """UNH/UNT or ST/SE: the trailer's reference and segment count."""
+    if message.header is None:
+        if message.trailer is None:
+            return []
+        return [Issue.of(
+            Code.MISSING_HEADER,
+            f"{message.trailer.tag} closes a message that was never opened "
+            f"({'UNH' if message.trailer.tag == 'UNT' else 'ST'} is missing).",
+            scope.at(message.trailer, value=message.trailer.get(2) or None),
+        )]
+    return check_pair(
+        message.header, message.trailer, message.segment_count(), scope,
+        trailer_position=message.segment_count(), end_line=end_line,
+    )
+
+
+def check_group(
+    group: Group, scope: Scope, end_line: tuple[int, int] | None = None
+) -> list[Issue]:
+    """UNG/UNE or GS/GE: the trailer's reference and message count."""
+    if group.header is None:
+        return []
+    issues = check_pair(group.header, group.trailer, group.message_count, scope,
+                        end_line=end_line)
+    if group.message_count == 0 and group.trailer is not None:
+        issues.append(Issue.of(
+            Code.EMPTY_ENVELOPE,
+            f"Group {group.reference!r} holds no messages.",
+            scope.at(group.header),
+        ))
+    return issues
+
+
+def check_interchange(
+    interchange: Interchange, explicit_groups: int, end_line: tuple[int, int] | None = None
+) -> list[Issue]:
+    """UNB/UNZ or ISA/IEA: the trailer's reference and its count.
+
+    UNZ counts groups when the interchange has UNG groups, else messages; IEA
+    always counts functional groups.
+    """
+    header = interchange.header
+    if header is None:
+        return []
+    scope = Scope(interchange.reference or None)
+    if header.tag == "ISA" or explicit_groups:
+        actual = explicit_groups
+    else:
+        actual = interchange.message_count
+    issues = check_pair(header, interchange.trailer, actual, scope, end_line=end_line)
+    if (interchange.message_count == 0 and interchange.trailer is not None
+            and not interchange.interchange_segments):
+        issues.append(Issue.of(
+            Code.EMPTY_ENVELOPE,
+            f"Interchange {interchange.reference!r} holds no messages.",
+            scope.at(header),
+        ))
+    return issues
+
+
+def duplicate(kind: str, ref: str, seg: Segment, scope: Scope) -> Issue:
+    return Issue.of(
+        Code.DUPLICATE_REFERENCE,
+        f"{kind} reference {ref!r} is used more than once.",
+        scope.at(seg, value=ref),
+    )

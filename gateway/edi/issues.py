@@ -1,0 +1,189 @@
+"""Problems found in data, as values with a code, a severity and a location.
+
+Readers, envelope checks and validators return :class:`Issue` values; nothing
+here raises on bad data. Every code lives in :class:`Code` with the check level
+that finds it, so ``validate --level`` can filter, and the acknowledgement
+builders can translate codes into the standards' error codes from one table.
+This module owns the vocabulary only; it must not know how issues are found.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from enum import IntEnum, StrEnum
+from typing import Any
+
+
+class Severity(StrEnum):
+    """How bad a problem is; ``fatal`` stops the interchange it is in."""
+
+    FATAL = "fatal"
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+class Level(IntEnum):
+    """Check levels, in the order a file passes them."""
+
+    SYNTAX = 1
+    ENVELOPE = 2
+    SCHEMA = 3
+
+
+class Code(StrEnum):
+    """Every issue code the gateway emits. The prefix names the level that finds it."""
+
+    # detection and character sets
+    UNKNOWN_FORMAT = "syntax.unknown-format"
+    EMPTY_INPUT = "syntax.empty-input"
+    INVALID_BYTES = "syntax.invalid-bytes"
+    CHARSET_MISMATCH = "syntax.charset-mismatch"
+    UNKNOWN_CHARSET = "syntax.unknown-charset"
+    # lexical
+    BAD_SERVICE_STRING = "syntax.bad-service-string-advice"
+    BAD_HEADER = "syntax.bad-interchange-header"
+    NONSTANDARD_ISA = "syntax.nonstandard-isa"
+    DELIMITER_CONFLICT = "syntax.delimiter-conflict"
+    INVALID_TAG = "syntax.invalid-segment-tag"
+    WRAPPED_SEGMENT = "syntax.wrapped-segment"
+    DANGLING_RELEASE = "syntax.dangling-release"
+    NEEDLESS_RELEASE = "syntax.needless-release"
+    UNTERMINATED = "syntax.unterminated-segment"
+    STRAY_DATA = "syntax.stray-data"
+    # envelope
+    MISSING_HEADER = "envelope.missing-header"
+    MISSING_TRAILER = "envelope.missing-trailer"
+    UNEXPECTED_SEGMENT = "envelope.unexpected-segment"
+    REFERENCE_MISMATCH = "envelope.reference-mismatch"
+    COUNT_MISMATCH = "envelope.count-mismatch"
+    DUPLICATE_REFERENCE = "envelope.duplicate-reference"
+    MIXED_GROUPS = "envelope.groups-and-messages-mixed"
+    EMPTY_ENVELOPE = "envelope.empty"
+    BAD_ENVELOPE_VALUE = "envelope.bad-value"
+    BARE_MESSAGE = "envelope.no-interchange"
+    # XML
+    XML_NOT_WELL_FORMED = "syntax.xml-not-well-formed"
+    XML_FORBIDDEN = "syntax.xml-forbidden-construct"
+    XML_TOO_LARGE = "syntax.xml-too-large"
+    XML_TOO_DEEP = "syntax.xml-too-deep"
+    XML_UNKNOWN_DOCUMENT = "syntax.xml-unknown-document"
+
+    @property
+    def level(self) -> Level:
+        prefix = self.value.split(".", 1)[0]
+        return _LEVELS[prefix]
+
+    @property
+    def severity(self) -> Severity:
+        """The severity this code has unless the finder says otherwise."""
+        return _DEFAULT_SEVERITY.get(self, Severity.ERROR)
+
+
+_LEVELS = {"syntax": Level.SYNTAX, "envelope": Level.ENVELOPE, "schema": Level.SCHEMA}
+
+_DEFAULT_SEVERITY: dict[Code, Severity] = {
+    Code.UNKNOWN_FORMAT: Severity.FATAL,
+    Code.EMPTY_INPUT: Severity.FATAL,
+    Code.CHARSET_MISMATCH: Severity.WARNING,
+    Code.UNKNOWN_CHARSET: Severity.WARNING,
+    Code.BAD_SERVICE_STRING: Severity.FATAL,
+    Code.BAD_HEADER: Severity.FATAL,
+    Code.NONSTANDARD_ISA: Severity.WARNING,
+    Code.DELIMITER_CONFLICT: Severity.FATAL,
+    Code.WRAPPED_SEGMENT: Severity.INFO,
+    Code.UNTERMINATED: Severity.WARNING,
+    Code.NEEDLESS_RELEASE: Severity.WARNING,
+    Code.DUPLICATE_REFERENCE: Severity.WARNING,
+    Code.BARE_MESSAGE: Severity.INFO,
+    Code.EMPTY_ENVELOPE: Severity.WARNING,
+    Code.XML_NOT_WELL_FORMED: Severity.FATAL,
+    Code.XML_FORBIDDEN: Severity.FATAL,
+    Code.XML_TOO_LARGE: Severity.FATAL,
+    Code.XML_TOO_DEEP: Severity.FATAL,
+    Code.XML_UNKNOWN_DOCUMENT: Severity.WARNING,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a problem is, as precisely as the finder knows.
+
+    ``position`` is the segment's position in its message, the header counting 1
+    (what X12 AK3/IK3 and EDIFACT UCS report); for envelope segments outside a
+    message it is ``None``. ``element``, ``component`` and ``repetition`` count from
+    1. ``line`` and ``column`` point into the file as received (1-based).
+    """
+
+    interchange: str | None = None
+    group: str | None = None
+    message: str | None = None
+    segment: str | None = None
+    position: int | None = None
+    element: int | None = None
+    component: int | None = None
+    repetition: int | None = None
+    value: str | None = None
+    line: int | None = None
+    column: int | None = None
+    path: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {f.name: v for f in fields(self) if (v := getattr(self, f.name)) is not None}
+
+    def where(self) -> str:
+        """A short human form: ``line 12, column 5, NAD (segment 7), element 3``."""
+        parts: list[str] = []
+        if self.line is not None:
+            parts.append(f"line {self.line}" + (f", column {self.column}" if self.column else ""))
+        if self.segment:
+            seg = self.segment + (f" (segment {self.position})" if self.position else "")
+            parts.append(seg)
+        if self.element is not None:
+            parts.append(f"element {self.element}")
+        if self.component is not None:
+            parts.append(f"component {self.component}")
+        if self.repetition is not None:
+            parts.append(f"repetition {self.repetition}")
+        if self.path:
+            parts.append(self.path)
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """One problem: a code, how bad it is, where, and what a person should read."""
+
+    code: Code
+    severity: Severity
+    location: Location
+    message: str
+
+    @classmethod
+    def of(
+        cls, code: Code, message: str, location: Location | None = None,
+        severity: Severity | None = None,
+    ) -> Issue:
+        return cls(code, severity or code.severity, location or Location(), message)
+
+    @property
+    def blocking(self) -> bool:
+        """Whether the data is invalid because of this issue."""
+        return self.severity in (Severity.FATAL, Severity.ERROR)
+
+    def within(self, **where: Any) -> Issue:
+        """The same issue with its location completed by an enclosing scope."""
+        known = {k: v for k, v in where.items() if getattr(self.location, k) is None}
+        return replace(self, location=replace(self.location, **known)) if known else self
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "code": self.code.value,
+            "severity": self.severity.value,
+            "location": self.location.to_json(),
+            "message": self.message,
+        }
+
+    def __str__(self) -> str:
+        where = self.location.where()
+        return f"{self.severity}: {self.message}" + (f" [{where}]" if where else "")

@@ -1,0 +1,167 @@
+"""The syntax tree as JSON and back: the contract of ``parse --json`` and ``write``.
+
+An element is a string (one component), a list of strings (a composite), or
+``{"repetitions": [...]}`` of those (a repeated element). Trailers appear as read
+but are recomputed on writing. This module only converts; it neither reads
+files nor validates.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gateway.edi.delimiters import Delimiters
+from gateway.edi.reader import ReadResult
+from gateway.edi.tree import Components, Group, Interchange, Message, Segment
+from gateway.errors import UsageError
+
+JsonElement = str | list[str] | dict[str, list[str | list[str]]]
+
+
+def _component_json(comps: Components) -> str | list[str]:
+    return comps[0] if len(comps) == 1 else list(comps)
+
+
+def segment_to_json(seg: Segment) -> dict[str, Any]:
+    elements: list[JsonElement] = []
+    for pos, comps in enumerate(seg.elements, 1):
+        if seg.repeats and pos in seg.repeats:
+            elements.append({"repetitions": [_component_json(r) for r in seg.repeats[pos]]})
+        else:
+            elements.append(_component_json(comps))
+    return {"tag": seg.tag, "elements": elements}
+
+
+def _seg(seg: Segment | None) -> dict[str, Any] | None:
+    return None if seg is None else segment_to_json(seg)
+
+
+def message_to_json(msg: Message) -> dict[str, Any]:
+    return {
+        "type": msg.type,
+        "version": msg.version,
+        "reference": msg.reference,
+        "subset": msg.subset,
+        "header": _seg(msg.header),
+        "segments": [segment_to_json(s) for s in msg.segments],
+        "trailer": _seg(msg.trailer),
+    }
+
+
+def interchange_to_json(ic: Interchange) -> dict[str, Any]:
+    return {
+        "delimiters": ic.delimiters.to_json(),
+        "service_string": ic.service_string,
+        "line_ending": ic.line_ending,
+        "header": _seg(ic.header),
+        "interchange_segments": [segment_to_json(s) for s in ic.interchange_segments],
+        "groups": [
+            {
+                "header": _seg(g.header),
+                "messages": [message_to_json(m) for m in g.messages],
+                "trailer": _seg(g.trailer),
+            }
+            for g in ic.groups
+        ],
+        "trailer": _seg(ic.trailer),
+    }
+
+
+def result_to_json(result: ReadResult, path: str | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if path is not None:
+        out["path"] = path
+    out.update({
+        "standard": result.standard,
+        "encoding": result.detection.encoding,
+        "bom": result.detection.bom,
+        "interchanges": [interchange_to_json(ic) for ic in result.interchanges],
+        "issues": [issue.to_json() for issue in result.issues],
+    })
+    return out
+
+
+# -- back from JSON ------------------------------------------------------------
+
+
+def _components(value: Any, where: str) -> Components:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and value and all(isinstance(c, str) for c in value):
+        return list(value)
+    raise UsageError(f"{where}: an element must be a string or a non-empty list of strings.")
+
+
+def segment_from_json(data: Any, where: str = "segment") -> Segment:
+    if not isinstance(data, dict) or not isinstance(data.get("tag"), str):
+        raise UsageError(f"{where}: a segment is an object with a 'tag' and 'elements'.")
+    raw = data.get("elements", [])
+    if not isinstance(raw, list):
+        raise UsageError(f"{where}: 'elements' must be a list.")
+    elements: list[Components] = []
+    repeats: dict[int, list[Components]] = {}
+    for pos, value in enumerate(raw, 1):
+        here = f"{where} {data['tag']} element {pos}"
+        if isinstance(value, dict):
+            reps = value.get("repetitions")
+            if not isinstance(reps, list) or not reps:
+                raise UsageError(f"{here}: 'repetitions' must be a non-empty list.")
+            parsed = [_components(r, here) for r in reps]
+            repeats[pos] = parsed
+            elements.append(parsed[0])
+        else:
+            elements.append(_components(value, here))
+    return Segment(data["tag"], elements, repeats=repeats or None)
+
+
+def _opt_segment(data: Any, where: str) -> Segment | None:
+    return None if data is None else segment_from_json(data, where)
+
+
+def interchange_from_json(data: Any, standard: str, where: str = "interchange") -> Interchange:
+    if not isinstance(data, dict):
+        raise UsageError(f"{where}: an interchange is an object.")
+    try:
+        delims = Delimiters.from_json(data["delimiters"])
+    except (KeyError, TypeError) as err:
+        raise UsageError(f"{where}: 'delimiters' needs segment, element and component.") from err
+    ic = Interchange(
+        standard, delims, _opt_segment(data.get("header"), f"{where} header"),
+        service_string=data.get("service_string"),
+        line_ending=data.get("line_ending") or "",
+        interchange_segments=[segment_from_json(s, f"{where} interchange segment")
+                              for s in data.get("interchange_segments", [])],
+    )
+    for gi, gdata in enumerate(data.get("groups", []), 1):
+        gwhere = f"{where} group {gi}"
+        if not isinstance(gdata, dict):
+            raise UsageError(f"{gwhere}: a group is an object.")
+        group = Group(_opt_segment(gdata.get("header"), f"{gwhere} header"))
+        for mi, mdata in enumerate(gdata.get("messages", []), 1):
+            mwhere = f"{gwhere} message {mi}"
+            if not isinstance(mdata, dict):
+                raise UsageError(f"{mwhere}: a message is an object.")
+            group.messages.append(Message(
+                _opt_segment(mdata.get("header"), f"{mwhere} header"),
+                [segment_from_json(s, mwhere) for s in mdata.get("segments", [])],
+                _opt_segment(mdata.get("trailer"), f"{mwhere} trailer"),
+                type=str(mdata.get("type", "")), version=str(mdata.get("version", "")),
+                reference=str(mdata.get("reference", "")),
+            ))
+        group.trailer = _opt_segment(gdata.get("trailer"), f"{gwhere} trailer")
+        ic.groups.append(group)
+    ic.trailer = _opt_segment(data.get("trailer"), f"{where} trailer")
+    return ic
+
+
+def tree_from_json(data: Any) -> tuple[list[Interchange], str, bool]:
+    """Interchanges, encoding and BOM flag from ``parse --json`` output."""
+    if not isinstance(data, dict) or data.get("standard") not in ("edifact", "x12"):
+        raise UsageError("The JSON must be the output of 'parse --json' for an EDIFACT "
+                         "or X12 file (its 'standard' is 'edifact' or 'x12').")
+    standard = data["standard"]
+    items = data.get("interchanges")
+    if not isinstance(items, list):
+        raise UsageError("'interchanges' must be a list.")
+    ics = [interchange_from_json(d, standard, f"interchange {i}") for i, d in enumerate(items, 1)]
+    return ics, str(data.get("encoding") or "utf-8"), bool(data.get("bom"))

@@ -1,0 +1,959 @@
+"""Decoded text to segments, one interchange's delimiters at a time.
+
+The lexer finds where each interchange starts (UNA, UNB, ISA, or a bare
+message), takes its delimiters from the envelope, and splits the text into
+:class:`Segment` values in batches. It works on a stream of text chunks, so a
+large file never has to be in memory whole, and it records line and column for
+every segment.
+
+Speed comes from letting ``str.split`` do the work and doing as little as
+possible per segment in Python: release characters, repetition separators and
+line-wrapped segments are looked for once per chunk with C-level scans, and
+only the chunks that have them take the careful path. The lexer knows nothing
+of groups or messages; :mod:`gateway.edi.reader` assembles those.
+"""
+
+from __future__ import annotations
+
+import gc
+import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from gateway.edi.delimiters import (
+    EDIFACT_DEFAULT,
+    EDIFACT_DEFAULT_V4,
+    EDIFACT_LEVEL_B,
+    IS3,
+    ISA_COMPONENT_OFFSET,
+    ISA_ELEMENT_COUNT,
+    ISA_ELEMENT_OFFSET,
+    ISA_LENGTH,
+    ISA_REPETITION_OFFSET,
+    ISA_TERMINATOR_OFFSET,
+    UNA_COMPONENT,
+    UNA_DECIMAL,
+    UNA_ELEMENT,
+    UNA_LENGTH,
+    UNA_RELEASE,
+    UNA_REPETITION,
+    UNA_TERMINATOR,
+    Delimiters,
+)
+from gateway.edi.issues import Code, Issue, Location
+from gateway.edi.tree import Components, Segment
+
+EDIFACT = "edifact"
+X12 = "x12"
+
+# Segments lexed per batch.
+RUN = 2000
+# What a piece's tag makes it; _BLANK is whitespace between terminators.
+_ORDINARY, _START, _END, _ODD, _BLANK = range(5)
+_KIND_CACHE = 4096
+# Enough text to hold any interchange header, so detection never sees half of one.
+HEADER_WINDOW = 4096
+_ENDS = frozenset({"UNZ", "IEA"})
+_STARTS = frozenset({"UNA", "UNB", "ISA"})
+_BOUNDARY = _ENDS | _STARTS
+_TRAILING = " \t\r\n\x1a"  # what may follow the last segment: blanks, a DOS end-of-file mark
+_HEADER_AT_LINE_START = re.compile(r"(?:^|[\r\n])[ \t]*(UNA|UNB|ISA)")
+# The first repetition-separator version of ISA12.
+_ISA_REPETITION_FROM = "00402"
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many small lists.
+
+    Segments form no reference cycles, yet every few hundred allocations the
+    collector would walk all live objects; pausing it makes lexing several times
+    faster. Reference counting still frees everything at once, as usual.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@dataclass(slots=True)
+class Start:
+    """An interchange begins: its standard, delimiters and where.
+
+    ``fatal`` means the header could not be read: the lexer skips to the next
+    interchange and the batch carries no segments.
+    """
+
+    standard: str
+    delimiters: Delimiters
+    line: int
+    column: int
+    service_string: str | None = None
+    issues: list[Issue] = field(default_factory=list)
+    fatal: bool = False
+
+
+@dataclass(slots=True)
+class Batch:
+    """Segments lexed with one interchange's delimiters; ``start`` is set on the
+    first batch of each interchange."""
+
+    start: Start | None
+    segments: list[Segment]
+    issues: list[Issue]
+
+
+def _kind(tag: str) -> int:
+    if tag in _STARTS:
+        return _START
+    if tag in _ENDS:
+        return _END
+    return _ORDINARY if is_tag(tag) else _ODD
+
+
+def is_tag(tag: str) -> bool:
+    """Segment tags are two or three ASCII letters or digits."""
+    return 2 <= len(tag) <= 3 and tag.isalnum() and tag.isascii()
+
+
+class Lexer:
+    """Lexes a stream of decoded text chunks of one standard into batches."""
+
+    def __init__(self, chunks: Iterable[str], standard: str) -> None:
+        self._chunks = iter(chunks)
+        self._standard = standard
+        self._eof = False
+        # Text not yet split into pieces (detection works here).
+        self._buf = ""
+        # Complete pieces of self._text split at the terminator, and the unsplit rest.
+        self._text = ""
+        self._pieces: list[str] = []
+        self._k = 0
+        self._off = 0
+        self._tail = ""
+        # Position of the next unread character.
+        self._pos = 0
+        self._line = 1
+        self._line_start = 0
+        self._newline = "\n"
+        self._fresh = True  # no segment lexed yet in the current interchange
+        self._sep = ""
+        self._specials: tuple[str, ...] = ()
+        self._kinds: dict[str, int] = {}
+        self._lead_newlines = 0
+        self.line_ending: str | None = None
+
+    # -- reading text --------------------------------------------------------
+
+    def _read(self) -> str | None:
+        if self._eof:
+            return None
+        try:
+            chunk = next(self._chunks)
+        except StopIteration:
+            self._eof = True
+            return None
+        if self._pos == 0 and not self._buf and "\n" not in chunk and "\r" in chunk:
+            self._newline = "\r"  # bare CR line ends
+        return chunk
+
+    def _fill(self, at_least: int) -> None:
+        while len(self._buf) < at_least:
+            chunk = self._read()
+            if chunk is None:
+                return
+            self._buf += chunk
+
+    def _advance(self, text: str) -> None:
+        count = text.count(self._newline)
+        if count:
+            self._line += count
+            self._line_start = self._pos + text.rfind(self._newline) + 1
+        self._pos += len(text)
+
+    def _consume(self, n: int) -> str:
+        taken, self._buf = self._buf[:n], self._buf[n:]
+        self._advance(taken)
+        return taken
+
+    def _skip_whitespace(self) -> None:
+        while True:
+            stripped = self._buf.lstrip()
+            if len(stripped) != len(self._buf):
+                self._consume(len(self._buf) - len(stripped))
+            if self._buf:
+                return
+            chunk = self._read()
+            if chunk is None:
+                return
+            self._buf = chunk
+
+    def _here(self) -> tuple[int, int]:
+        return self._line, self._pos - self._line_start + 1
+
+    # -- interchanges ----------------------------------------------------------
+
+    def batches(self) -> Iterator[Batch]:
+        """Every interchange's batches, in file order."""
+        while True:
+            self._fill(HEADER_WINDOW)
+            self._skip_whitespace()
+            if not self._buf:
+                return
+            self._fill(HEADER_WINDOW)
+            stray = self._skip_stray_prefix()
+            if stray is not None:
+                yield Batch(None, [], [stray])
+            start, header = self._detect_start()
+            if start.fatal:
+                yield Batch(start, [], [])
+                self._skip_to_next_interchange()
+                continue
+            yield from self._interchange(start, header)
+
+    def _skip_stray_prefix(self) -> Issue | None:
+        """Skip text before the first interchange header that is not segments
+        (a banner, a mail header, padding), reporting it."""
+        buf = self._buf
+        if buf[:3] in _STARTS or (self._standard == X12 and buf[:3] in ("GS*", "ST*")):
+            return None
+        if self._standard == EDIFACT and re.match(r"[A-Z][A-Z0-9]{2}[+\x1d]", buf):
+            return None  # bare segments: lexed as a message without envelope
+        found = _HEADER_AT_LINE_START.search(buf, 0, HEADER_WINDOW)
+        if found is None:
+            return None
+        line, column = self._here()
+        skipped = self._consume(found.start(1))
+        return Issue.of(
+            Code.STRAY_DATA,
+            f"{len(skipped)} characters before the interchange header are not EDI and "
+            f"were skipped: {skipped.strip()[:40]!r}.",
+            Location(line=line, column=column, value=skipped.strip()[:40]),
+        )
+
+    def _detect_start(self) -> tuple[Start, Segment | None]:
+        if self._standard == X12:
+            return self._start_x12()
+        return self._start_edifact()
+
+    def _fatal(self, code: Code, message: str) -> Start:
+        line, column = self._here()
+        issue = Issue.of(code, message, Location(line=line, column=column))
+        return Start(self._standard, EDIFACT_DEFAULT, line, column, issues=[issue], fatal=True)
+
+    def _start_edifact(self) -> tuple[Start, Segment | None]:
+        line, column = self._here()
+        buf = self._buf
+        if buf.startswith("UNA"):
+            if len(buf) < UNA_LENGTH:
+                return self._fatal(Code.BAD_SERVICE_STRING,
+                                   "The UNA service string advice is cut short."), None
+            una = buf[:UNA_LENGTH]
+            found = una_delimiters(una)
+            if isinstance(found, str):
+                return self._fatal(
+                    Code.BAD_SERVICE_STRING,
+                    f"The UNA service string advice {una!r} is unusable: {found}.",
+                ), None
+            self._consume(UNA_LENGTH)
+            return Start(EDIFACT, found, line, column, service_string=una), None
+        if buf.startswith("UNB"):
+            return Start(EDIFACT, unb_delimiters(buf), line, column), None
+        # A bare message, or a message body: default delimiters and no envelope.
+        return Start(EDIFACT, EDIFACT_DEFAULT, line, column), None
+
+    def _start_x12(self) -> tuple[Start, Segment | None]:
+        line, column = self._here()
+        buf = self._buf
+        if buf.startswith(("GS", "ST")) and buf[2:3] and not buf[2].isalnum():
+            return Start(X12, bare_x12_delimiters(buf), line, column), None
+        if not buf.startswith("ISA"):
+            shown = buf[:24].splitlines()[0] if buf.strip() else buf[:24]
+            return self._fatal(Code.BAD_HEADER,
+                               f"An X12 interchange must start with ISA; found {shown!r}."), None
+        found = isa_delimiters(buf)
+        raw_length: int | None = None
+        text = buf
+        if isinstance(found, str) or _has_line_break(buf[: found[1] - 1]):
+            # A hard-wrapped ISA: read it with the line breaks taken out.
+            flat, raw_length = _unwrapped_isa(buf)
+            if flat is not None:
+                found, text = isa_delimiters(flat), flat
+        if isinstance(found, str):
+            return self._fatal(Code.BAD_HEADER, f"The ISA header is unreadable: {found}."), None
+        delims, length, standard_shape = found
+        problem = delims.conflicts()
+        if problem:
+            return self._fatal(
+                Code.DELIMITER_CONFLICT,
+                f"The ISA header's delimiters cannot work together: {problem} "
+                f"(element {delims.element!r}, component {delims.component!r}, "
+                f"terminator {delims.segment!r}).",
+            ), None
+        start = Start(X12, delims, line, column)
+        if not standard_shape:
+            start.issues.append(Issue.of(
+                Code.NONSTANDARD_ISA,
+                f"The ISA header is {length} characters long instead of {ISA_LENGTH}; "
+                "its delimiters were found by counting its sixteen elements.",
+                Location(segment="ISA", line=line, column=column),
+            ))
+        if raw_length is not None and text is not buf:
+            start.issues.append(Issue.of(
+                Code.WRAPPED_SEGMENT,
+                "Line breaks inside the ISA header were taken as wrapping and removed.",
+                Location(segment="ISA", line=line, column=column),
+            ))
+            length_in_buf = _raw_length(buf, length)
+        else:
+            length_in_buf = length
+        header = isa_segment(text[: length - 1], delims, line, column)
+        self._consume(length_in_buf)
+        return start, header
+
+    def _skip_to_next_interchange(self) -> None:
+        """After an unreadable header, drop text up to the next interchange header."""
+        marker = "ISA" if self._standard == X12 else "UNB"
+        while True:
+            idx = self._buf.find(marker, 1)
+            if idx >= 0:
+                self._consume(idx)
+                return
+            self._consume(max(0, len(self._buf) - 2))  # keep a possible split marker
+            chunk = self._read()
+            if chunk is None:
+                self._consume(len(self._buf))
+                return
+            self._buf += chunk
+
+    # -- segments --------------------------------------------------------------
+
+    def _interchange(self, start: Start, header: Segment | None) -> Iterator[Batch]:
+        """Batches of one interchange, and of the following ones while their
+        delimiters stay the same (so a mailbag of many small interchanges is
+        split once, not once per interchange)."""
+        d = start.delimiters
+        pending: Start | None = start
+        carried = [header] if header is not None else []
+        self._fresh = True
+        self._split(d, fresh=True)
+        while True:
+            segments, issues, stop = self._lex(d)
+            if carried:
+                segments[:0] = carried
+                carried = []
+            if self.line_ending is None and segments:
+                self.line_ending = _line_ending(self._text, d)
+            if segments or issues or pending is not None:
+                yield Batch(pending, segments, issues)
+                pending = None
+            if stop == "start":
+                nxt = self._continue_start(d)
+                if nxt is None:
+                    self._unsplit(d)
+                    return  # new delimiters: detection starts over on the rest
+                pending, header_seg = nxt
+                self._fresh = True
+                if header_seg is not None:
+                    carried = [header_seg]
+                continue
+            if self._k < len(self._pieces):
+                continue
+            if self._eof or not self._split(d, fresh=False):
+                if self._tail.strip("\x1a \t\r\n"):  # DOS end-of-file marks are not data
+                    head = self._tail.lstrip()[:3]
+                    if head in ("UNA", "ISA") or (head == "UNB" and not self._fresh):
+                        # The last interchange has other delimiters and no terminator of ours.
+                        self._buf, self._tail = self._tail, ""
+                        return
+                    yield Batch(None, *self._unterminated(d))
+                return
+
+    def _split(self, d: Delimiters, *, fresh: bool) -> bool:
+        """Split buffered text (and more input) into pieces; False at end of input.
+
+        Where every terminator is followed by the same line break, the text is
+        split at terminator and line break together, so the hot loop sees no
+        leading whitespace and counts one line per segment.
+        """
+        text = self._buf if fresh else self._tail
+        self._buf = ""
+        while True:
+            chunk = self._read()
+            if chunk is not None:
+                text += chunk
+            if d.segment in text or chunk is None:
+                break
+        if not text:
+            self._reset_pieces()
+            return False
+        sep = self._separator(text, d)
+        pieces = text.split(sep)
+        tail = "" if self._eof else pieces.pop()
+        if d.release and d.release in text:
+            pieces = _merge_released(pieces, sep, d.release)
+            if pieces and not self._eof and _ends_released(pieces[-1], d.release):
+                tail = pieces.pop() + sep + tail
+        if self._eof and pieces:
+            last = pieces[-1].rstrip(_TRAILING)
+            if not last.strip():
+                pieces.pop()  # whitespace after the last terminator
+            elif last.endswith(d.segment) and not (
+                d.release and _ends_released(last[: -len(d.segment)], d.release)
+            ):
+                pieces[-1] = last[: -len(d.segment)]  # terminated, no final line break
+            elif sep == d.segment or d.segment not in last:
+                tail = pieces.pop()  # the last segment has no terminator
+        self._text, self._pieces, self._k, self._off, self._tail = text, pieces, 0, 0, tail
+        self._sep = sep
+        self._specials = tuple(
+            c for c in (d.release, d.repetition) if c is not None and c in text)
+        return True
+
+    def _separator(self, text: str, d: Delimiters) -> str:
+        ending = _line_ending(text, d)
+        if not ending:
+            return d.segment
+        joined = d.segment + ending
+        missing = text.count(d.segment) - text.count(joined)
+        if missing == 0 or (missing == 1 and text.rstrip(_TRAILING).endswith(d.segment)):
+            return joined
+        return d.segment
+
+    def _reset_pieces(self) -> None:
+        self._pieces, self._k, self._tail, self._text, self._off = [], 0, "", "", 0
+
+    def _unsplit(self, d: Delimiters) -> None:
+        """Give the unlexed pieces back to the detection buffer."""
+        rest = self._pieces[self._k:]
+        self._buf = self._sep.join([*rest, self._tail]) if rest else self._tail
+        self._reset_pieces()
+
+    def _unterminated(self, d: Delimiters) -> tuple[list[Segment], list[Issue]]:
+        """The text after the last terminator at end of input, lexed with a warning."""
+        raw = self._tail
+        self._tail = ""
+        body = raw.lstrip()
+        self._advance(raw[: len(raw) - len(body)])
+        line, column = self._here()
+        self._advance(body)
+        elements, repeats, _ = split_segment(body.rstrip("\r\n\x1a"), d)
+        tag = elements[0][0] if elements else ""
+        seg = Segment(tag, elements[1:], line, column, repeats)
+        if d.segment in "\r\n":
+            return [seg], []  # a missing newline at the very end is no problem
+        issue = Issue.of(
+            Code.UNTERMINATED,
+            f"The last segment {tag[:20]!r} is not ended by the terminator {d.segment!r}.",
+            Location(segment=tag[:20], line=line, column=column),
+        )
+        return [seg], [issue]
+
+    def _continue_start(self, d: Delimiters) -> tuple[Start, Segment | None] | None:
+        """At a new interchange header inside the current pieces: its Start when
+        its delimiters match ``d``, or ``None`` when detection must start over."""
+        piece = self._pieces[self._k]
+        body = piece.lstrip()
+        lead = len(piece) - len(body)
+        self._advance(piece[:lead])
+        self._pieces[self._k] = body
+        self._off += lead
+        line, column = self._here()
+        if body.startswith("UNA"):
+            una = (body + d.segment)[:UNA_LENGTH]
+            if una_delimiters(una) != d or len(body) + 1 != UNA_LENGTH:
+                return None
+            self._skip_piece(body)
+            return Start(EDIFACT, d, line, column, service_string=una), None
+        if body.startswith("UNB"):
+            if unb_delimiters(body + d.segment) != d:
+                return None
+            return Start(EDIFACT, d, line, column), None
+        # ISA: the piece is the whole header only if it ends where its terminator is ours.
+        isa = isa_delimiters(body + d.segment)
+        if isinstance(isa, str) or isa[0] != d or isa[1] != len(body) + 1:
+            return None
+        header = isa_segment(body, d, line, column)
+        start = Start(X12, d, line, column)
+        if not isa[2]:
+            start.issues.append(Issue.of(
+                Code.NONSTANDARD_ISA,
+                f"The ISA header is {isa[1]} characters long instead of {ISA_LENGTH}; "
+                "its delimiters were found by counting its sixteen elements.",
+                Location(segment="ISA", line=line, column=column),
+            ))
+        self._skip_piece(body)
+        return start, header
+
+    def _skip_piece(self, body: str) -> None:
+        """Move past the current piece, already handled as a header."""
+        self._advance(body + self._sep)
+        self._off += len(body) + len(self._sep)
+        self._k += 1
+
+    def _lex(self, d: Delimiters) -> tuple[list[Segment], list[Issue], str | None]:
+        """Lex pieces from the current one until they run out or an interchange
+        boundary. Returns segments, issues, and ``"start"`` when a new
+        interchange header is next (an interchange trailer ends a run, included)."""
+        first, off0 = self._k, self._off
+        saved = (self._pos, self._line, self._line_start)
+        segments, issues, lead_newlines, nxt, stop = self._fast(d)
+        self._off = off0 + (self._pos - saved[0])
+        sep_newlines = self._sep.count(self._newline)
+        if d.segment != self._newline and self._text.count(
+            self._newline, off0, self._off
+        ) > lead_newlines + sep_newlines * (nxt - first):
+            # Line breaks inside segments: relex this run with per-segment care.
+            self._pos, self._line, self._line_start = saved
+            segments, issues = self._careful(first, nxt, d)
+        self._k = nxt
+        if stop == "end":
+            stop = None
+            if nxt < len(self._pieces) and self._pieces[nxt].lstrip()[:3] in _STARTS:
+                stop = "start"
+        return segments, issues, stop
+
+    def _fast(
+        self, d: Delimiters
+    ) -> tuple[list[Segment], list[Issue], int, int, str | None]:
+        """The hot loop: plain splits; release characters and repetitions are
+        handled only in segments that have them (looked for once per chunk).
+
+        Each piece's tag is classified once per distinct tag through a small
+        cache, so an ordinary segment costs one dictionary lookup beyond the
+        splits. Where every segment ends its line, lines are counted per piece
+        and positions only at the end of the run.
+
+        Returns segments, issues, the line breaks seen before segments, the
+        index of the first piece not lexed, and why it stopped.
+        """
+        pieces = self._pieces
+        elem, comp = d.element, d.component
+        # Release and repetition characters, where this text has them at all.
+        special1 = self._specials[0] if self._specials else ""
+        special2 = self._specials[1] if len(self._specials) > 1 else special1
+        seplen = len(self._sep)
+        by_line = self._sep.endswith(self._newline)
+        kinds = self._kinds
+        first = self._k
+        # Short runs keep the objects the collector must walk afterwards few
+        # and cache-warm, and let a streaming consumer free them early.
+        last = min(len(pieces), first + RUN)
+        # By line, every piece starts a line: positions are piece-relative in the
+        # loop and made absolute once, at the end of the run.
+        pos, line, line_start = (0, self._line, 0) if by_line else (
+            self._pos, self._line, self._line_start)
+        segments: list[Segment] = []
+        issues: list[Issue] = []
+        append = segments.append
+        self._lead_newlines = 0
+        stop: str | None = None
+        nxt = last
+        gc_was_on = gc.isenabled()
+        gc.disable()  # as paused_gc() does; inlined in the hottest loop
+        try:
+            for k in range(first, last):
+                piece = pieces[k]
+                els = piece.split(elem)
+                tag = els[0]
+                kind = kinds.get(tag)
+                if kind is None:
+                    kind = _kind(tag)
+                    if len(kinds) < _KIND_CACHE:
+                        kinds[tag] = kind
+                if kind:
+                    found = self._odd(piece, els, kind, pos=pos, line=line,
+                                      line_start=line_start, issues=issues,
+                                      at_start=k == first and not segments)
+                    if found is None:
+                        stop, nxt = "start", k
+                        break
+                    tag, line, piece_line_start, column, kind = found
+                    if not by_line:
+                        line_start = piece_line_start
+                    if kind == _BLANK:
+                        if by_line:
+                            line += 1
+                        else:
+                            pos += len(piece) + seplen
+                        continue
+                    if kind == _END:
+                        stop = "end"
+                else:
+                    column = pos - line_start + 1
+                if special1 and (special1 in piece or special2 in piece):
+                    elements, repeats, problem = split_segment(piece.lstrip(), d)
+                    append(Segment(tag, elements[1:], line, column, repeats))
+                    if problem:
+                        issues.append(Issue.of(
+                            problem[0], problem[1],
+                            Location(segment=tag, line=line, column=column)))
+                else:
+                    del els[0]
+                    append(Segment(tag, [e.split(comp) for e in els], line, column))
+                if by_line:
+                    line += 1
+                else:
+                    pos += len(piece) + seplen
+                if stop:
+                    nxt = k + 1
+                    break
+        finally:
+            if gc_was_on:
+                gc.enable()
+        if by_line:
+            pos = self._pos + sum(map(len, pieces[first:nxt])) + seplen * (nxt - first)
+            line_start = pos if nxt > first else self._line_start
+        if nxt > first:
+            self._fresh = False
+        self._pos, self._line, self._line_start = pos, line, line_start
+        return segments, issues, self._lead_newlines, nxt, stop
+
+    def _odd(
+        self, piece: str, els: list[str], kind: int, *, pos: int, line: int,
+        line_start: int, issues: list[Issue], at_start: bool,
+    ) -> tuple[str, int, int, int, int] | None:
+        """A piece that is not an ordinary segment: leading whitespace, a bad tag,
+        or an interchange boundary. Returns its tag, the line and line start
+        after its leading whitespace, its column and what it is; ``None`` when a
+        new interchange starts here."""
+        newline = self._newline
+        head = els[0]
+        tag = head.lstrip()
+        lead = len(head) - len(tag)
+        if lead:
+            nl = head.count(newline, 0, lead)
+            if nl:
+                self._lead_newlines += nl
+                line += nl
+                line_start = pos + head.rfind(newline, 0, lead) + 1
+            if not tag and len(els) == 1:
+                return tag, line, line_start, 1, _BLANK
+            kind = _kind(tag)
+        column = pos + lead - line_start + 1
+        if kind == _ODD:
+            issues.append(_bad_tag(tag, line, column))
+            return tag, line, line_start, column, _ORDINARY
+        if kind == _START and not (tag == "UNB" and at_start and self._fresh):
+            return None
+        return tag, line, line_start, column, kind
+
+    def _careful(
+        self, first: int, end: int, d: Delimiters
+    ) -> tuple[list[Segment], list[Issue]]:
+        """Per-segment lexing of a run with line breaks inside segments."""
+        newline = self._newline
+        segments: list[Segment] = []
+        issues: list[Issue] = []
+        with paused_gc():
+            for k in range(first, end):
+                piece = self._pieces[k]
+                body = piece.lstrip()
+                self._advance(piece[: len(piece) - len(body)])
+                line, column = self._here()
+                self._advance(body)
+                self._advance(self._sep)
+                if not body:
+                    continue
+                raw = body
+                if newline in raw or "\r" in raw or "\n" in raw:
+                    raw = raw.replace("\r", "").replace("\n", "")
+                    issues.append(Issue.of(
+                        Code.WRAPPED_SEGMENT,
+                        "Line breaks inside the segment were taken as wrapping and removed.",
+                        Location(segment=raw.split(d.element, 1)[0][:20], line=line,
+                                 column=column),
+                    ))
+                elements, repeats, problem = split_segment(raw, d)
+                tag = elements[0][0]
+                segments.append(Segment(tag, elements[1:], line, column, repeats))
+                if problem:
+                    issues.append(Issue.of(problem[0], problem[1],
+                                           Location(segment=tag, line=line, column=column)))
+                if not is_tag(tag):
+                    issues.append(_bad_tag(tag, line, column))
+        return segments, issues
+
+
+# -- delimiters from envelope headers --------------------------------------------
+
+
+def una_delimiters(una: str) -> Delimiters | str:
+    """Delimiters from a nine-character UNA, or why it is unusable."""
+    if len(una) < UNA_LENGTH or not una.startswith("UNA"):
+        return "it is shorter than nine characters"
+    rep = una[UNA_REPETITION]
+    rel = una[UNA_RELEASE]
+    delims = Delimiters(
+        segment=una[UNA_TERMINATOR],
+        element=una[UNA_ELEMENT],
+        component=una[UNA_COMPONENT],
+        repetition=None if rep == " " else rep,
+        release=None if rel == " " else rel,
+        decimal=una[UNA_DECIMAL],
+    )
+    problem = delims.conflicts()
+    if problem is None and delims.decimal not in ".,":
+        problem = f"the decimal mark {delims.decimal!r} is neither '.' nor ','"
+    return problem if problem else delims
+
+
+def unb_delimiters(text: str) -> Delimiters:
+    """Delimiters of an interchange sent without UNA, from its UNB.
+
+    The syntax defaults apply; syntax version 4 adds the repetition separator,
+    a UNB separated by IS3 uses the level B control characters, and a partner's
+    odd element or component separator is taken from where it must be in UNB.
+    """
+    sep = text[3:4]
+    if sep == IS3:
+        return EDIFACT_LEVEL_B
+    delims = EDIFACT_DEFAULT_V4 if text[9:10] == "4" else EDIFACT_DEFAULT
+    comp = text[8:9]
+    element = sep if sep and not sep.isalnum() and sep != delims.segment else delims.element
+    component = (
+        comp if comp and not comp.isalnum() and comp not in (element, delims.segment)
+        else delims.component
+    )
+    if element == delims.element and component == delims.component:
+        return delims
+    return Delimiters(delims.segment, element, component, delims.repetition, delims.release)
+
+
+def isa_delimiters(text: str) -> tuple[Delimiters, int, bool] | str:
+    """Delimiters of the ISA at the start of ``text``, the ISA's length including
+    its terminator, and whether it had the standard fixed layout; or why not."""
+    elem = text[ISA_ELEMENT_OFFSET:ISA_ELEMENT_OFFSET + 1]
+    if not elem or elem.isalnum():
+        return "there is no element separator after ISA"
+    if (
+        len(text) >= ISA_LENGTH
+        and text.count(elem, 0, ISA_TERMINATOR_OFFSET) == ISA_ELEMENT_COUNT
+        and text[ISA_COMPONENT_OFFSET - 1] == elem
+    ):
+        comp, term = text[ISA_COMPONENT_OFFSET], text[ISA_TERMINATOR_OFFSET]
+        rep, length, standard = text[ISA_REPETITION_OFFSET], ISA_LENGTH, True
+        version = text[ISA_REPETITION_OFFSET + 2: ISA_REPETITION_OFFSET + 7]
+    else:
+        # Tolerant path: count sixteen element separators instead of trusting offsets.
+        seps: list[int] = []
+        pos = ISA_ELEMENT_OFFSET
+        while len(seps) < ISA_ELEMENT_COUNT:
+            if pos < 0 or pos >= HEADER_WINDOW:
+                return "it does not hold sixteen elements"
+            seps.append(pos)
+            pos = text.find(elem, pos + 1, HEADER_WINDOW)
+        last = seps[-1]
+        if len(text) < last + 3:
+            return "it ends before its component separator and terminator"
+        comp, term = text[last + 1], text[last + 2]
+        # ISA11 lies between the 11th and 12th separators; ISA12 after the 12th.
+        rep = text[seps[10] + 1] if seps[11] - seps[10] == 2 else " "
+        version = text[seps[11] + 1: seps[12]]
+        length, standard = last + 3, False
+    if term.isalnum() or comp.isalnum():
+        return f"its component separator {comp!r} or terminator {term!r} is a letter or digit"
+    repetition = rep if version >= _ISA_REPETITION_FROM and not rep.isalnum() and rep != " " \
+        else None
+    return Delimiters(segment=term, element=elem, component=comp, repetition=repetition), \
+        length, standard
+
+
+def bare_x12_delimiters(text: str) -> Delimiters:
+    """Delimiters of X12 sent without ISA (a bare GS or ST): the element separator
+    follows the tag, the terminator ends the first segment; the component
+    separator cannot be known and is the common ``>`` unless ``:`` is in use."""
+    elem = text[2]
+    term = "~"
+    for ch in text[3:200]:
+        if not (ch.isalnum() or ch in (elem, " ")):
+            term = ch
+            break
+    sample = text[:HEADER_WINDOW]
+    comp = ":" if ":" in sample and ">" not in sample else ">"
+    if comp in (elem, term):
+        comp = "^" if "^" not in (elem, term) else "|"
+    return Delimiters(segment=term, element=elem, component=comp)
+
+
+def _has_line_break(text: str) -> bool:
+    return "\n" in text or "\r" in text
+
+
+def _unwrapped_isa(buf: str) -> tuple[str | None, int | None]:
+    """The start of ``buf`` without line breaks, when that makes a readable ISA
+    whose terminator is not itself a line break."""
+    flat = buf[:HEADER_WINDOW].replace("\r", "").replace("\n", "")
+    found = isa_delimiters(flat)
+    if isinstance(found, str) or found[0].segment in "\r\n":
+        return None, None
+    return flat, found[1]
+
+
+def _raw_length(buf: str, flat_length: int) -> int:
+    """How many characters of ``buf`` hold ``flat_length`` characters that are not
+    line breaks."""
+    seen = 0
+    for index, ch in enumerate(buf):
+        if ch not in "\r\n":
+            seen += 1
+            if seen == flat_length:
+                return index + 1
+    return len(buf)
+
+
+def isa_segment(text: str, d: Delimiters, line: int, column: int) -> Segment:
+    """The ISA segment, split at element separators only: ISA11 and ISA16 hold
+    the repetition and component separators themselves and must not be split."""
+    parts = text.split(d.element)
+    return Segment("ISA", [[p] for p in parts[1:]], line, column)
+
+
+# -- helpers of the lexing loops ----------------------------------------------------
+
+
+def _bad_tag(tag: str, line: int, column: int) -> Issue:
+    return Issue.of(
+        Code.INVALID_TAG,
+        f"{tag[:20]!r} is not a segment tag (two or three letters or digits).",
+        Location(segment=tag[:20], value=tag[:40], line=line, column=column),
+    )
+
+
+def _ends_released(piece: str, release: str) -> bool:
+    """True when ``piece`` ends with an odd run of release characters, so the
+    terminator after it was escaped."""
+    return (len(piece) - len(piece.rstrip(release))) % 2 == 1
+
+
+def _merge_released(pieces: list[str], sep: str, release: str) -> list[str]:
+    """Re-join pieces split at a terminator that a release character escaped."""
+    merged: list[str] = []
+    held: str | None = None
+    for raw in pieces:
+        piece = raw if held is None else held + sep + raw
+        held = None
+        if piece.endswith(release) and _ends_released(piece, release):
+            held = piece
+            continue
+        merged.append(piece)
+    if held is not None:
+        merged.append(held)
+    return merged
+
+
+def _line_ending(text: str, d: Delimiters) -> str:
+    idx = text.find(d.segment)
+    if idx < 0:
+        return ""
+    after = text[idx + 1: idx + 3]
+    for ending in ("\r\n", "\n", "\r"):
+        if after.startswith(ending) and d.segment not in ending:
+            return ending
+    return ""
+
+
+# Private-use characters stand in for escaped service characters while a
+# segment is split; a segment that already holds one takes the slow path.
+_HOLD = ("\ue000", "\ue001", "\ue002", "\ue003", "\ue004", "\ue005")
+
+
+def split_segment(
+    raw: str, d: Delimiters
+) -> tuple[list[Components], dict[int, list[Components]] | None, tuple[Code, str] | None]:
+    """Split one segment honouring release characters and repetitions.
+
+    Returns the tag and elements as component lists (index 0 is the tag; each
+    element's first repetition), the repetitions of elements that repeat keyed
+    by element position (the tag being 0), and a description of a problem: a
+    release character that escapes nothing.
+    """
+    rel = d.release
+    problem: tuple[Code, str] | None = None
+    restore: dict[int, str] | None = None
+    if rel and rel in raw:
+        if any(h in raw for h in _HOLD):
+            return _split_by_char(raw, d)
+        # Escaped pairs become placeholders, left to right as the standard reads them.
+        chars = (rel, d.segment, d.element, d.component, d.repetition or "", d.decimal)
+        restore = {}
+        for hold, ch in zip(_HOLD, chars, strict=True):
+            if ch and (rel + ch) in raw:
+                raw = raw.replace(rel + ch, hold)
+                restore[ord(hold)] = ch
+        if raw.endswith(rel):
+            raw = raw[:-1]
+            problem = (Code.DANGLING_RELEASE,
+                       "The segment ends with a release character that escapes nothing.")
+        if rel in raw:
+            # A release before an ordinary character: the character stands for itself.
+            at = raw.index(rel)
+            problem = (Code.NEEDLESS_RELEASE,
+                       f"A release character precedes {raw[at + 1:at + 2]!r}, which is not a "
+                       "delimiter; it was dropped.")
+            raw = raw.replace(rel, "")
+    rep = d.repetition
+    repeats: dict[int, list[Components]] | None = None
+    first: list[Components] = []
+    for pos, element in enumerate(raw.split(d.element)):
+        if rep and rep in element and pos:
+            reps = [r.split(d.component) for r in element.split(rep)]
+            if restore:
+                reps = [[c.translate(restore) for c in r] for r in reps]
+            if repeats is None:
+                repeats = {}
+            repeats[pos] = reps
+            first.append(reps[0])
+        elif restore:
+            first.append([c.translate(restore) for c in element.split(d.component)])
+        else:
+            first.append(element.split(d.component))
+    return first, repeats, problem
+
+
+def _split_by_char(
+    raw: str, d: Delimiters
+) -> tuple[list[Components], dict[int, list[Components]] | None, tuple[Code, str] | None]:
+    """Character-by-character split, for the rare segment that holds the
+    placeholder characters :func:`split_segment` relies on."""
+    elem, comp, rep, rel = d.element, d.component, d.repetition, d.release
+    elements: list[list[Components]] = []
+    repetitions: list[Components] = []
+    components: Components = []
+    chars: list[str] = []
+    problem: tuple[Code, str] | None = None
+    i, n = 0, len(raw)
+    while i < n:
+        ch = raw[i]
+        if ch == rel:
+            if i + 1 < n:
+                chars.append(raw[i + 1])
+                i += 2
+                continue
+            problem = (Code.DANGLING_RELEASE,
+                       "The segment ends with a release character that escapes nothing.")
+        elif ch == comp:
+            components.append("".join(chars))
+            chars = []
+        elif ch == elem:
+            components.append("".join(chars))
+            repetitions.append(components)
+            elements.append(repetitions)
+            chars, components, repetitions = [], [], []
+        elif rep is not None and ch == rep and elements:
+            components.append("".join(chars))
+            repetitions.append(components)
+            chars, components = [], []
+        else:
+            chars.append(ch)
+        i += 1
+    components.append("".join(chars))
+    repetitions.append(components)
+    elements.append(repetitions)
+    first = [reps[0] for reps in elements]
+    repeats = {pos: reps for pos, reps in enumerate(elements) if len(reps) > 1}
+    return first, repeats or None, problem
