@@ -1,0 +1,52 @@
+"""The ``edi-gateway`` command line: argument parsing and dispatch.
+
+JSON written here is a contract other tools and tests rely on. Bad input never
+produces a traceback: data problems come out as issues, usage problems as a
+one-line message and exit code 2. Each command lives in its own module; this
+one only wires them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from gateway import __version__
+from gateway.cli import edi, run
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="edi-gateway", description=__doc__.split("\n")[0])
+    parser.add_argument("--version", action="version", version=f"edi-gateway {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    edi.register(commands)
+    run.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        code: int = args.handler(args)
+    except BrokenPipeError:
+        # A reader such as `head` closed the pipe: not an error of ours.
+        return EXIT_OK
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
