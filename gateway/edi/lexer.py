@@ -48,7 +48,7 @@ EDIFACT = "edifact"
 X12 = "x12"
 
 # Segments lexed per batch.
-RUN = 2000
+RUN = 1000
 # What a piece's tag makes it; _BLANK is whitespace between terminators.
 _ORDINARY, _START, _END, _ODD, _BLANK = range(5)
 _KIND_CACHE = 4096
@@ -420,7 +420,10 @@ class Lexer:
             return d.segment
         joined = d.segment + ending
         missing = text.count(d.segment) - text.count(joined)
-        if missing == 0 or (missing == 1 and text.rstrip(_TRAILING).endswith(d.segment)):
+        # Only the last terminator may lack the line break (end of file or of chunk).
+        if missing == 0 or (
+            missing == 1 and not text.startswith(joined, text.rfind(d.segment))
+        ):
             return joined
         return d.segment
 

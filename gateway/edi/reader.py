@@ -19,7 +19,7 @@ from typing import BinaryIO
 from gateway.edi import envelope
 from gateway.edi.charsets import find_escaped, is_single_byte
 from gateway.edi.delimiters import EDIFACT_DEFAULT, X12_DEFAULT
-from gateway.edi.detect import UNKNOWN, UTF8_BOM, XML, Detection, detect
+from gateway.edi.detect import SAMPLE, UNKNOWN, UTF8_BOM, XML, Detection, detect
 from gateway.edi.issues import Code, Issue, Level, Location, Severity
 from gateway.edi.lexer import EDIFACT, X12, Batch, Lexer, Start
 from gateway.edi.tree import Group, Interchange, Message, Segment
@@ -109,7 +109,8 @@ def read(data: bytes) -> ReadResult:
 def stream(source: BinaryIO, *, chunk_size: int = CHUNK_SIZE) -> Iterator[Event]:
     """Read an EDI file a message at a time; memory stays bounded by the largest
     message, not the file. Messages are not kept in their groups."""
-    head = source.read(chunk_size)
+    # Detection needs its full sample, however small the chunks.
+    head = source.read(max(chunk_size, SAMPLE))
     detection = detect(head)
     joined = _Rewound(head, source)
     yield from _events(joined, detection, keep=False, chunk_size=chunk_size)  # type: ignore[arg-type]
@@ -246,23 +247,40 @@ class _Assembler:
             yield FileProblem(pending[::-1])
             return
         tags = self.tags
-        for seg in batch.segments:
-            if pending:
+        segments = batch.segments
+        if pending:
+            for seg in segments:
                 # Lexer issues join the scope of the segment they are about.
                 here = (seg.line, seg.column)
                 while pending and _issue_order(pending[-1]) <= here:
                     self._route(pending.pop(), seg)
+                yield from self._one(seg, tags.get(seg.tag))
+            while pending:
+                self._route(pending.pop(), self.last_seg)
+            return
+        # The common case, kept tight: body segments go straight to their message.
+        body = self.msg.segments.append if self.msg is not None else None
+        for index, seg in enumerate(segments):
             role = tags.get(seg.tag)
-            if role is None:
-                msg = self.msg
-                if msg is None:
-                    msg = self._stray_message(seg)
-                msg.segments.append(seg)
-            else:
-                yield from self._service(role, seg)
-            self.last_seg = seg
-        while pending:
-            self._route(pending.pop(), self.last_seg)
+            if role is None and body is not None:
+                body(seg)
+                continue
+            if index:
+                self.last_seg = segments[index - 1]
+            yield from self._one(seg, role)
+            body = self.msg.segments.append if self.msg is not None else None
+        if segments:
+            self.last_seg = segments[-1]
+
+    def _one(self, seg: Segment, role: str | None) -> Iterator[Event]:
+        if role is None:
+            msg = self.msg
+            if msg is None:
+                msg = self._stray_message(seg)
+            msg.segments.append(seg)
+        else:
+            yield from self._service(role, seg)
+        self.last_seg = seg
 
     def _route(self, issue: Issue, seg: Segment | None) -> None:
         """File an issue with the open message, or else the open interchange."""
