@@ -18,12 +18,15 @@ from gateway.edi.detect import detect
 from gateway.edi.issues import Level
 from gateway.edi.jsonform import result_to_json, tree_from_json
 from gateway.edi.report import FileReport, inspect
+from gateway.edi.schema.guide import guide_from_yaml
+from gateway.edi.schema.loader import load_directory
+from gateway.edi.schema.validator import Schemas
 from gateway.edi.writer import write
-from gateway.errors import UsageError, WriteError
+from gateway.errors import ConfigurationError, UsageError, WriteError
 
 log = logging.getLogger(__name__)
 
-LEVELS = {"syntax": Level.SYNTAX, "envelope": Level.ENVELOPE}
+LEVELS = {"syntax": Level.SYNTAX, "envelope": Level.ENVELOPE, "schema": Level.SCHEMA}
 
 
 def register(commands: Any) -> None:
@@ -43,8 +46,10 @@ def register(commands: Any) -> None:
 
     p = commands.add_parser("validate", help="check files; one JSON line per file")
     p.add_argument("files", nargs="+", metavar="FILE")
-    p.add_argument("--level", choices=sorted(LEVELS), default="envelope",
-                   help="how far to check (default: envelope)")
+    p.add_argument("--level", choices=sorted(LEVELS), default="schema",
+                   help="how far to check (default: schema)")
+    p.add_argument("--guide", action="append", default=[], metavar="FILE",
+                   help="a partner implementation guide (YAML) to check against; repeatable")
     p.set_defaults(handler=cmd_validate)
 
 
@@ -88,7 +93,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
         print(f"edi-gateway parse: cannot read {args.file}: {err.strerror or err}",
               file=sys.stderr)
         return 2
-    report = inspect(data)
+    report = inspect(data, level=Level.ENVELOPE)
     if args.json:
         if report.edi is not None:
             _emit(result_to_json(report.edi, args.file))
@@ -125,14 +130,37 @@ def cmd_write(args: argparse.Namespace) -> int:
     return 0
 
 
-def validate_file(path: str, level: Level) -> tuple[dict[str, Any], int]:
+def load_guides(paths: list[str]) -> Schemas:
+    """Schemas with the guides at ``paths``; raises UsageError naming a bad file."""
+    guides = []
+    for path in paths:
+        try:
+            text = Path(path).read_text("utf-8")
+        except OSError as err:
+            raise UsageError(f"cannot read guide {path}: {err.strerror or err}") from err
+        try:
+            guide = guide_from_yaml(text, path)
+            directory = load_directory(guide.standard, guide.version)
+            message = directory.messages.get(guide.message) if directory else None
+            if directory is None or message is None:
+                raise UsageError(f"{path}: no schema for {guide.standard} {guide.version} "
+                                 f"{guide.message} to apply the guide to")
+            guide.check(directory, message)
+        except ConfigurationError as err:
+            raise UsageError(str(err)) from err
+        guides.append(guide)
+    return Schemas(load_directory, guides)
+
+
+def validate_file(path: str, level: Level, schemas: Schemas | None = None
+                  ) -> tuple[dict[str, Any], int]:
     """The JSON line for one file and its exit code contribution."""
     try:
         data = _read_file(path)
     except OSError as err:
         return _unreadable(path, err), 2
     try:
-        report = inspect(data)
+        report = inspect(data, level=level, schemas=schemas)
     except Exception:  # the one boundary where a bug must not stop the other files
         log.exception("internal error while validating %s", path)
         return {
@@ -146,9 +174,14 @@ def validate_file(path: str, level: Level) -> tuple[dict[str, Any], int]:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     level = LEVELS[args.level]
+    try:
+        schemas = load_guides(args.guide)
+    except UsageError as err:
+        print(f"edi-gateway validate: {err}", file=sys.stderr)
+        return 2
     worst = 0
     for path in args.files:
-        line, code = validate_file(path, level)
+        line, code = validate_file(path, level, schemas)
         _emit(line)
         worst = max(worst, code)
     return worst

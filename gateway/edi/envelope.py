@@ -65,6 +65,7 @@ def check_pair(
     *,
     trailer_position: int | None = None,
     end_line: tuple[int, int] | None = None,
+    before: str = "the end of the file",
 ) -> list[Issue]:
     """Reference and count checks for one header/trailer pair.
 
@@ -79,7 +80,7 @@ def check_pair(
         issues.append(Issue.of(
             Code.MISSING_TRAILER,
             f"{header.tag} {ref!r} is never closed: no {rule.trailer} follows "
-            f"before {'the end of the file' if end_line else 'the next envelope'}.",
+            f"before {before}.",
             scope.at(segment=rule.trailer, line=line, column=column),
         ))
         return issues
@@ -112,7 +113,8 @@ def check_pair(
 
 
 def check_message(
-    message: Message, scope: Scope, end_line: tuple[int, int] | None = None
+    message: Message, scope: Scope, end_line: tuple[int, int] | None = None,
+    before: str = "the end of the file",
 ) -> list[Issue]:
     """UNH/UNT or ST/SE: the trailer's reference and segment count."""
     if message.header is None:
@@ -126,18 +128,19 @@ def check_message(
         )]
     return check_pair(
         message.header, message.trailer, message.segment_count(), scope,
-        trailer_position=message.segment_count(), end_line=end_line,
+        trailer_position=message.segment_count(), end_line=end_line, before=before,
     )
 
 
 def check_group(
-    group: Group, scope: Scope, end_line: tuple[int, int] | None = None
+    group: Group, scope: Scope, end_line: tuple[int, int] | None = None,
+    before: str = "the end of the file",
 ) -> list[Issue]:
     """UNG/UNE or GS/GE: the trailer's reference and message count."""
     if group.header is None:
         return []
     issues = check_pair(group.header, group.trailer, group.message_count, scope,
-                        end_line=end_line)
+                        end_line=end_line, before=before)
     if group.message_count == 0 and group.trailer is not None:
         issues.append(Issue.of(
             Code.EMPTY_ENVELOPE,
@@ -148,7 +151,8 @@ def check_group(
 
 
 def check_interchange(
-    interchange: Interchange, explicit_groups: int, end_line: tuple[int, int] | None = None
+    interchange: Interchange, explicit_groups: int, end_line: tuple[int, int] | None = None,
+    before: str = "the end of the file",
 ) -> list[Issue]:
     """UNB/UNZ or ISA/IEA: the trailer's reference and its count.
 
@@ -163,7 +167,8 @@ def check_interchange(
         actual = explicit_groups
     else:
         actual = interchange.message_count
-    issues = check_pair(header, interchange.trailer, actual, scope, end_line=end_line)
+    issues = check_pair(header, interchange.trailer, actual, scope, end_line=end_line,
+                        before=before)
     if (interchange.message_count == 0 and interchange.trailer is not None
             and not interchange.interchange_segments):
         issues.append(Issue.of(

@@ -39,6 +39,7 @@ class Code(StrEnum):
     EMPTY_INPUT = "syntax.empty-input"
     INVALID_BYTES = "syntax.invalid-bytes"
     CHARSET_MISMATCH = "syntax.charset-mismatch"
+    OUTSIDE_REPERTOIRE = "syntax.outside-repertoire"
     UNKNOWN_CHARSET = "syntax.unknown-charset"
     # lexical
     BAD_SERVICE_STRING = "syntax.bad-service-string-advice"
@@ -62,6 +63,35 @@ class Code(StrEnum):
     EMPTY_ENVELOPE = "envelope.empty"
     BAD_ENVELOPE_VALUE = "envelope.bad-value"
     BARE_MESSAGE = "envelope.no-interchange"
+    # schema: message structure and element content against the standard
+    UNKNOWN_MESSAGE = "schema.unknown-message"
+    UNRECOGNIZED_SEGMENT = "schema.unrecognized-segment"
+    SEGMENT_NOT_IN_MESSAGE = "schema.segment-not-in-message"
+    SEGMENT_OUT_OF_ORDER = "schema.segment-out-of-order"
+    MISSING_SEGMENT = "schema.missing-segment"
+    SEGMENT_TOO_OFTEN = "schema.segment-repeated-too-often"
+    GROUP_TOO_OFTEN = "schema.group-repeated-too-often"
+    MISSING_ELEMENT = "schema.missing-element"
+    CONDITIONAL_MISSING = "schema.conditional-element-missing"
+    EXCLUSION_VIOLATED = "schema.exclusion-violated"
+    TOO_MANY_ELEMENTS = "schema.too-many-elements"
+    TOO_MANY_COMPONENTS = "schema.too-many-components"
+    TOO_MANY_REPETITIONS = "schema.too-many-repetitions"
+    TOO_SHORT = "schema.element-too-short"
+    TOO_LONG = "schema.element-too-long"
+    INVALID_CHARACTER = "schema.invalid-character"
+    INVALID_NUMBER = "schema.invalid-number"
+    INVALID_CODE = "schema.invalid-code"
+    UNKNOWN_CODE = "schema.unlisted-code"
+    INVALID_DATE = "schema.invalid-date"
+    INVALID_TIME = "schema.invalid-time"
+    # schema: a partner's implementation guide, on top of the standard
+    SEGMENT_NOT_USED = "schema.guide-segment-not-used"
+    GUIDE_SEGMENT_MISSING = "schema.guide-segment-missing"
+    ELEMENT_NOT_USED = "schema.guide-element-not-used"
+    GUIDE_ELEMENT_MISSING = "schema.guide-element-missing"
+    CODE_NOT_USED = "schema.guide-code-not-used"
+    PATTERN_MISMATCH = "schema.guide-pattern-mismatch"
     # XML
     XML_NOT_WELL_FORMED = "syntax.xml-not-well-formed"
     XML_FORBIDDEN = "syntax.xml-forbidden-construct"
@@ -86,6 +116,7 @@ _DEFAULT_SEVERITY: dict[Code, Severity] = {
     Code.UNKNOWN_FORMAT: Severity.FATAL,
     Code.EMPTY_INPUT: Severity.FATAL,
     Code.CHARSET_MISMATCH: Severity.WARNING,
+    Code.OUTSIDE_REPERTOIRE: Severity.WARNING,
     Code.UNKNOWN_CHARSET: Severity.WARNING,
     Code.BAD_SERVICE_STRING: Severity.FATAL,
     Code.BAD_HEADER: Severity.FATAL,
@@ -95,8 +126,10 @@ _DEFAULT_SEVERITY: dict[Code, Severity] = {
     Code.UNTERMINATED: Severity.WARNING,
     Code.NEEDLESS_RELEASE: Severity.WARNING,
     Code.DUPLICATE_REFERENCE: Severity.WARNING,
-    Code.BARE_MESSAGE: Severity.INFO,
+    Code.BARE_MESSAGE: Severity.WARNING,
     Code.EMPTY_ENVELOPE: Severity.WARNING,
+    Code.UNKNOWN_MESSAGE: Severity.WARNING,
+    Code.UNKNOWN_CODE: Severity.WARNING,
     Code.XML_NOT_WELL_FORMED: Severity.FATAL,
     Code.XML_FORBIDDEN: Severity.FATAL,
     Code.XML_TOO_LARGE: Severity.FATAL,
@@ -111,8 +144,10 @@ class Location:
 
     ``position`` is the segment's position in its message, the header counting 1
     (what X12 AK3/IK3 and EDIFACT UCS report); for envelope segments outside a
-    message it is ``None``. ``element``, ``component`` and ``repetition`` count from
-    1. ``line`` and ``column`` point into the file as received (1-based).
+    message it is ``None``. ``loop`` is the segment group or loop the segment is
+    in (``SG2``, ``N1``). ``element``, ``component`` and ``repetition`` count from
+    1; ``element_id`` is the data element's number in the standard (``1004``,
+    ``98``). ``line`` and ``column`` point into the file as received (1-based).
     """
 
     interchange: str | None = None
@@ -120,9 +155,11 @@ class Location:
     message: str | None = None
     segment: str | None = None
     position: int | None = None
+    loop: str | None = None
     element: int | None = None
     component: int | None = None
     repetition: int | None = None
+    element_id: str | None = None
     value: str | None = None
     line: int | None = None
     column: int | None = None

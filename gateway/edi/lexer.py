@@ -240,9 +240,10 @@ class Lexer:
             return self._start_x12()
         return self._start_edifact()
 
-    def _fatal(self, code: Code, message: str) -> Start:
+    def _fatal(self, code: Code, message: str, **where: object) -> Start:
         line, column = self._here()
-        issue = Issue.of(code, message, Location(line=line, column=column))
+        issue = Issue.of(code, message, Location(line=line, column=column,
+                                                 **where))  # type: ignore[arg-type]
         return Start(self._standard, EDIFACT_DEFAULT, line, column, issues=[issue], fatal=True)
 
     def _start_edifact(self) -> tuple[Start, Segment | None]:
@@ -284,7 +285,8 @@ class Lexer:
             if flat is not None:
                 found, text = isa_delimiters(flat), flat
         if isinstance(found, str):
-            return self._fatal(Code.BAD_HEADER, f"The ISA header is unreadable: {found}."), None
+            return self._fatal(Code.BAD_HEADER, f"The ISA header is unreadable: {found}.",
+                               segment="ISA"), None
         delims, length, standard_shape = found
         problem = delims.conflicts()
         if problem:
@@ -293,6 +295,7 @@ class Lexer:
                 f"The ISA header's delimiters cannot work together: {problem} "
                 f"(element {delims.element!r}, component {delims.component!r}, "
                 f"terminator {delims.segment!r}).",
+                segment="ISA", element=16, value=delims.component,
             ), None
         start = Start(X12, delims, line, column)
         if not standard_shape:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
@@ -72,6 +73,20 @@ class ReadResult:
     detection: Detection
     interchanges: list[Interchange] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+    # The same issues filed where they belong, for acknowledgements: by message
+    # and by interchange (keyed by the object's id; the objects live as long).
+    by_message: dict[int, list[Issue]] = field(default_factory=dict)
+    by_interchange: dict[int, list[Issue]] = field(default_factory=dict)
+
+    def message_issues(self, message: Message) -> list[Issue]:
+        return self.by_message.get(id(message), [])
+
+    def interchange_issues(self, interchange: Interchange) -> list[Issue]:
+        return self.by_interchange.get(id(interchange), [])
+
+    def add_message_issues(self, message: Message, issues: list[Issue]) -> None:
+        self.by_message.setdefault(id(message), []).extend(issues)
+        self.issues.extend(issues)
 
     @property
     def standard(self) -> str:
@@ -95,10 +110,11 @@ def read(data: bytes) -> ReadResult:
     result = ReadResult(detection)
     for event in _events(io.BytesIO(data), detection, keep=True, chunk_size=max(len(data), 1)):
         if isinstance(event, MessageRead):
-            result.issues.extend(event.issues)
+            result.add_message_issues(event.message, event.issues)
         elif isinstance(event, InterchangeRead):
             if not event.fatal:
                 result.interchanges.append(event.interchange)
+                result.by_interchange[id(event.interchange)] = event.issues
             result.issues.extend(event.issues)
         else:
             result.issues.extend(event.issues)
@@ -168,6 +184,8 @@ def _decoded_chunks(
     first = True
     lines_before = 0
     reported = False
+    repertoire = level_a_outside(detection)
+    outside_reported = False
     while True:
         raw = source.read(chunk_size)
         final = not raw
@@ -191,10 +209,37 @@ def _decoded_chunks(
                         "character set.",
                         Location(line=line, column=column, value=f"0x{bad.byte:02X}"),
                     ))
+            if repertoire is not None and not outside_reported:
+                outside = repertoire.search(text)
+                if outside is not None:
+                    outside_reported = True
+                    at = outside.start()
+                    line = lines_before + text.count("\n", 0, at) + 1
+                    column = at - (text.rfind("\n", 0, at) + 1) + 1
+                    problems.append(Issue.of(
+                        Code.OUTSIDE_REPERTOIRE,
+                        f"{outside.group()!r} is not in the {detection.declared} character "
+                        f"repertoire the interchange declares.",
+                        Location(line=line, column=column, value=outside.group())))
             lines_before += text.count("\n")
             yield text
         if final:
             return
+
+
+# UNOA: upper-case letters, digits, space and . , - ( ) / = ! " % & * ; < > ' + : ?
+_UNOA = "A-Z0-9 .,\\-()/=!\"%&*;<>'+:?"
+
+
+def level_a_outside(detection: Detection) -> re.Pattern[str] | None:
+    """For a UNOA interchange, a pattern finding the first character outside level A
+    (line breaks and the interchange's own delimiters are allowed)."""
+    if detection.declared != "UNOA":
+        return None
+    extra = "\r\n"
+    if detection.delimiters is not None:
+        extra += "".join(detection.delimiters.service_characters())
+    return re.compile("[^" + _UNOA + re.escape(extra) + "]")
 
 
 def is_single_byte_clean(encoding: str) -> bool:
@@ -230,12 +275,17 @@ class _Assembler:
         self.ungrouped_seen = False
         self.last_delimiters = EDIFACT_DEFAULT if standard == EDIFACT else X12_DEFAULT
         self.last_line_ending = ""
+        self.closing: Segment | None = None  # the service segment being handled
+        self.next_start: Start | None = None
+        self.bare_guessed = False
 
     # -- events in ------------------------------------------------------------
 
     def feed(self, batch: Batch, line_ending: str) -> Iterator[Event]:
         if batch.start is not None:
+            self.next_start = batch.start
             yield from self._close_interchange(end_of_input=False)
+            self.next_start = None
             if batch.start.fatal:
                 yield InterchangeRead(
                     Interchange(batch.start.standard, batch.start.delimiters, None),
@@ -356,12 +406,7 @@ class _Assembler:
         so nothing read is lost, and say why."""
         ic = self._ensure_interchange(seg)
         if ic.header is None and not ic.groups:
-            if self.standard == EDIFACT:
-                self.ic_issues.append(Issue.of(
-                    Code.BARE_MESSAGE,
-                    "The file holds message segments without an interchange envelope.",
-                    Location(segment=seg.tag, line=seg.line, column=seg.column),
-                ))
+            pass  # a bare message body: reported once, when the interchange closes
         else:
             self.ic_issues.append(Issue.of(
                 Code.UNEXPECTED_SEGMENT,
@@ -377,7 +422,23 @@ class _Assembler:
             group.messages.append(self.msg)
         return self.msg
 
+    def _end(self) -> tuple[tuple[int, int] | None, str]:
+        """Where an unclosed envelope ends, and what came instead of its trailer."""
+        closing = self.closing
+        if closing is not None:
+            return (closing.line, closing.column), closing.tag
+        if self.last_seg is not None:
+            return (self.last_seg.line, self.last_seg.column), "the end of the file"
+        return None, "the end of the file"
+
     def _service(self, role: str, seg: Segment) -> Iterator[Event]:
+        self.closing = seg
+        try:
+            yield from self._service_segment(role, seg)
+        finally:
+            self.closing = None
+
+    def _service_segment(self, role: str, seg: Segment) -> Iterator[Event]:
         if role == "mh":
             yield from self._close_message(None)
             ic = self._ensure_interchange(seg)
@@ -488,12 +549,31 @@ class _Assembler:
                                msg.reference or None)
         issues = self.msg_issues
         self.msg_issues = []
-        end = None
-        if trailer is None and self.last_seg is not None:
-            end = (self.last_seg.line, self.last_seg.column)
+        end, before = self._end()
         if msg.header is not None or trailer is not None:
-            issues.extend(envelope.check_message(msg, where, end_line=end))
+            issues.extend(envelope.check_message(msg, where, end_line=end, before=before))
         yield MessageRead(self.ic, group, msg, issues)
+
+    def _bare(self, ic: Interchange) -> Issue:
+        """Messages sent without UNB/ISA: readable, but not a proper interchange."""
+        first = next((m for g in ic.groups for m in g.messages), None)
+        headerless = any(m.header is None for g in ic.groups for m in g.messages)
+        envelope_tag = "UNB" if self.standard == EDIFACT else "ISA"
+        text = (f"The file holds {ic.message_count} message(s) without an interchange "
+                f"envelope (no {envelope_tag})")
+        if headerless:
+            text += f", and segments without a message header " \
+                    f"({'UNH' if self.standard == EDIFACT else 'ST'})"
+        if self.standard == X12:
+            text += (f"; delimiters were taken from the first segment, the component "
+                     f"separator assumed {ic.delimiters.component!r}")
+        seg = first.header if first is not None and first.header is not None else None
+        if seg is None and first is not None and first.segments:
+            seg = first.segments[0]
+        return Issue.of(Code.BARE_MESSAGE, text + ".",
+                        Location(segment=seg.tag if seg else None,
+                                 line=seg.line if seg else None,
+                                 column=seg.column if seg else None))
 
     def _close_group(self, trailer: Segment | None, *, end_of_input: bool) -> None:
         group = self.group
@@ -505,8 +585,8 @@ class _Assembler:
         group.trailer = trailer
         where = envelope.Scope(self.ic.reference or None if self.ic else None,
                                group.reference or None)
-        end = (self.last_seg.line, self.last_seg.column) if self.last_seg else None
-        self.ic_issues.extend(envelope.check_group(group, where, end_line=end))
+        end, before = self._end()
+        self.ic_issues.extend(envelope.check_group(group, where, end_line=end, before=before))
 
     def _close_interchange(self, *, end_of_input: bool) -> Iterator[Event]:
         yield from self._close_message(None)
@@ -518,10 +598,15 @@ class _Assembler:
         self.last_delimiters = ic.delimiters
         self.last_line_ending = ic.line_ending
         ic.group_count = self.explicit_groups
-        end = (self.last_seg.line, self.last_seg.column) if self.last_seg else None
+        end, before = self._end()
+        if self.closing is None and not end_of_input and self.next_start is not None:
+            before = "the next interchange"
         issues = self.ic_issues
         self.ic_issues = []
-        issues.extend(envelope.check_interchange(ic, self.explicit_groups, end_line=end))
+        issues.extend(envelope.check_interchange(ic, self.explicit_groups, end_line=end,
+                                                 before=before))
+        if ic.header is None and ic.message_count:
+            issues.append(self._bare(ic))
         if ic.header is None and ic.trailer is None and not ic.groups and not issues:
             return
         yield InterchangeRead(ic, issues)

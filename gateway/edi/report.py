@@ -11,8 +11,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gateway.edi.detect import UNKNOWN, XML, Detection, detect
+from gateway.edi.envelope import Scope
 from gateway.edi.issues import Issue, Level
 from gateway.edi.reader import ReadResult, read
+from gateway.edi.schema.loader import load_directory
+from gateway.edi.schema.validator import Context, Schemas, validate_message
 from gateway.edi.xml.reader import XmlRead, read_xml
 
 
@@ -108,8 +111,25 @@ class FileReport:
         return "\n".join(lines) + "\n"
 
 
-def inspect(data: bytes) -> FileReport:
-    """Detect and read ``data``; never raises on bad data."""
+def schema_issues(result: ReadResult, schemas: Schemas) -> list[Issue]:
+    """Schema-level issues of every message read, also filed with their message."""
+    found: list[Issue] = []
+    for ic in result.interchanges:
+        for group in ic.groups:
+            for message in group.messages:
+                scope = Scope(ic.reference or None, group.reference or None,
+                              message.reference or None)
+                context = Context(scope, ic.delimiters.decimal, ic.standard)
+                issues = validate_message(message, context, schemas)
+                result.by_message.setdefault(id(message), []).extend(issues)
+                found.extend(issues)
+    return found
+
+
+def inspect(data: bytes, *, level: Level = Level.SCHEMA,
+            schemas: Schemas | None = None) -> FileReport:
+    """Detect and read ``data``, and validate it up to ``level``; never raises on
+    bad data. ``schemas`` carries partner guides; by default the shipped standards."""
     detection = detect(data)
     if detection.standard == XML:
         xml = read_xml(data)
@@ -117,4 +137,8 @@ def inspect(data: bytes) -> FileReport:
     if detection.standard == UNKNOWN:
         return FileReport(detection, issues=list(detection.issues))
     result = read(data)
-    return FileReport(detection, edi=result, issues=result.issues)
+    issues = list(result.issues)
+    if level >= Level.SCHEMA:
+        issues.extend(schema_issues(result, schemas or Schemas(load_directory)))
+        issues.sort(key=lambda i: (i.location.line or 0, i.location.column or 0))
+    return FileReport(detection, edi=result, issues=issues)

@@ -1,0 +1,128 @@
+"""``edi-gateway ack``: the acknowledgement the gateway would return for a file,
+or (``--read``) what an acknowledgement received says.
+
+The command line is where the clock is read; ``--now`` fixes it for
+reproducible output. Control numbers start at ``--control-number``; the
+running gateway allocates them from its database instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from gateway.cli.edi import load_guides
+from gateway.edi.ack import edifact as contrl
+from gateway.edi.ack import x12
+from gateway.edi.ack.plan import AckOptions, plan_interchange
+from gateway.edi.ack.reading import explain, read_acks
+from gateway.edi.issues import Level
+from gateway.edi.report import inspect
+from gateway.edi.schema.validator import Schemas
+from gateway.edi.writer import write
+from gateway.errors import UsageError, WriteError
+
+FORMATS = ("997", "999", "contrl")
+
+
+def register(commands: Any) -> None:
+    p = commands.add_parser("ack", help="print the acknowledgement for a file, or explain one")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--format", choices=FORMATS,
+                   help="997 or 999 for X12 (default: 999 for 005010, else 997), contrl for "
+                        "EDIFACT")
+    p.add_argument("--read", action="store_true", help="FILE is an acknowledgement: explain it")
+    p.add_argument("--json", action="store_true", help="with --read: print JSON")
+    p.add_argument("--guide", action="append", default=[], metavar="FILE",
+                   help="a partner implementation guide to validate against; repeatable")
+    p.add_argument("--control-number", type=int, default=1, metavar="N",
+                   help="first control number of the acknowledgement (default 1)")
+    p.add_argument("--now", type=datetime.fromisoformat, metavar="ISO-8601",
+                   help="the time to put in the envelope (default: now, UTC)")
+    p.set_defaults(handler=cmd_ack)
+
+
+def _format_for(standard: str, version: str, asked: str | None) -> str:
+    if standard == "edifact":
+        if asked not in (None, "contrl"):
+            raise UsageError(f"an EDIFACT file is acknowledged with CONTRL, not {asked}")
+        return "contrl"
+    if asked == "contrl":
+        raise UsageError("an X12 file is acknowledged with 997 or 999, not CONTRL")
+    return asked or ("999" if version >= "00501" else "997")
+
+
+def cmd_ack(args: argparse.Namespace) -> int:
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as err:
+        print(f"edi-gateway ack: cannot read {args.file}: {err.strerror or err}",
+              file=sys.stderr)
+        return 2
+    if args.read:
+        return _read(data, args)
+    try:
+        schemas: Schemas = load_guides(args.guide)
+    except UsageError as err:
+        print(f"edi-gateway ack: {err}", file=sys.stderr)
+        return 2
+    report = inspect(data, level=Level.SCHEMA, schemas=schemas)
+    if report.edi is None:
+        print(f"edi-gateway ack: {args.file} is not EDIFACT or X12; nothing to acknowledge",
+              file=sys.stderr)
+        return 2
+    result = report.edi
+    now = args.now or datetime.now(UTC)
+    out: list[bytes] = []
+    control = args.control_number
+    for ic in result.interchanges:
+        version = ic.header.get(12) if ic.header is not None and ic.header.tag == "ISA" else ""
+        try:
+            kind = _format_for(ic.standard, version, args.format)
+        except UsageError as err:
+            print(f"edi-gateway ack: {err}", file=sys.stderr)
+            return 2
+        plan = plan_interchange(ic, result.interchange_issues(ic), result.by_message)
+        options = AckOptions(now=now, interchange_control=control, group_control=control,
+                             set_control=control)
+        ack = contrl.build(plan, options) if kind == "contrl" else x12.build(plan, kind, options)
+        if ack is None:
+            print(f"edi-gateway ack: interchange {ic.reference or '(no envelope)'} has no "
+                  "readable header to answer", file=sys.stderr)
+            continue
+        try:
+            out.append(write([ack], encoding=report.detection.encoding))
+        except WriteError as err:
+            print(f"edi-gateway ack: {err}", file=sys.stderr)
+            return 2
+        control += 1
+    if not out:
+        return 1
+    sys.stdout.flush()
+    sys.stdout.buffer.write(b"".join(out))
+    sys.stdout.buffer.flush()
+    return 0 if report.valid else 1
+
+
+def _read(data: bytes, args: argparse.Namespace) -> int:
+    report = inspect(data, level=Level.ENVELOPE)
+    if report.edi is None:
+        print(f"edi-gateway ack: {args.file} is not an X12 or EDIFACT acknowledgement",
+              file=sys.stderr)
+        return 2
+    acks = read_acks(report.edi.interchanges)
+    if not acks:
+        print(f"edi-gateway ack: {args.file} holds no 997, 999, TA1 or CONTRL",
+              file=sys.stderr)
+        return 1
+    if args.json:
+        for ack in acks:
+            sys.stdout.write(json.dumps(ack.to_json(), ensure_ascii=False) + "\n")
+    else:
+        for ack in acks:
+            sys.stdout.write(explain(ack))
+    return 0

@@ -1,0 +1,575 @@
+"""Validating messages against their standard and a partner's guide.
+
+Structure first: each body segment is placed in the message structure (groups
+and loops, order, mandatory and maximum use), then its elements are checked
+against the segment's definition (presence, repetitions, components, type,
+length, codes, syntax notes, dates). A partner guide (:mod:`gateway.edi.schema.guide`)
+narrows both. Every finding is an :class:`Issue` with the location an
+acknowledgement needs; nothing raises on bad data. Pure: schemas come in as
+values.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+
+from gateway.edi.envelope import Scope
+from gateway.edi.issues import Code, Issue, Location, Severity
+from gateway.edi.schema.guide import ElementRule, Guide
+from gateway.edi.schema.model import (
+    CompositeDef,
+    Directory,
+    ElementDef,
+    GroupNode,
+    Member,
+    MessageDef,
+    Node,
+    Rule,
+    RuleKind,
+    SegmentDef,
+    SegmentNode,
+    Usage,
+)
+from gateway.edi.tree import Components, Message, Segment
+
+_EDIFACT_NUMBER = re.compile(r"^-?(\d*)[.,]?(\d*)$")
+_X12_INTEGER = re.compile(r"^-?\d+$")
+_X12_REAL = re.compile(r"^-?(\d*)\.?(\d*)(?:E-?\d+)?$")
+_DIGITS = re.compile(r"\d")
+
+# EDIFACT 2379 date/time/period formats the gateway checks, as strptime-like
+# patterns; ranges are two patterns joined by "-".
+_DATE_FORMATS: dict[str, str] = {
+    "2": "DDMMYY", "3": "MMDDYY", "4": "DDMMCCYY", "101": "YYMMDD", "102": "CCYYMMDD",
+    "105": "YYDDD", "106": "MMDD", "201": "YYMMDDHHMM", "202": "YYMMDDHHMMSS",
+    "203": "CCYYMMDDHHMM", "204": "CCYYMMDDHHMMSS", "401": "HHMM", "402": "HHMMSS",
+    "602": "CCYY", "609": "YYMM", "610": "CCYYMM", "615": "YYWW", "616": "CCYYWW",
+    "701": "YY-YY", "702": "CCYY-CCYY", "711": "CCYYMM-CCYYMM", "715": "YYWW-YYWW",
+    "716": "CCYYWW-CCYYWW", "717": "YYMMDD-YYMMDD", "718": "CCYYMMDD-CCYYMMDD",
+    "719": "CCYYMMDDHHMM-CCYYMMDDHHMM", "720": "DHHMM-DHHMM",
+}
+
+
+def check_date_format(value: str, pattern: str) -> bool:
+    """Whether ``value`` is a real date/time written as ``pattern``."""
+    if "-" in pattern:
+        left, right = pattern.split("-", 1)
+        if len(value) != len(left) + len(right) + 1 or value[len(left)] != "-":
+            # Some partners omit the range dash; accept the two halves glued.
+            if len(value) != len(left) + len(right):
+                return False
+            return (check_date_format(value[: len(left)], left)
+                    and check_date_format(value[len(left):], right))
+        return (check_date_format(value[: len(left)], left)
+                and check_date_format(value[len(left) + 1:], right))
+    if len(value) != len(pattern) or not value.isdigit():
+        return False
+    fields: dict[str, int] = {}
+    i = 0
+    while i < len(pattern):
+        token = pattern[i]
+        j = i
+        while j < len(pattern) and pattern[j] == token:
+            j += 1
+        fields[pattern[i:j]] = int(value[i:j])
+        i = j
+    year = fields.get("CCYY", 2000 + fields.get("YY", 0) if "YY" in fields else 2000)
+    if "CC" in fields and "YY" in fields:
+        year = fields["CC"] * 100 + fields["YY"]
+    try:
+        if "DDD" in fields:
+            return 1 <= fields["DDD"] <= (366 if _leap(year) else 365)
+        if "WW" in fields:
+            return 1 <= fields["WW"] <= 53
+        month = fields.get("MM", 1)
+        day = fields.get("DD", 1)
+        date(year, month, day)
+    except ValueError:
+        return False
+    hour = fields.get("HH", 0)
+    minute = fields.get("MM", 0) if "HH" in fields and "DD" not in fields and "YY" not in \
+        fields and "CCYY" not in fields else 0
+    return 0 <= hour <= 24 and 0 <= minute <= 59 and 0 <= fields.get("SS", 0) <= 59
+
+
+def _leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+def _x12_date(value: str) -> bool:
+    try:
+        if len(value) == 8:
+            datetime.strptime(value, "%Y%m%d")  # a calendar check; no zone involved
+        elif len(value) == 6:
+            datetime.strptime(value, "%y%m%d")
+        else:
+            return False
+    except ValueError:
+        return False
+    return True
+
+
+def _x12_time(value: str) -> bool:
+    if not value.isdigit() or len(value) not in (4, 6, 7, 8):
+        return False
+    hour, minute = int(value[:2]), int(value[2:4])
+    second = int(value[4:6]) if len(value) >= 6 else 0
+    return hour <= 23 and minute <= 59 and second <= 59
+
+
+@dataclass(slots=True)
+class _Frame:
+    """One open group occurrence while placing segments."""
+
+    group: GroupNode
+    path: str
+    index: int = 0
+    counts: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """Where a message sits, and how its numbers are written."""
+
+    scope: Scope
+    decimal: str = "."
+    standard: str = "edifact"
+
+
+@dataclass(slots=True)
+class _Run:
+    """The state of validating one message: its context, findings and open groups."""
+
+    context: Context
+    issues: list[Issue] = field(default_factory=list)
+    stack: list[_Frame] = field(default_factory=list)
+
+    def report(self, code: Code, message: str, location: Location) -> None:
+        self.issues.append(Issue.of(code, message, location))
+
+    def at(self, seg: Segment, position: int, loop: str | None, **more: object) -> Location:
+        return self.context.scope.at(seg, position=position, loop=loop, **more)
+
+
+@dataclass(slots=True)
+class _Site:
+    """One segment being checked: where it is and the guide's rules for it."""
+
+    run: _Run
+    seg: Segment
+    position: int
+    loop: str | None
+    rules: dict[str, ElementRule]
+
+    def at(self, element: int, **more: object) -> Location:
+        return self.run.at(self.seg, self.position, self.loop, element=element, **more)
+
+    def report(self, code: Code, message: str, location: Location) -> None:
+        self.run.report(code, message, location)
+
+
+def _loop(path: str, extra: str = "") -> str | None:
+    if extra:
+        return extra
+    return path.rsplit("/", 1)[-1] or None
+
+
+class MessageValidator:
+    """Validates messages of one type and version, optionally under a guide."""
+
+    def __init__(self, directory: Directory, message: MessageDef,
+                 guide: Guide | None = None) -> None:
+        self.directory = directory
+        self.definition = message
+        self.guide = guide
+        self.structure = guide.apply(message.structure) if guide else message.structure
+        self.tags = message.tags()
+
+    # -- structure -------------------------------------------------------------
+
+    def validate(self, message: Message, context: Context) -> list[Issue]:
+        run = _Run(context)
+        run.stack.append(_Frame(self.structure, "", 0, [0] * len(self.structure.children)))
+        for index, seg in enumerate(message.segments):
+            position = index + 2
+            if self._place(run, seg, position) is None:
+                self._unplaced(run, seg, position)
+                continue
+            definition = self.directory.segments.get(seg.tag)
+            if definition is not None:
+                self._check_segment(run, seg, definition, position, run.stack[-1].path)
+        end = message.segment_count()
+        while run.stack:
+            frame = run.stack.pop()
+            self._missing(run, frame, frame.index, len(frame.group.children), end)
+        return run.issues
+
+    def _place(self, run: _Run, seg: Segment, position: int) -> Node | None:
+        tag = seg.tag
+        stack = run.stack
+        for level in range(len(stack) - 1, -1, -1):
+            frame = stack[level]
+            children = frame.group.children
+            # Within an open occurrence the trigger never repeats: it starts a new one.
+            start = frame.index if level == 0 or frame.index > 0 else 1
+            for k in range(start, len(children)):
+                child = children[k]
+                if isinstance(child, SegmentNode):
+                    if child.tag != tag:
+                        continue
+                elif child.trigger != tag:
+                    continue
+                # Found: close the groups above, report what was skipped.
+                while len(stack) - 1 > level:
+                    inner = stack.pop()
+                    self._missing(run, inner, inner.index, len(inner.group.children), position)
+                first = frame.index + (1 if frame.counts[frame.index] else 0)
+                self._missing(run, frame, first, k, position)
+                frame.index = k
+                frame.counts[k] += 1
+                if isinstance(child, SegmentNode):
+                    self._check_use(run, child, frame.counts[k], seg=seg, position=position,
+                                    loop=_loop(frame.path))
+                else:
+                    self._enter(run, child, frame, frame.counts[k], seg=seg, position=position)
+                return child
+        return None
+
+    def _enter(self, run: _Run, group: GroupNode, parent: _Frame, count: int, *,
+               seg: Segment, position: int) -> None:
+        loc = run.at(seg, position, _loop(parent.path, group.id))
+        if group.usage is Usage.NOT_USED:
+            run.report(Code.SEGMENT_NOT_USED, f"The partner's guide does not use group "
+                       f"{group.id} (started by {seg.tag}).", loc)
+        elif count > group.max_use:
+            run.report(Code.GROUP_TOO_OFTEN, f"Group {group.id} occurs {count} times; at "
+                       f"most {group.max_use} are allowed.", loc)
+        path = f"{parent.path}/{group.id}" if parent.path else group.id
+        frame = _Frame(group, path, 0, [0] * len(group.children))
+        frame.counts[0] = 1
+        run.stack.append(frame)
+        first = group.children[0]
+        if isinstance(first, GroupNode):
+            self._enter(run, first, frame, 1, seg=seg, position=position)
+        else:
+            self._check_use(run, first, 1, seg=seg, position=position, loop=_loop(path))
+
+    @staticmethod
+    def _check_use(run: _Run, node: SegmentNode, count: int, *, seg: Segment, position: int,
+                   loop: str | None) -> None:
+        if node.usage is Usage.NOT_USED:
+            run.report(Code.SEGMENT_NOT_USED, f"The partner's guide does not use {seg.tag} "
+                       "here.", run.at(seg, position, loop))
+        elif count > node.max_use:
+            run.report(Code.SEGMENT_TOO_OFTEN, f"{seg.tag} occurs {count} times here; at most "
+                       f"{node.max_use} allowed.", run.at(seg, position, loop))
+
+    def _missing(self, run: _Run, frame: _Frame, first: int, upto: int,
+                 position: int) -> None:
+        """Report mandatory children in ``first..upto`` that never occurred."""
+        children = frame.group.children
+        for k in range(first, upto):
+            if frame.counts[k] == 0:
+                self._report_missing(run, children[k], frame.path, position)
+
+    def _report_missing(self, run: _Run, node: Node, path: str, position: int) -> None:
+        if node.usage is not Usage.MANDATORY:
+            return
+        guided = self.guide is not None and self.guide.made_mandatory(node)
+        code = Code.GUIDE_SEGMENT_MISSING if guided else Code.MISSING_SEGMENT
+        if isinstance(node, SegmentNode):
+            tag, what, loop = node.tag, f"segment {node.tag}", _loop(path)
+        else:
+            tag, what = node.trigger, f"group {node.id} (starting with {node.trigger})"
+            loop = _loop(path, node.id)
+        whose = "the partner's guide" if guided else "the standard"
+        run.report(code, f"Mandatory {what} is missing; {whose} requires it.",
+                   replace(run.context.scope.at(), segment=tag, position=position, loop=loop))
+
+    def _unplaced(self, run: _Run, seg: Segment, position: int) -> None:
+        path = run.stack[-1].path
+        loc = run.at(seg, position, _loop(path))
+        if seg.tag not in self.directory.segments:
+            run.report(Code.UNRECOGNIZED_SEGMENT, f"{seg.tag} is not a segment of "
+                       f"{self.directory.standard.upper()} {self.directory.version}.", loc)
+            return
+        if seg.tag not in self.tags:
+            run.report(Code.SEGMENT_NOT_IN_MESSAGE, f"{seg.tag} has no place in a "
+                       f"{self.definition.type} message.", loc)
+        else:
+            run.report(Code.SEGMENT_OUT_OF_ORDER, f"{seg.tag} is out of order: it cannot "
+                       "follow what came before it here.", loc)
+        self._check_segment(run, seg, self.directory.segments[seg.tag], position, path)
+
+    # -- elements ----------------------------------------------------------------
+
+    def _check_segment(self, run: _Run, seg: Segment, definition: SegmentDef, position: int,
+                       path: str) -> None:
+        rules = self.guide.element_rules(path, seg.tag) if self.guide else {}
+        site = _Site(run, seg, position, _loop(path), rules)
+        members = definition.members
+        if len(seg.elements) > len(members):
+            extra = seg.elements[len(members):]
+            if any(any(c for c in comps) for comps in extra):
+                site.report(Code.TOO_MANY_ELEMENTS, f"{seg.tag} has {len(seg.elements)} data "
+                            f"elements; the standard defines {len(members)}.",
+                            site.at(len(members) + 1))
+        for pos, member in enumerate(members, 1):
+            self._check_member(site, pos, member)
+        for syntax_rule in definition.rules:
+            _check_rule(site, syntax_rule)
+
+    def _check_member(self, site: _Site, pos: int, member: Member) -> None:
+        seg = site.seg
+        reps = seg.repetitions(pos)
+        present = [r for r in reps if any(r)]
+        rule = site.rules.get(f"{pos:02d}")
+        name = self._name(member)
+        if not present:
+            if member.usage is Usage.MANDATORY:
+                site.report(Code.MISSING_ELEMENT, f"{seg.tag} element {pos:02d} ({name}) is "
+                            "mandatory and missing.", site.at(pos, element_id=member.ref))
+            elif rule is not None and rule.usage is Usage.MANDATORY:
+                site.report(Code.GUIDE_ELEMENT_MISSING, f"{seg.tag} element {pos:02d} ({name}) "
+                            "is required by the partner's guide.",
+                            site.at(pos, element_id=member.ref))
+            return
+        if rule is not None and rule.usage is Usage.NOT_USED:
+            site.report(Code.ELEMENT_NOT_USED, f"{seg.tag} element {pos:02d} ({name}) is not "
+                        "used by the partner's guide.",
+                        site.at(pos, element_id=member.ref, value=present[0][0]))
+            return
+        if len(reps) > member.repeat:
+            site.report(Code.TOO_MANY_REPETITIONS, f"{seg.tag} element {pos:02d} repeats "
+                        f"{len(reps)} times; at most {member.repeat} allowed.",
+                        site.at(pos, repetition=member.repeat + 1, element_id=member.ref))
+        composite = self.directory.composites.get(member.ref)
+        for r, comps in enumerate(reps, 1):
+            repetition = r if len(reps) > 1 else None
+            if composite is not None:
+                self._check_composite(site, pos, repetition, comps, composite)
+                continue
+            if len(comps) > 1 and any(comps[1:]):
+                site.report(Code.TOO_MANY_COMPONENTS, f"{seg.tag} element {pos:02d} is simple "
+                            "but has components.",
+                            site.at(pos, component=2, repetition=repetition,
+                                    element_id=member.ref))
+            self._check_value(site, comps[0], self.directory.elements[member.ref], rule,
+                              site.at(pos, repetition=repetition, element_id=member.ref,
+                                      value=comps[0]))
+
+    def _check_composite(self, site: _Site, pos: int, repetition: int | None,
+                         comps: Components, composite: CompositeDef) -> None:
+        seg = site.seg
+        defined = composite.components
+        if len(comps) > len(defined) and any(comps[len(defined):]):
+            site.report(Code.TOO_MANY_COMPONENTS, f"{seg.tag} element {pos:02d} "
+                        f"({composite.id}) has {len(comps)} components; the standard "
+                        f"defines {len(defined)}.",
+                        site.at(pos, component=len(defined) + 1, repetition=repetition,
+                                element_id=composite.id))
+        for cpos, member in enumerate(defined, 1):
+            value = comps[cpos - 1] if cpos <= len(comps) else ""
+            rule = site.rules.get(f"{pos:02d}-{cpos}")
+            element = self.directory.elements[member.ref]
+            loc = site.at(pos, component=cpos, repetition=repetition, element_id=member.ref,
+                          value=value or None)
+            where = f"{seg.tag} {pos:02d}-{cpos} ({element.name})"
+            if not value:
+                if member.usage is Usage.MANDATORY:
+                    site.report(Code.MISSING_ELEMENT, f"{where} is mandatory in "
+                                f"{composite.id} and missing.", loc)
+                elif rule is not None and rule.usage is Usage.MANDATORY:
+                    site.report(Code.GUIDE_ELEMENT_MISSING,
+                                f"{where} is required by the partner's guide.", loc)
+                continue
+            if rule is not None and rule.usage is Usage.NOT_USED:
+                site.report(Code.ELEMENT_NOT_USED, f"{where} is not used by the partner's "
+                            "guide.", loc)
+                continue
+            self._check_value(site, value, element, rule, loc)
+
+    @staticmethod
+    def _check_value(site: _Site, value: str, element: ElementDef, rule: ElementRule | None,
+                     loc: Location) -> None:
+        report = site.report
+        decimal = site.run.context.decimal
+        kind = element.kind
+        length = len(value)
+        name = f"{element.name} ({element.id})"
+        if kind == "n":
+            found = _EDIFACT_NUMBER.match(value)
+            if not found or not (found.group(1) or found.group(2)):
+                report(Code.INVALID_NUMBER, f"{value!r} is not a number; {name} is numeric.",
+                       loc)
+                return
+            mark = next((c for c in value if c in ".,"), None)
+            if mark is not None and mark != decimal:
+                report(Code.INVALID_NUMBER, f"{value!r} uses {mark!r} as decimal mark; the "
+                       f"interchange declares {decimal!r}.", loc)
+            length = len(found.group(1)) + len(found.group(2))
+        elif kind[:1] == "N" and kind[1:].isdigit():
+            if not _X12_INTEGER.match(value):
+                report(Code.INVALID_NUMBER, f"{value!r} is not a whole number; {name} is "
+                       f"numeric ({kind}).", loc)
+                return
+            length = len(value.lstrip("-"))
+        elif kind == "R":
+            found = _X12_REAL.match(value)
+            if not found or not (found.group(1) or found.group(2)):
+                report(Code.INVALID_NUMBER, f"{value!r} is not a decimal number; {name} is R.",
+                       loc)
+                return
+            length = len(found.group(1)) + len(found.group(2))
+        elif kind == "a" and _DIGITS.search(value):
+            report(Code.INVALID_CHARACTER, f"{value!r} has digits; {name} is alphabetic.", loc)
+        elif kind == "DT" and not _x12_date(value):
+            report(Code.INVALID_DATE, f"{value!r} is not a valid date ({name}).", loc)
+            return
+        elif kind == "TM" and not _x12_time(value):
+            report(Code.INVALID_TIME, f"{value!r} is not a valid time ({name}).", loc)
+            return
+        low, high = element.min_length, element.max_length
+        if rule is not None:
+            low = max(low, rule.min_length or 0)
+            high = min(high, rule.max_length or high)
+        if length > high:
+            report(Code.TOO_LONG, f"{value!r} is {length} long; {name} allows at most {high}"
+                   + (" (partner's guide)" if rule and rule.max_length else "") + ".", loc)
+        elif length < low:
+            report(Code.TOO_SHORT, f"{value!r} is {length} long; {name} needs at least {low}.",
+                   loc)
+        if rule is not None and rule.codes is not None and value not in rule.codes:
+            report(Code.CODE_NOT_USED, f"{value!r} is not one of the codes the partner's "
+                   f"guide allows for {name}: {', '.join(sorted(rule.codes))}.", loc)
+        elif rule is not None and rule.forbidden and value in rule.forbidden:
+            report(Code.CODE_NOT_USED, f"The partner's guide forbids {value!r} in {name}.", loc)
+        elif element.codes is not None and value not in element.codes:
+            if element.codes_complete:
+                report(Code.INVALID_CODE, f"{value!r} is not a code of {name}.", loc)
+            else:
+                report(Code.UNKNOWN_CODE, f"{value!r} is not among the codes of {name} the "
+                       "gateway knows; it may still be valid.", loc)
+        if rule is not None and rule.pattern is not None and not rule.pattern.fullmatch(value):
+            report(Code.PATTERN_MISMATCH, f"{value!r} does not match the partner's pattern "
+                   f"{rule.pattern.pattern!r} for {name}.", loc)
+
+    def _name(self, member: Member) -> str:
+        element = self.directory.elements.get(member.ref)
+        if element is not None:
+            return element.name
+        composite = self.directory.composites.get(member.ref)
+        return composite.name if composite is not None else member.ref
+
+
+def _check_rule(site: _Site, rule: Rule) -> None:
+    """A segment syntax note (X12 P/R/E/C/L, EDIFACT D1-D7) or a DATE rule."""
+    seg = site.seg
+    values = [_value_at(seg, ref) for ref in rule.refs]
+    present = [bool(v) for v in values]
+    refs = rule.refs
+
+    def missing(ref: str, why: str) -> None:
+        element, component = _split_ref(ref)
+        site.report(Code.CONDITIONAL_MISSING, f"{seg.tag} {ref} is required: {why} (note "
+                    f"{rule.text}).", site.at(element, component=component))
+
+    def excluded(ref: str, why: str) -> None:
+        element, component = _split_ref(ref)
+        site.report(Code.EXCLUSION_VIOLATED, f"{seg.tag} {ref} must be absent: {why} (note "
+                    f"{rule.text}).", site.at(element, component=component,
+                                              value=_value_at(seg, ref) or None))
+
+    kind = rule.kind
+    listed = ", ".join(refs)
+    there = [r for r, here in zip(refs, present, strict=True) if here]
+    if kind is RuleKind.DATE:
+        value, fmt = values[0], values[1]
+        pattern = _DATE_FORMATS.get(fmt)
+        if value and pattern and not check_date_format(value, pattern):
+            element, component = _split_ref(refs[0])
+            site.report(Code.INVALID_DATE, f"{value!r} is not a valid date/time in format "
+                        f"{fmt} ({pattern}).", site.at(element, component=component,
+                                                       value=value))
+    elif kind is RuleKind.PAIRED and there and len(there) < len(refs):
+        for ref in refs:
+            if ref not in there:
+                missing(ref, "the elements of this pair go together")
+    elif kind is RuleKind.REQUIRED and not there:
+        missing(refs[0], f"at least one of {listed} must be present")
+    elif kind is RuleKind.EXCLUSION and len(there) > 1:
+        excluded(there[1], f"at most one of {listed} may be present")
+    elif kind is RuleKind.ONE_ONLY and not there:
+        missing(refs[0], f"exactly one of {listed} must be present")
+    elif kind is RuleKind.ONE_ONLY and len(there) > 1:
+        excluded(there[1], f"exactly one of {listed} may be present")
+    elif kind is RuleKind.CONDITIONAL and present[0]:
+        for ref in refs[1:]:
+            if ref not in there:
+                missing(ref, f"{refs[0]} is present")
+    elif kind is RuleKind.LIST_CONDITIONAL and present[0] and len(there) == 1:
+        missing(refs[1], f"{refs[0]} is present, so one of {', '.join(refs[1:])} must be too")
+    elif kind is RuleKind.IF_FIRST_NONE and present[0]:
+        for ref in there[1:]:
+            excluded(ref, f"{refs[0]} is present")
+
+
+def _split_ref(ref: str) -> tuple[int, int | None]:
+    element, _, component = ref.partition("-")
+    return int(element), (int(component) if component else None)
+
+
+def _value_at(seg: Segment, ref: str) -> str:
+    element, component = _split_ref(ref)
+    return seg.get(element, component or 1)
+
+
+@dataclass(slots=True)
+class Schemas:
+    """Finds the directory and message definition for each message, with a
+    cache of validators; ``lookup`` is the loader (injected for tests)."""
+
+    lookup: Callable[[str, str], Directory | None]
+    guides: list[Guide] = field(default_factory=list)
+    _validators: dict[tuple[str, str, str], MessageValidator | None] = field(
+        default_factory=dict)
+
+    def validator(self, standard: str, version: str, mtype: str) -> MessageValidator | None:
+        key = (standard, version, mtype)
+        if key not in self._validators:
+            directory = self.lookup(standard, version) if version else None
+            definition = directory.messages.get(mtype) if directory else None
+            if directory is None or definition is None:
+                self._validators[key] = None
+            else:
+                guide = next((g for g in self.guides
+                              if g.applies_to(standard, version, mtype)), None)
+                self._validators[key] = MessageValidator(directory, definition, guide)
+        return self._validators[key]
+
+
+def validate_message(message: Message, context: Context, schemas: Schemas) -> list[Issue]:
+    """Schema issues of one message; a warning when no schema covers it."""
+    if message.header is None and not message.type:
+        return []
+    validator = schemas.validator(context.standard, message.version, message.type)
+    if validator is None:
+        where = context.scope.at(message.header, position=1) if message.header else \
+            context.scope.at()
+        return [Issue.of(
+            Code.UNKNOWN_MESSAGE,
+            f"No schema for {context.standard.upper()} {message.type or '?'} "
+            f"{message.version or '(no version)'}; only the envelope was checked.",
+            where, severity=Severity.WARNING)]
+    return validator.validate(message, context)
+
+
+def iter_structure(node: GroupNode) -> Iterator[Node]:
+    """Every node of a structure, depth first."""
+    for child in node.children:
+        yield child
+        if isinstance(child, GroupNode):
+            yield from iter_structure(child)
