@@ -570,10 +570,13 @@ class _Assembler:
         seg = first.header if first is not None and first.header is not None else None
         if seg is None and first is not None and first.segments:
             seg = first.segments[0]
+        # EDIFACT exchanges bare messages between applications; X12 requires ISA, and
+        # without it no TA1 or 997 can even be addressed.
+        severity = Severity.ERROR if self.standard == X12 else Severity.WARNING
         return Issue.of(Code.BARE_MESSAGE, text + ".",
                         Location(segment=seg.tag if seg else None,
                                  line=seg.line if seg else None,
-                                 column=seg.column if seg else None))
+                                 column=seg.column if seg else None), severity)
 
     def _close_group(self, trailer: Segment | None, *, end_of_input: bool) -> None:
         group = self.group
