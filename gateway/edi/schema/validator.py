@@ -33,6 +33,7 @@ from gateway.edi.schema.model import (
     SegmentNode,
     Usage,
 )
+from gateway.edi.schema.structure import Placer, loop_of
 from gateway.edi.tree import Components, Message, Segment
 
 _EDIFACT_NUMBER = re.compile(r"^-?(\d*)[.,]?(\d*)$")
@@ -120,16 +121,6 @@ def _x12_time(value: str) -> bool:
     return hour <= 23 and minute <= 59 and second <= 59
 
 
-@dataclass(slots=True)
-class _Frame:
-    """One open group occurrence while placing segments."""
-
-    group: GroupNode
-    path: str
-    index: int = 0
-    counts: list[int] = field(default_factory=list)
-
-
 @dataclass(frozen=True, slots=True)
 class Context:
     """Where a message sits, and how its numbers are written."""
@@ -145,7 +136,6 @@ class _Run:
 
     context: Context
     issues: list[Issue] = field(default_factory=list)
-    stack: list[_Frame] = field(default_factory=list)
 
     def report(self, code: Code, message: str, location: Location) -> None:
         self.issues.append(Issue.of(code, message, location))
@@ -172,9 +162,50 @@ class _Site:
 
 
 def _loop(path: str, extra: str = "") -> str | None:
-    if extra:
-        return extra
-    return path.rsplit("/", 1)[-1] or None
+    return extra or loop_of(path)
+
+
+class _Reporter:
+    """Turns what the placer meets into structure issues."""
+
+    def __init__(self, validator: MessageValidator, run: _Run) -> None:
+        self.guide = validator.guide
+        self.run = run
+
+    def used(self, node: SegmentNode, count: int, seg: Segment, position: int,
+             loop: str | None) -> None:
+        run = self.run
+        if node.usage is Usage.NOT_USED:
+            run.report(Code.SEGMENT_NOT_USED, f"The partner's guide does not use {seg.tag} "
+                       "here.", run.at(seg, position, loop))
+        elif count > node.max_use:
+            run.report(Code.SEGMENT_TOO_OFTEN, f"{seg.tag} occurs {count} times here; at most "
+                       f"{node.max_use} allowed.", run.at(seg, position, loop))
+
+    def entered(self, group: GroupNode, count: int, seg: Segment, position: int) -> None:
+        run = self.run
+        loc = run.at(seg, position, group.id)
+        if group.usage is Usage.NOT_USED:
+            run.report(Code.SEGMENT_NOT_USED, f"The partner's guide does not use group "
+                       f"{group.id} (started by {seg.tag}).", loc)
+        elif count > group.max_use:
+            run.report(Code.GROUP_TOO_OFTEN, f"Group {group.id} occurs {count} times; at "
+                       f"most {group.max_use} are allowed.", loc)
+
+    def missing(self, node: Node, path: str, position: int) -> None:
+        if node.usage is not Usage.MANDATORY:
+            return
+        guided = self.guide is not None and self.guide.made_mandatory(node)
+        code = Code.GUIDE_SEGMENT_MISSING if guided else Code.MISSING_SEGMENT
+        if isinstance(node, SegmentNode):
+            tag, what, loop = node.tag, f"segment {node.tag}", _loop(path)
+        else:
+            tag, what = node.trigger, f"group {node.id} (starting with {node.trigger})"
+            loop = _loop(path, node.id)
+        whose = "the partner's guide" if guided else "the standard"
+        self.run.report(code, f"Mandatory {what} is missing; {whose} requires it.",
+                        replace(self.run.context.scope.at(), segment=tag, position=position,
+                                loop=loop))
 
 
 class MessageValidator:
@@ -192,105 +223,19 @@ class MessageValidator:
 
     def validate(self, message: Message, context: Context) -> list[Issue]:
         run = _Run(context)
-        run.stack.append(_Frame(self.structure, "", 0, [0] * len(self.structure.children)))
+        placer = Placer(self.structure, _Reporter(self, run))
         for index, seg in enumerate(message.segments):
             position = index + 2
-            if self._place(run, seg, position) is None:
-                self._unplaced(run, seg, position)
+            if not placer.place(seg, position):
+                self._unplaced(run, seg, position, placer.path)
                 continue
             definition = self.directory.segments.get(seg.tag)
             if definition is not None:
-                self._check_segment(run, seg, definition, position, run.stack[-1].path)
-        end = message.segment_count()
-        while run.stack:
-            frame = run.stack.pop()
-            self._missing(run, frame, frame.index, len(frame.group.children), end)
+                self._check_segment(run, seg, definition, position, placer.path)
+        placer.finish(message.segment_count())
         return run.issues
 
-    def _place(self, run: _Run, seg: Segment, position: int) -> Node | None:
-        tag = seg.tag
-        stack = run.stack
-        for level in range(len(stack) - 1, -1, -1):
-            frame = stack[level]
-            children = frame.group.children
-            # Within an open occurrence the trigger never repeats: it starts a new one.
-            start = frame.index if level == 0 or frame.index > 0 else 1
-            for k in range(start, len(children)):
-                child = children[k]
-                if isinstance(child, SegmentNode):
-                    if child.tag != tag:
-                        continue
-                elif child.trigger != tag:
-                    continue
-                # Found: close the groups above, report what was skipped.
-                while len(stack) - 1 > level:
-                    inner = stack.pop()
-                    self._missing(run, inner, inner.index, len(inner.group.children), position)
-                first = frame.index + (1 if frame.counts[frame.index] else 0)
-                self._missing(run, frame, first, k, position)
-                frame.index = k
-                frame.counts[k] += 1
-                if isinstance(child, SegmentNode):
-                    self._check_use(run, child, frame.counts[k], seg=seg, position=position,
-                                    loop=_loop(frame.path))
-                else:
-                    self._enter(run, child, frame, frame.counts[k], seg=seg, position=position)
-                return child
-        return None
-
-    def _enter(self, run: _Run, group: GroupNode, parent: _Frame, count: int, *,
-               seg: Segment, position: int) -> None:
-        loc = run.at(seg, position, _loop(parent.path, group.id))
-        if group.usage is Usage.NOT_USED:
-            run.report(Code.SEGMENT_NOT_USED, f"The partner's guide does not use group "
-                       f"{group.id} (started by {seg.tag}).", loc)
-        elif count > group.max_use:
-            run.report(Code.GROUP_TOO_OFTEN, f"Group {group.id} occurs {count} times; at "
-                       f"most {group.max_use} are allowed.", loc)
-        path = f"{parent.path}/{group.id}" if parent.path else group.id
-        frame = _Frame(group, path, 0, [0] * len(group.children))
-        frame.counts[0] = 1
-        run.stack.append(frame)
-        first = group.children[0]
-        if isinstance(first, GroupNode):
-            self._enter(run, first, frame, 1, seg=seg, position=position)
-        else:
-            self._check_use(run, first, 1, seg=seg, position=position, loop=_loop(path))
-
-    @staticmethod
-    def _check_use(run: _Run, node: SegmentNode, count: int, *, seg: Segment, position: int,
-                   loop: str | None) -> None:
-        if node.usage is Usage.NOT_USED:
-            run.report(Code.SEGMENT_NOT_USED, f"The partner's guide does not use {seg.tag} "
-                       "here.", run.at(seg, position, loop))
-        elif count > node.max_use:
-            run.report(Code.SEGMENT_TOO_OFTEN, f"{seg.tag} occurs {count} times here; at most "
-                       f"{node.max_use} allowed.", run.at(seg, position, loop))
-
-    def _missing(self, run: _Run, frame: _Frame, first: int, upto: int,
-                 position: int) -> None:
-        """Report mandatory children in ``first..upto`` that never occurred."""
-        children = frame.group.children
-        for k in range(first, upto):
-            if frame.counts[k] == 0:
-                self._report_missing(run, children[k], frame.path, position)
-
-    def _report_missing(self, run: _Run, node: Node, path: str, position: int) -> None:
-        if node.usage is not Usage.MANDATORY:
-            return
-        guided = self.guide is not None and self.guide.made_mandatory(node)
-        code = Code.GUIDE_SEGMENT_MISSING if guided else Code.MISSING_SEGMENT
-        if isinstance(node, SegmentNode):
-            tag, what, loop = node.tag, f"segment {node.tag}", _loop(path)
-        else:
-            tag, what = node.trigger, f"group {node.id} (starting with {node.trigger})"
-            loop = _loop(path, node.id)
-        whose = "the partner's guide" if guided else "the standard"
-        run.report(code, f"Mandatory {what} is missing; {whose} requires it.",
-                   replace(run.context.scope.at(), segment=tag, position=position, loop=loop))
-
-    def _unplaced(self, run: _Run, seg: Segment, position: int) -> None:
-        path = run.stack[-1].path
+    def _unplaced(self, run: _Run, seg: Segment, position: int, path: str) -> None:
         loc = run.at(seg, position, _loop(path))
         if seg.tag not in self.directory.segments:
             run.report(Code.UNRECOGNIZED_SEGMENT, f"{seg.tag} is not a segment of "

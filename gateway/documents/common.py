@@ -1,0 +1,119 @@
+"""Building blocks shared by every business document.
+
+Parties are identified by GLN, DUNS or a partner-specific id; items by GTIN and
+buyer or supplier part numbers. Quantities and money are Decimal with an
+explicit unit or currency; dates are dates, moments are aware datetimes.
+These are values: no standard's codes, no database, no I/O.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+
+def _aware(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError("a moment needs its time zone; naive datetimes are ambiguous")
+    return value
+
+
+AwareDatetime = Annotated[datetime, AfterValidator(_aware)]
+
+
+class Model(BaseModel):
+    """Base of document models: immutable, no unknown fields, exact decimals."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="strings")
+
+
+class PartyRole(StrEnum):
+    BUYER = "buyer"
+    SUPPLIER = "supplier"
+    SHIP_TO = "ship_to"
+    SHIP_FROM = "ship_from"
+    BILL_TO = "bill_to"
+    INVOICEE = "invoicee"
+    SELLER = "seller"
+    PAYEE = "payee"
+    CARRIER = "carrier"
+    REPORTER = "reporter"
+    ORDERED_BY = "ordered_by"
+
+
+class Address(Model):
+    lines: tuple[str, ...] = ()
+    city: str | None = None
+    region: str | None = None
+    postal_code: str | None = None
+    country: str | None = None  # ISO 3166 alpha-2
+
+
+class Party(Model):
+    """A trading party in one role. At least one identifier or a name."""
+
+    role: PartyRole
+    gln: str | None = None
+    duns: str | None = None
+    # Identifiers agreed between partners, by who assigned them ("buyer", "supplier", ...)
+    ids: dict[str, str] = Field(default_factory=dict)
+    name: str | None = None
+    address: Address | None = None
+    contact: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+    def key(self) -> str:
+        """The best identifier: GLN, then DUNS, then the first partner id, then name."""
+        if self.gln:
+            return f"gln:{self.gln}"
+        if self.duns:
+            return f"duns:{self.duns}"
+        for who, value in sorted(self.ids.items()):
+            return f"{who}:{value}"
+        return f"name:{self.name or ''}"
+
+
+class ItemRef(Model):
+    """What is ordered, shipped or counted."""
+
+    gtin: str | None = None
+    buyer_part: str | None = None
+    supplier_part: str | None = None
+    description: str | None = None
+
+    def key(self) -> str:
+        if self.gtin:
+            return f"gtin:{self.gtin}"
+        if self.supplier_part:
+            return f"supplier:{self.supplier_part}"
+        if self.buyer_part:
+            return f"buyer:{self.buyer_part}"
+        return f"description:{self.description or ''}"
+
+
+class Quantity(Model):
+    value: Decimal
+    unit: str = "EA"  # UN/ECE Recommendation 20 or the partner's code, as agreed
+
+
+class Money(Model):
+    amount: Decimal
+    currency: str | None = None  # ISO 4217; None means the document's currency
+
+
+class Period(Model):
+    start: date
+    end: date
+
+
+class Reference(Model):
+    """A reference to another document: its kind ("order", "despatch", ...) and number."""
+
+    kind: str
+    number: str
+    date: date | None = None

@@ -1,0 +1,309 @@
+"""The business documents the gateway exchanges, neutral across standards.
+
+Purchase order (with change and cancellation), order response, despatch
+advice, receipt advice, invoice, inventory report, product activity (sales
+report) and forecast (planning schedule). Mappings are the only bridge to
+and from the syntax trees; the database layer stores these values. Each
+document carries ``type`` so a JSON form says what it is.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from gateway.documents.common import (
+    AwareDatetime,
+    ItemRef,
+    Model,
+    Money,
+    Party,
+    PartyRole,
+    Period,
+    Quantity,
+    Reference,
+)
+
+# -- orders -------------------------------------------------------------------------
+
+
+class OrderPurpose(StrEnum):
+    ORIGINAL = "original"
+    CHANGE = "change"
+    CANCELLATION = "cancellation"
+    REPLACE = "replace"
+
+
+class OrderLine(Model):
+    line_number: str
+    item: ItemRef
+    quantity: Quantity
+    unit_price: Money | None = None
+    line_amount: Money | None = None
+    requested_delivery: date | None = None
+    ship_to: Party | None = None
+    # For a change: what happens to this line ("add", "change", "delete").
+    change: str | None = None
+
+
+class PurchaseOrder(Model):
+    type: Literal["purchase_order"] = "purchase_order"
+    number: str
+    purpose: OrderPurpose = OrderPurpose.ORIGINAL
+    issue_date: date
+    order_type: str | None = None  # e.g. stand-alone, blanket, consignment, as the partner codes it
+    currency: str | None = None
+    parties: tuple[Party, ...] = ()
+    requested_delivery: date | None = None
+    references: tuple[Reference, ...] = ()
+    notes: tuple[str, ...] = ()
+    lines: tuple[OrderLine, ...] = ()
+    total: Money | None = None
+
+    def party(self, role: PartyRole) -> Party | None:
+        return next((p for p in self.parties if p.role == role), None)
+
+
+class LineStatus(StrEnum):
+    ACCEPTED = "accepted"
+    CHANGED = "changed"
+    REJECTED = "rejected"
+    BACKORDERED = "backordered"
+
+
+class ResponseLine(Model):
+    line_number: str
+    item: ItemRef
+    status: LineStatus
+    quantity: Quantity | None = None
+    unit_price: Money | None = None
+    delivery_date: date | None = None
+    order_line_number: str | None = None
+
+
+class OrderResponse(Model):
+    type: Literal["order_response"] = "order_response"
+    number: str
+    order_number: str
+    issue_date: date
+    status: LineStatus
+    currency: str | None = None
+    parties: tuple[Party, ...] = ()
+    notes: tuple[str, ...] = ()
+    lines: tuple[ResponseLine, ...] = ()
+
+
+# -- shipping -------------------------------------------------------------------------
+
+
+class DespatchLine(Model):
+    line_number: str
+    item: ItemRef
+    quantity: Quantity
+    order_number: str | None = None
+    order_line_number: str | None = None
+    package: str | None = None  # SSCC (or other id) of the package the goods are in
+    lot: str | None = None
+    best_before: date | None = None
+
+
+class Package(Model):
+    id: str  # SSCC where the partner uses them
+    kind: str | None = None  # pallet, carton, ... as the partner codes it
+    parent: str | None = None
+
+
+class DespatchAdvice(Model):
+    type: Literal["despatch_advice"] = "despatch_advice"
+    number: str
+    issue_date: date
+    despatch_date: date | None = None
+    expected_delivery: date | None = None
+    order_numbers: tuple[str, ...] = ()
+    parties: tuple[Party, ...] = ()
+    carrier: str | None = None
+    tracking_number: str | None = None
+    packages: tuple[Package, ...] = ()
+    lines: tuple[DespatchLine, ...] = ()
+
+
+class ReceiptLine(Model):
+    line_number: str
+    item: ItemRef
+    received: Quantity
+    damaged: Quantity | None = None
+    rejected: Quantity | None = None
+    reason: str | None = None
+    order_number: str | None = None
+    order_line_number: str | None = None
+
+
+class ReceiptAdvice(Model):
+    type: Literal["receipt_advice"] = "receipt_advice"
+    number: str
+    issue_date: date
+    receipt_date: date | None = None
+    despatch_number: str | None = None
+    order_numbers: tuple[str, ...] = ()
+    parties: tuple[Party, ...] = ()
+    lines: tuple[ReceiptLine, ...] = ()
+
+
+# -- invoicing -------------------------------------------------------------------------
+
+
+class AllowanceCharge(Model):
+    charge: bool  # False: allowance (discount), True: charge
+    amount: Money
+    reason: str | None = None
+    percent: Decimal | None = None
+
+
+class TaxSubtotal(Model):
+    category: str | None = None  # S, Z, E, ... (UN/ECE 5305)
+    rate: Decimal | None = None
+    taxable: Money | None = None
+    tax: Money
+
+
+class InvoiceLine(Model):
+    line_number: str
+    item: ItemRef
+    quantity: Quantity
+    unit_price: Money | None = None
+    line_amount: Money | None = None
+    tax_rate: Decimal | None = None
+    order_number: str | None = None
+    order_line_number: str | None = None
+
+
+class PaymentTerms(Model):
+    due_date: date | None = None
+    net_days: int | None = None
+    discount_percent: Decimal | None = None
+    discount_days: int | None = None
+    text: str | None = None
+
+
+class InvoiceTotals(Model):
+    line_total: Money | None = None
+    allowance_total: Money | None = None
+    charge_total: Money | None = None
+    tax_total: Money | None = None
+    taxable_total: Money | None = None
+    payable: Money | None = None
+
+
+class Invoice(Model):
+    type: Literal["invoice"] = "invoice"
+    number: str
+    credit_note: bool = False
+    issue_date: date
+    currency: str | None = None
+    order_number: str | None = None
+    despatch_number: str | None = None
+    receipt_number: str | None = None
+    parties: tuple[Party, ...] = ()
+    lines: tuple[InvoiceLine, ...] = ()
+    allowances_charges: tuple[AllowanceCharge, ...] = ()
+    taxes: tuple[TaxSubtotal, ...] = ()
+    totals: InvoiceTotals = InvoiceTotals()
+    payment_terms: PaymentTerms | None = None
+    notes: tuple[str, ...] = ()
+
+
+# -- inventory and sales -------------------------------------------------------------------
+
+
+class InventoryLine(Model):
+    item: ItemRef
+    location: str | None = None  # GLN of the stock location
+    on_hand: Quantity
+    status: str | None = None  # e.g. available, damaged, in transit, as reported
+
+
+class InventoryReport(Model):
+    type: Literal["inventory_report"] = "inventory_report"
+    number: str
+    issue_date: date
+    as_of: AwareDatetime | date | None = None
+    parties: tuple[Party, ...] = ()
+    location: str | None = None
+    lines: tuple[InventoryLine, ...] = ()
+
+
+class ActivityLine(Model):
+    item: ItemRef
+    location: str | None = None
+    period: Period | None = None
+    sold: Quantity | None = None
+    returned: Quantity | None = None
+    on_hand: Quantity | None = None
+    on_order: Quantity | None = None
+    sales_amount: Money | None = None
+
+
+class ProductActivity(Model):
+    """A sales and stock report per item, location and period (SLSRPT, 852)."""
+
+    type: Literal["product_activity"] = "product_activity"
+    number: str
+    issue_date: date
+    period: Period | None = None
+    currency: str | None = None
+    parties: tuple[Party, ...] = ()
+    lines: tuple[ActivityLine, ...] = ()
+
+
+# -- planning -------------------------------------------------------------------------------
+
+
+class Commitment(StrEnum):
+    FIRM = "firm"
+    PLANNING = "planning"
+
+
+class ForecastPeriod(Model):
+    period: Period
+    quantity: Quantity
+    commitment: Commitment = Commitment.PLANNING
+
+
+class ForecastLine(Model):
+    item: ItemRef
+    location: str | None = None
+    periods: tuple[ForecastPeriod, ...] = ()
+
+
+class Forecast(Model):
+    """A forecast or planning schedule (DELFOR, SLSFCT, 830, UBL Forecast)."""
+
+    type: Literal["forecast"] = "forecast"
+    number: str
+    issue_date: date
+    purpose: str | None = None
+    horizon: Period | None = None
+    parties: tuple[Party, ...] = ()
+    lines: tuple[ForecastLine, ...] = ()
+
+
+Document = Annotated[
+    PurchaseOrder | OrderResponse | DespatchAdvice | ReceiptAdvice | Invoice | InventoryReport
+    | ProductActivity | Forecast,
+    Field(discriminator="type"),
+]
+
+DOCUMENT_TYPES: dict[str, type[Model]] = {
+    "purchase_order": PurchaseOrder,
+    "order_response": OrderResponse,
+    "despatch_advice": DespatchAdvice,
+    "receipt_advice": ReceiptAdvice,
+    "invoice": Invoice,
+    "inventory_report": InventoryReport,
+    "product_activity": ProductActivity,
+    "forecast": Forecast,
+}

@@ -1,0 +1,164 @@
+"""Placing a message's segments in its structure: groups, loops and order.
+
+:class:`Placer` walks the body segments of a message through the structure of
+its definition, one segment at a time, keeps the group occurrences open, and
+builds the message's instance tree (which segments fell in which group
+occurrence). It tells a :class:`Listener` what it meets — a segment used, a
+group entered, a mandatory entry skipped — so the validator can report and
+the mappings can navigate with the same placement. Pure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from gateway.edi.schema.model import GroupNode, Node, SegmentNode
+from gateway.edi.tree import Segment
+
+
+@dataclass(slots=True)
+class Instance:
+    """One occurrence of a group (or the whole message, id ``""``) and what it holds,
+    in order: its segments and the occurrences of its inner groups."""
+
+    id: str
+    items: list[Segment | Instance] = field(default_factory=list)
+
+    def segments(self, tag: str) -> Iterator[Segment]:
+        for item in self.items:
+            if isinstance(item, Segment) and item.tag == tag:
+                yield item
+
+    def groups(self, group_id: str) -> Iterator[Instance]:
+        for item in self.items:
+            if isinstance(item, Instance) and item.id == group_id:
+                yield item
+
+    def trigger(self) -> Segment | None:
+        first = self.items[0] if self.items else None
+        if isinstance(first, Instance):
+            return first.trigger()
+        return first
+
+
+class Listener(Protocol):
+    def used(self, node: SegmentNode, count: int, seg: Segment, position: int,
+             loop: str | None) -> None: ...
+
+    def entered(self, group: GroupNode, count: int, seg: Segment, position: int) -> None: ...
+
+    def missing(self, node: Node, path: str, position: int) -> None: ...
+
+
+class Quiet:
+    """A listener that notes nothing: for building the instance tree only."""
+
+    def used(self, node: SegmentNode, count: int, seg: Segment, position: int,
+             loop: str | None) -> None:
+        return None
+
+    def entered(self, group: GroupNode, count: int, seg: Segment, position: int) -> None:
+        return None
+
+    def missing(self, node: Node, path: str, position: int) -> None:
+        return None
+
+
+@dataclass(slots=True)
+class _Frame:
+    group: GroupNode
+    path: str
+    instance: Instance
+    index: int = 0
+    counts: list[int] = field(default_factory=list)
+
+
+def loop_of(path: str) -> str | None:
+    """The innermost group id of a group path (``SG2/SG3`` -> ``SG3``)."""
+    return path.rsplit("/", 1)[-1] or None
+
+
+class Placer:
+    """Places segments of one message; :attr:`root` is its instance tree."""
+
+    def __init__(self, structure: GroupNode, listener: Listener) -> None:
+        self.listener = listener
+        self.root = Instance("")
+        self.stack = [_Frame(structure, "", self.root, 0, [0] * len(structure.children))]
+
+    @property
+    def path(self) -> str:
+        return self.stack[-1].path
+
+    def place(self, seg: Segment, position: int) -> bool:
+        """Place ``seg``; False when it fits nowhere from here (it is then kept in
+        the current group occurrence, unplaced)."""
+        tag = seg.tag
+        stack = self.stack
+        for level in range(len(stack) - 1, -1, -1):
+            frame = stack[level]
+            children = frame.group.children
+            # Within an open occurrence the trigger never repeats: it starts a new one.
+            start = frame.index if level == 0 or frame.index > 0 else 1
+            for k in range(start, len(children)):
+                child = children[k]
+                if isinstance(child, SegmentNode):
+                    if child.tag != tag:
+                        continue
+                elif child.trigger != tag:
+                    continue
+                while len(stack) - 1 > level:
+                    inner = stack.pop()
+                    self._missing(inner, inner.index, len(inner.group.children), position)
+                first = frame.index + (1 if frame.counts[frame.index] else 0)
+                self._missing(frame, first, k, position)
+                frame.index = k
+                frame.counts[k] += 1
+                if isinstance(child, SegmentNode):
+                    frame.instance.items.append(seg)
+                    self.listener.used(child, frame.counts[k], seg, position,
+                                       loop_of(frame.path))
+                else:
+                    self._enter(child, frame, frame.counts[k], seg, position)
+                return True
+        stack[-1].instance.items.append(seg)
+        return False
+
+    def _enter(self, group: GroupNode, parent: _Frame, count: int, seg: Segment,
+               position: int) -> None:
+        self.listener.entered(group, count, seg, position)
+        path = f"{parent.path}/{group.id}" if parent.path else group.id
+        instance = Instance(group.id)
+        parent.instance.items.append(instance)
+        frame = _Frame(group, path, instance, 0, [0] * len(group.children))
+        frame.counts[0] = 1
+        self.stack.append(frame)
+        first = group.children[0]
+        if isinstance(first, GroupNode):
+            self._enter(first, frame, 1, seg, position)
+        else:
+            instance.items.append(seg)
+            self.listener.used(first, 1, seg, position, loop_of(path))
+
+    def _missing(self, frame: _Frame, first: int, upto: int, position: int) -> None:
+        children = frame.group.children
+        for k in range(first, upto):
+            if frame.counts[k] == 0:
+                self.listener.missing(children[k], frame.path, position)
+
+    def finish(self, position: int) -> Instance:
+        """Close every open group (reporting what is still missing); the tree."""
+        while self.stack:
+            frame = self.stack.pop()
+            self._missing(frame, frame.index, len(frame.group.children), position)
+        return self.root
+
+
+def instance_tree(segments: list[Segment], structure: GroupNode) -> Instance:
+    """The instance tree of a message body, without any reporting."""
+    placer = Placer(structure, Quiet())
+    for index, seg in enumerate(segments):
+        placer.place(seg, index + 2)
+    return placer.finish(len(segments) + 2)
