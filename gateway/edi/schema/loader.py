@@ -286,6 +286,23 @@ def _check_message(directory: Directory, message: MessageDef, label: str) -> Non
                                      "the directory")
 
 
+@cache
+def _aliases(standard: str) -> dict[str, dict[str, str]]:
+    path = DATA / standard / "aliases.yaml"
+    if not path.is_file():
+        return {}
+    label = f"{standard}/aliases.yaml"
+    data = _yaml(path, label)
+    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+        raise ConfigurationError(f"{label}: maps message types to {{version: directory}}")
+    return {str(k): {str(a): str(b) for a, b in v.items()} for k, v in data.items()}
+
+
+def resolve_version(standard: str, message_type: str, version: str) -> str:
+    """The directory that serves ``message_type`` in ``version`` (usually ``version``)."""
+    return _aliases(standard).get(message_type, {}).get(version, version)
+
+
 def check_all() -> list[str]:
     """Load every shipped directory; the names loaded. Raises on the first mistake."""
     loaded = []

@@ -14,11 +14,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import datetime
 
 from gateway.edi.envelope import Scope
 from gateway.edi.issues import Code, Issue, Location, Severity
 from gateway.edi.schema.guide import ElementRule, Guide
+from gateway.edi.schema.loader import resolve_version
 from gateway.edi.schema.model import (
     CompositeDef,
     Directory,
@@ -41,63 +42,55 @@ _X12_INTEGER = re.compile(r"^-?\d+$")
 _X12_REAL = re.compile(r"^-?(\d*)\.?(\d*)(?:E-?\d+)?$")
 _DIGITS = re.compile(r"\d")
 
-# EDIFACT 2379 date/time/period formats the gateway checks, as strptime-like
-# patterns; ranges are two patterns joined by "-".
+# EDIFACT 2379 date/time/period formats the gateway checks. Each is strptime
+# directives for the fixed-length digit fields; ranges are two halves joined
+# by "-". Week (WW) and day-of-year (DDD) formats are checked by hand.
 _DATE_FORMATS: dict[str, str] = {
-    "2": "DDMMYY", "3": "MMDDYY", "4": "DDMMCCYY", "101": "YYMMDD", "102": "CCYYMMDD",
-    "105": "YYDDD", "106": "MMDD", "201": "YYMMDDHHMM", "202": "YYMMDDHHMMSS",
-    "203": "CCYYMMDDHHMM", "204": "CCYYMMDDHHMMSS", "401": "HHMM", "402": "HHMMSS",
-    "602": "CCYY", "609": "YYMM", "610": "CCYYMM", "615": "YYWW", "616": "CCYYWW",
-    "701": "YY-YY", "702": "CCYY-CCYY", "711": "CCYYMM-CCYYMM", "715": "YYWW-YYWW",
-    "716": "CCYYWW-CCYYWW", "717": "YYMMDD-YYMMDD", "718": "CCYYMMDD-CCYYMMDD",
-    "719": "CCYYMMDDHHMM-CCYYMMDDHHMM", "720": "DHHMM-DHHMM",
+    "2": "%d%m%y", "3": "%m%d%y", "4": "%d%m%Y", "101": "%y%m%d", "102": "%Y%m%d",
+    "106": "%m%d", "201": "%y%m%d%H%M", "202": "%y%m%d%H%M%S", "203": "%Y%m%d%H%M",
+    "204": "%Y%m%d%H%M%S", "401": "%H%M", "402": "%H%M%S", "602": "%Y", "609": "%y%m",
+    "610": "%Y%m", "701": "%y-%y", "702": "%Y-%Y", "713": "%y%m%d%H%M-%y%m%d%H%M",
+    "717": "%y%m%d-%y%m%d", "718": "%Y%m%d-%Y%m%d", "719": "%Y%m%d%H%M-%Y%m%d%H%M",
+    "105": "YYDDD", "615": "YYWW", "616": "CCYYWW", "715": "YYWW-YYWW", "716": "CCYYWW-CCYYWW",
 }
+_WIDTH = {"%Y": 4, "%y": 2, "%m": 2, "%d": 2, "%H": 2, "%M": 2, "%S": 2}
+
+
+def _width(pattern: str) -> int:
+    return sum(_WIDTH[pattern[i:i + 2]] for i in range(0, len(pattern), 2))
+
+
+def _check_one(value: str, pattern: str) -> bool:
+    if not value.isdigit():
+        return False
+    if pattern in ("YYDDD", "YYWW", "CCYYWW"):
+        year_digits = 4 if pattern.startswith("CC") else 2
+        if len(value) != len(pattern):
+            return False
+        rest = int(value[year_digits:])
+        return 1 <= rest <= (366 if pattern == "YYDDD" else 53)
+    if len(value) != _width(pattern):
+        return False
+    try:
+        datetime.strptime(value, pattern)  # a calendar check; no zone involved
+    except ValueError:
+        # 24:00 is the end of a day in EDIFACT times; strptime refuses it.
+        return "%H%M" in pattern and value.endswith("2400") and _check_one(
+            value[:-4] + "2359", pattern)
+    return True
 
 
 def check_date_format(value: str, pattern: str) -> bool:
-    """Whether ``value`` is a real date/time written as ``pattern``."""
-    if "-" in pattern:
-        left, right = pattern.split("-", 1)
-        if len(value) != len(left) + len(right) + 1 or value[len(left)] != "-":
-            # Some partners omit the range dash; accept the two halves glued.
-            if len(value) != len(left) + len(right):
-                return False
-            return (check_date_format(value[: len(left)], left)
-                    and check_date_format(value[len(left):], right))
-        return (check_date_format(value[: len(left)], left)
-                and check_date_format(value[len(left) + 1:], right))
-    if len(value) != len(pattern) or not value.isdigit():
-        return False
-    fields: dict[str, int] = {}
-    i = 0
-    while i < len(pattern):
-        token = pattern[i]
-        j = i
-        while j < len(pattern) and pattern[j] == token:
-            j += 1
-        fields[pattern[i:j]] = int(value[i:j])
-        i = j
-    year = fields.get("CCYY", 2000 + fields.get("YY", 0) if "YY" in fields else 2000)
-    if "CC" in fields and "YY" in fields:
-        year = fields["CC"] * 100 + fields["YY"]
-    try:
-        if "DDD" in fields:
-            return 1 <= fields["DDD"] <= (366 if _leap(year) else 365)
-        if "WW" in fields:
-            return 1 <= fields["WW"] <= 53
-        month = fields.get("MM", 1)
-        day = fields.get("DD", 1)
-        date(year, month, day)
-    except ValueError:
-        return False
-    hour = fields.get("HH", 0)
-    minute = fields.get("MM", 0) if "HH" in fields and "DD" not in fields and "YY" not in \
-        fields and "CCYY" not in fields else 0
-    return 0 <= hour <= 24 and 0 <= minute <= 59 and 0 <= fields.get("SS", 0) <= 59
-
-
-def _leap(year: int) -> bool:
-    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    """Whether ``value`` is a real date/time in ``pattern`` (see :data:`_DATE_FORMATS`)."""
+    if "-" not in pattern:
+        return _check_one(value, pattern)
+    left, right = pattern.split("-", 1)
+    if "-" in value:
+        first, _, second = value.partition("-")
+        return _check_one(first, left) and _check_one(second, right)
+    # Some partners omit the range dash; accept the two halves glued together.
+    width = len(left) if left in ("YYDDD", "YYWW", "CCYYWW") else _width(left)
+    return _check_one(value[:width], left) and _check_one(value[width:], right)
 
 
 def _x12_date(value: str) -> bool:
@@ -485,6 +478,7 @@ class Schemas:
     def validator(self, standard: str, version: str, mtype: str) -> MessageValidator | None:
         key = (standard, version, mtype)
         if key not in self._validators:
+            version = resolve_version(standard, mtype, version)
             directory = self.lookup(standard, version) if version else None
             definition = directory.messages.get(mtype) if directory else None
             if directory is None or definition is None:
