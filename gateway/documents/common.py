@@ -116,4 +116,4 @@ class Reference(Model):
 
     kind: str
     number: str
-    date: date | None = None
+    issue_date: date | None = None

@@ -29,6 +29,7 @@ class Level(IntEnum):
     SYNTAX = 1
     ENVELOPE = 2
     SCHEMA = 3
+    MAPPING = 4
 
 
 class Code(StrEnum):
@@ -92,6 +93,10 @@ class Code(StrEnum):
     GUIDE_ELEMENT_MISSING = "schema.guide-element-missing"
     CODE_NOT_USED = "schema.guide-code-not-used"
     PATTERN_MISMATCH = "schema.guide-pattern-mismatch"
+    # mapping a message to a business document
+    NO_MAPPING = "mapping.no-mapping"
+    MAPPING_VALUE = "mapping.unreadable-value"
+    MAPPING_INVALID = "mapping.invalid-document"
     # XML
     XML_NOT_WELL_FORMED = "syntax.xml-not-well-formed"
     XML_FORBIDDEN = "syntax.xml-forbidden-construct"
@@ -110,7 +115,8 @@ class Code(StrEnum):
         return _DEFAULT_SEVERITY.get(self, Severity.ERROR)
 
 
-_LEVELS = {"syntax": Level.SYNTAX, "envelope": Level.ENVELOPE, "schema": Level.SCHEMA}
+_LEVELS = {"syntax": Level.SYNTAX, "envelope": Level.ENVELOPE, "schema": Level.SCHEMA,
+           "mapping": Level.MAPPING}
 
 _DEFAULT_SEVERITY: dict[Code, Severity] = {
     Code.UNKNOWN_FORMAT: Severity.FATAL,

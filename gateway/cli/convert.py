@@ -1,0 +1,130 @@
+"""``convert``, ``check-mappings``: business documents across formats.
+
+``convert FILE --to edifact|x12|ubl|cxml|json`` reads every message of FILE
+through its inbound mapping and writes the documents in the target form;
+``json`` prints the canonical business documents, one per line.
+``check-mappings`` compiles every mapping file and reports the first mistake.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from gateway.edi.issues import Level
+from gateway.edi.report import inspect
+from gateway.errors import UsageError
+from gateway.mapping.convert import (
+    DEFAULT_VERSIONS,
+    EnvelopeOptions,
+    documents,
+    to_edifact,
+    to_x12,
+    to_xml,
+)
+from gateway.mapping.inbound import MappingError
+from gateway.mapping.registry import DEFAULT_ROOT, load_mappings
+
+TARGETS = ("edifact", "x12", "ubl", "cxml", "json")
+
+
+def register(commands: Any) -> None:
+    p = commands.add_parser("convert", help="convert a file's documents to another format")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--to", required=True, choices=TARGETS, dest="target")
+    p.add_argument("--version", help="target version (default: D96A, 004010, 2.1, 1.2)")
+    p.add_argument("--partner", help="apply this partner's mapping overlays")
+    p.add_argument("--mappings", type=Path, default=DEFAULT_ROOT, help=argparse.SUPPRESS)
+    p.add_argument("--output", "-o", type=Path,
+                   help="write here (XML targets: a folder when there are several documents)")
+    p.add_argument("--control-number", type=int, default=1, metavar="N")
+    p.add_argument("--now", type=datetime.fromisoformat, metavar="ISO-8601")
+    p.set_defaults(handler=cmd_convert)
+
+    p = commands.add_parser("check-mappings", help="compile every mapping file")
+    p.add_argument("--partner", help="also check this partner's overlays")
+    p.add_argument("--mappings", type=Path, default=DEFAULT_ROOT, help=argparse.SUPPRESS)
+    p.set_defaults(handler=cmd_check)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    try:
+        mappings = load_mappings(args.mappings, args.partner)
+    except MappingError as err:
+        print(f"edi-gateway check-mappings: {err}", file=sys.stderr)
+        return 1
+    print(f"{len(mappings.files)} mapping files compiled: {len(mappings.inbound)} inbound "
+          f"(with the versions they also read), {len(mappings.outbound)} outbound.")
+    return 0
+
+
+def cmd_convert(args: argparse.Namespace) -> int:
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as err:
+        print(f"edi-gateway convert: cannot read {args.file}: {err.strerror or err}",
+              file=sys.stderr)
+        return 2
+    try:
+        mappings = load_mappings(args.mappings, args.partner)
+    except MappingError as err:
+        print(f"edi-gateway convert: {err}", file=sys.stderr)
+        return 2
+    report = inspect(data, level=Level.ENVELOPE)
+    for issue in report.issues:
+        if issue.blocking:
+            print(f"edi-gateway convert: {args.file}: {issue}", file=sys.stderr)
+    mapped = documents(report, mappings)
+    failed = False
+    docs = []
+    for item in mapped:
+        for issue in item.issues:
+            print(f"edi-gateway convert: {item.message_type} {item.reference}: {issue}",
+                  file=sys.stderr)
+        if item.document is None:
+            failed = True
+        else:
+            docs.append(item.document)
+    if not docs:
+        print(f"edi-gateway convert: no document could be read from {args.file}",
+              file=sys.stderr)
+        return 1
+    try:
+        outputs = _render(docs, args, mappings)
+    except UsageError as err:
+        print(f"edi-gateway convert: {err}", file=sys.stderr)
+        return 2
+    _write(outputs, args)
+    return 1 if failed else 0
+
+
+def _render(docs: list[Any], args: argparse.Namespace, mappings: Any) -> list[bytes]:
+    target = args.target
+    if target == "json":
+        return [(json.dumps(d.model_dump(mode="json", exclude_none=True), ensure_ascii=False)
+                 + "\n").encode("utf-8") for d in docs]
+    version = args.version or DEFAULT_VERSIONS[target]
+    if target in ("ubl", "cxml"):
+        return [to_xml(d, mappings, target, version) for d in docs]
+    options = EnvelopeOptions(now=args.now or datetime.now(UTC), control=args.control_number)
+    writer = to_edifact if target == "edifact" else to_x12
+    return [writer(docs, mappings, version, options)]
+
+
+def _write(outputs: list[bytes], args: argparse.Namespace) -> None:
+    if args.output is None:
+        sys.stdout.flush()
+        for out in outputs:
+            sys.stdout.buffer.write(out)
+        sys.stdout.buffer.flush()
+        return
+    if len(outputs) == 1 or args.target in ("json", "edifact", "x12"):
+        args.output.write_bytes(b"".join(outputs))
+        return
+    args.output.mkdir(parents=True, exist_ok=True)
+    for n, out in enumerate(outputs, 1):
+        (args.output / f"document-{n}.xml").write_bytes(out)

@@ -1,0 +1,362 @@
+"""Inbound mappings: a message (EDI instance tree or XML tree) to a business document.
+
+A mapping's ``fields`` describe the document; each value names where it comes
+from and how it is read::
+
+    number: BGM/02                                   # a path: its first value
+    issue_date: {from: "DTM[01-1=137]/01-2", as: date, format: "DTM[01-1=137]/01-3"}
+    purpose: {from: BGM/03, codes: order_purpose, default: original}
+    currency: {first_of: ["CUX[01-1=2]/01-2", {const: EUR}]}
+    notes: {from: FTX/04-1, all: true}
+    parties:
+      each: SG2
+      require: [role]
+      fields:
+        role: {from: NAD/01, codes: party_function}
+        gln: {from: NAD/02-1, when: "NAD/02-3=9"}
+
+A mapping with a value key (``from``, ``const``, ``first_of``, ``each``) is a value;
+any other mapping is a nested object. Everything is compiled when the file is
+loaded; a wrong path or key is a :class:`MappingError` naming file and field.
+Applying a mapping never raises on bad data: problems come back as issues.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from gateway.documents.models import DOCUMENT_TYPES
+from gateway.edi.issues import Code, Issue, Location
+from gateway.edi.schema.model import Directory, GroupNode, MessageDef
+from gateway.errors import ConfigurationError
+from gateway.mapping.paths import (
+    UBL_NAMESPACES,
+    PathError,
+    ValuePath,
+    XmlPath,
+)
+from gateway.mapping.values import (
+    DATE_PATTERNS,
+    CodeList,
+    ValueProblem,
+    parse_date,
+    parse_datetime,
+    parse_decimal,
+)
+
+VALUE_KEYS = frozenset({"from", "const", "first_of", "each"})
+_SPEC_KEYS = frozenset({"from", "const", "first_of", "each", "fields", "as", "format", "codes",
+                        "otherwise", "when", "default", "all", "join", "implied", "require"})
+_TYPES = frozenset({"text", "decimal", "int", "date", "datetime", "bool"})
+_WHEN = re.compile(r"^(.+?)(!?=)(.*)$")
+
+
+def _literal_format(text: str) -> bool:
+    """A date format written out (2379 code, named convention, strftime), not a path."""
+    return text.isdigit() or text in DATE_PATTERNS or text.startswith("%")
+
+
+class MappingError(ConfigurationError):
+    """A mapping file that cannot be compiled; the message names file and field."""
+
+
+class _Problems:
+    """Values that could not be read while applying a mapping, with their field."""
+
+    def __init__(self) -> None:
+        self.found: list[tuple[str, str]] = []
+
+    def add(self, field: str, problem: str) -> None:
+        self.found.append((field, problem))
+
+
+Getter = Callable[[Any, _Problems, dict[str, Any]], Any]
+
+
+@dataclass(slots=True)
+class Compiler:
+    """Compiles value specs for one mapping file."""
+
+    name: str
+    family: str  # "edi" or "xml"
+    directory: Directory | None
+    structure: GroupNode | None
+    codelists: dict[str, CodeList]
+    namespaces: dict[str, str]
+
+    def fail(self, where: str, problem: str) -> MappingError:
+        return MappingError(f"{self.name}: {where}: {problem}")
+
+    # -- paths ------------------------------------------------------------------
+
+    def path(self, text: str, where: str, scope: Scope) -> Any:
+        try:
+            if self.family == "xml":
+                return XmlPath(text, self.namespaces)
+            assert self.directory is not None
+            return scope.value_path(text, self.directory)
+        except PathError as err:
+            raise self.fail(where, str(err)) from err
+
+    def nodes_path(self, text: str, where: str, scope: Scope) -> tuple[Any, Scope]:
+        """A path to repeating parts, and the scope its items give."""
+        if self.family == "xml":
+            return self.path(text, where, scope), scope
+        assert self.directory is not None
+        try:
+            return scope.nodes_path(text, self.directory)
+        except PathError as err:
+            raise self.fail(where, str(err)) from err
+
+    # -- specs ------------------------------------------------------------------
+
+    def compile(self, spec: Any, where: str, scope: Scope) -> Getter:
+        if isinstance(spec, str):
+            return self._from({"from": spec}, where, scope)
+        if isinstance(spec, list):
+            items = [self.compile(item, f"{where}[{i}]", scope) for i, item in enumerate(spec)]
+
+            def listed(ctx: Any, problems: _Problems, env: dict[str, Any]) -> Any:
+                values = [g(ctx, problems, env) for g in items]
+                kept = [v for v in values if v not in (None, "", [], {})]
+                return kept or None
+            return listed
+        if not isinstance(spec, dict):
+            raise self.fail(where, f"expected a path, a list or a mapping, not {spec!r}")
+        if VALUE_KEYS & set(spec):
+            unknown = set(spec) - _SPEC_KEYS
+            if unknown:
+                raise self.fail(where, f"unknown keys {', '.join(sorted(unknown))}")
+            if "each" in spec:
+                return self._each(spec, where, scope)
+            if "first_of" in spec:
+                return self._first_of(spec, where, scope)
+            if "const" in spec:
+                return self._const(spec, where, scope)
+            return self._from(spec, where, scope)
+        return self._object(spec, where, scope)
+
+    def _object(self, spec: dict[str, Any], where: str, scope: Scope,
+                require: tuple[str, ...] = ()) -> Getter:
+        fields = {str(k): self.compile(v, f"{where}.{k}", scope) for k, v in spec.items()}
+
+        def obj(ctx: Any, problems: _Problems, env: dict[str, Any]) -> Any:
+            out = {}
+            for key, getter in fields.items():
+                value = getter(ctx, problems, env)
+                if value is not None:
+                    out[key] = value
+            if any(out.get(r) is None for r in require):
+                return None
+            return out or None
+        return obj
+
+    def _each(self, spec: dict[str, Any], where: str, scope: Scope) -> Getter:
+        path, inner = self.nodes_path(str(spec["each"]), f"{where}.each", scope)
+        require = tuple(spec.get("require") or ())
+        if "fields" in spec:
+            if not isinstance(spec["fields"], dict):
+                raise self.fail(f"{where}.fields", "a mapping of field specs")
+            item = self._object(spec["fields"], f"{where}.fields", inner, require)
+        elif "from" in spec:
+            item = self._from({k: v for k, v in spec.items() if k != "each"}, where, inner)
+        else:
+            raise self.fail(where, "'each' needs 'fields' (objects) or 'from' (values)")
+
+        def each(ctx: Any, problems: _Problems, env: dict[str, Any]) -> Any:
+            out = []
+            for node in path.nodes(ctx):
+                value = item(node, problems, env)
+                if value is not None:
+                    out.append(value)
+            return out or None
+        return each
+
+    def _first_of(self, spec: dict[str, Any], where: str, scope: Scope) -> Getter:
+        options = spec["first_of"]
+        if not isinstance(options, list) or not options:
+            raise self.fail(f"{where}.first_of", "a non-empty list of specs")
+        getters = [self.compile(o, f"{where}.first_of[{i}]", scope)
+                   for i, o in enumerate(options)]
+
+        def first_of(ctx: Any, problems: _Problems, env: dict[str, Any]) -> Any:
+            for getter in getters:
+                value = getter(ctx, problems, env)
+                if value is not None:
+                    return value
+            return None
+        return first_of
+
+    def _const(self, spec: dict[str, Any], where: str, scope: Scope) -> Getter:
+        value = spec["const"]
+        when = self._when(spec.get("when"), f"{where}.when", scope)
+
+        def const(ctx: Any, problems: _Problems, env: dict[str, Any]) -> Any:
+            return value if when is None or when(ctx) else None
+        return const
+
+    def _when(self, text: Any, where: str, scope: Scope) -> Callable[[Any], bool] | None:
+        if text is None:
+            return None
+        found = _WHEN.match(str(text))
+        if found is None:
+            path = self.path(str(text), where, scope)
+            return lambda ctx: path.first(ctx) is not None
+        path = self.path(found.group(1).strip(), where, scope)
+        values = frozenset(v.strip() for v in found.group(3).split("|"))
+        negate = found.group(2) == "!="
+
+        def holds(ctx: Any) -> bool:
+            hit = (path.first(ctx) or "") in values
+            return not hit if negate else hit
+        return holds
+
+    def _from(self, spec: dict[str, Any], where: str, scope: Scope) -> Getter:
+        path = self.path(str(spec["from"]), f"{where}.from", scope)
+        kind = spec.get("as", "text")
+        if kind not in _TYPES:
+            raise self.fail(f"{where}.as", f"one of {', '.join(sorted(_TYPES))}")
+        fmt = spec.get("format")
+        fmt_path = None
+        if fmt is not None and not _literal_format(str(fmt)):
+            fmt_path = self.path(str(fmt), f"{where}.format", scope)
+            fmt = None
+        codes = self._codes(spec.get("codes"), f"{where}.codes")
+        otherwise = spec.get("otherwise")
+        default = spec.get("default")
+        when = self._when(spec.get("when"), f"{where}.when", scope)
+        collect = bool(spec.get("all"))
+        join = spec.get("join")
+        implied = int(spec.get("implied", 0))
+
+        def convert(text: str, ctx: Any, problems: _Problems, env: dict[str, Any]) -> Any:
+            if codes is not None:
+                mapped = codes.inbound.get(text)
+                if mapped is None:
+                    if otherwise == "keep":
+                        return text
+                    return otherwise
+                text = mapped
+            try:
+                if kind == "text":
+                    return text
+                if kind == "decimal":
+                    return parse_decimal(text, env.get("decimal", "."), implied)
+                if kind == "int":
+                    return int(parse_decimal(text, env.get("decimal", ".")))
+                if kind == "bool":
+                    return text.strip().lower() in ("1", "true", "yes", "y")
+                actual = fmt if fmt_path is None else fmt_path.first(ctx)
+                if kind == "date":
+                    return parse_date(text, actual)
+                return parse_datetime(text, actual)
+            except ValueProblem as err:
+                problems.add(where, str(err))
+                return None
+
+        def get(ctx: Any, problems: _Problems, env: dict[str, Any]) -> Any:
+            if when is not None and not when(ctx):
+                return None
+            if collect or join is not None:
+                values = [v for t in path.values(ctx)
+                          if (v := convert(t, ctx, problems, env)) is not None]
+                if join is not None:
+                    return str(join).join(str(v) for v in values) or default
+                return values or default
+            text = path.first(ctx)
+            if text is None:
+                return default
+            value = convert(text, ctx, problems, env)
+            return default if value is None else value
+        return get
+
+    def _codes(self, spec: Any, where: str) -> CodeList | None:
+        if spec is None:
+            return None
+        if isinstance(spec, str):
+            found = self.codelists.get(spec)
+            if found is None:
+                raise self.fail(where, f"no code list named {spec!r}")
+            return found
+        if isinstance(spec, dict):
+            return CodeList.of(where, {str(k): str(v) for k, v in spec.items()})
+        raise self.fail(where, "a code list name or an inline mapping code: value")
+
+
+class Scope:
+    """Where in the message a spec is evaluated: a group of the structure, or a
+    segment (inside ``each`` over segments). XML mappings need no scope."""
+
+    def __init__(self, group: GroupNode | None, tag: str | None = None) -> None:
+        self.group = group
+        self.tag = tag
+
+    def value_path(self, text: str, directory: Directory) -> ValuePath:
+        return ValuePath(text, self.group, directory, segment=self.tag)
+
+    def nodes_path(self, text: str, directory: Directory) -> tuple[ValuePath, Scope]:
+        path = ValuePath(text, self.group, directory, segment=self.tag, nodes_only=True)
+        return path, Scope(path.end_group, path.end_tag)
+
+
+@dataclass(slots=True)
+class InboundMapping:
+    """A compiled inbound mapping: applies to one message type and version."""
+
+    name: str
+    standard: str
+    version: str
+    message: str
+    document: str
+    getter: Getter
+
+    def apply(self, source: Any, *, decimal: str = ".") -> tuple[Any, list[Issue]]:
+        """The document for ``source`` (an instance tree or an XML root) and issues.
+
+        The document is ``None`` when the mapped values do not make a valid
+        document; each reason is an issue naming the field."""
+        problems = _Problems()
+        data = self.getter(source, problems, {"decimal": decimal}) or {}
+        issues = [Issue.of(Code.MAPPING_VALUE, f"{field}: {problem}", Location(path=field))
+                  for field, problem in problems.found]
+        model = DOCUMENT_TYPES[self.document]
+        try:
+            return model.model_validate(data), issues
+        except ValidationError as err:
+            for error in err.errors():
+                field = ".".join(str(p) for p in error["loc"])
+                issues.append(Issue.of(
+                    Code.MAPPING_INVALID,
+                    f"The {self.document.replace('_', ' ')} mapped from this "
+                    f"{self.message} has no valid {field}: {error['msg']}.",
+                    Location(path=field)))
+            return None, issues
+
+
+def compile_inbound(name: str, data: dict[str, Any], *, directory: Directory | None,
+                    message: MessageDef | None, codelists: dict[str, CodeList]
+                    ) -> InboundMapping:
+    standard = str(data["standard"])
+    family = "xml" if standard in ("ubl", "cxml") else "edi"
+    namespaces = dict(UBL_NAMESPACES) if standard == "ubl" else {}
+    namespaces.update({str(k): str(v) for k, v in (data.get("namespaces") or {}).items()})
+    if family == "edi" and (directory is None or message is None):
+        raise MappingError(f"{name}: no schema for {standard} {data.get('version')} "
+                           f"{data.get('message')}; a mapping needs its message structure")
+    document = str(data.get("document", ""))
+    if document not in DOCUMENT_TYPES:
+        raise MappingError(f"{name}: document: one of {', '.join(sorted(DOCUMENT_TYPES))}")
+    fields = data.get("fields")
+    if not isinstance(fields, dict):
+        raise MappingError(f"{name}: fields: a mapping of the document's fields")
+    compiler = Compiler(name, family, directory,
+                        message.structure if message else None, codelists, namespaces)
+    scope = Scope(message.structure if message else None)
+    getter = compiler.compile(fields, "fields", scope)
+    return InboundMapping(name, standard, str(data["version"]), str(data["message"]),
+                          document, getter)

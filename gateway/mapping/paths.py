@@ -1,0 +1,304 @@
+"""Paths into messages: where a mapping finds a value or a repeating part.
+
+EDI paths name group occurrences, segments and elements, each with optional
+predicates::
+
+    BGM/02                       element 2 of BGM
+    DTM[01-1=137]/01-2           the DTM whose 01-1 is 137, its 01-2
+    NAD[01=BY|BT]/02-1           a NAD with 01 BY or BT
+    SG2[NAD/01=SU]/RFF/01-2      in the SG2 whose NAD is a supplier, RFF 01-2
+    N1[01=ST]/04                 X12: the N1 loop's trigger segment with N101 = ST
+    DTM[2005=137]/2380           elements by data element number (EDIFACT)
+
+A step that names a segment which triggers child groups reaches into those
+groups' first segments, so ``NAD[01=BY]`` works from the message. Paths are
+compiled once against the message structure and the segment directory, so a
+wrong name fails when the mapping is loaded, not when a message arrives.
+XML documents use XPath (:func:`compile_xpath`). Pure.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from lxml import etree
+
+from gateway.edi.schema.model import Directory, GroupNode, SegmentNode
+from gateway.edi.schema.structure import Instance
+from gateway.edi.tree import Segment
+
+Context = Instance | Segment
+_POSITION = re.compile(r"^(\d\d)(?:-(\d+))?$")
+_ELEMENT_ID = re.compile(r"^([A-Z]?\d{3,4})(?:-(\d+))?$")
+_STEP = re.compile(r"^([A-Za-z0-9_-]+)((?:\[[^\]]*\])*)$")
+_PREDICATE = re.compile(r"\[([^\]=!]+)(!?=)([^\]]*)\]")
+
+
+class PathError(ValueError):
+    """A path that does not fit the message structure; the loader names the file."""
+
+
+class _OwnElement:
+    """An element of the context segment itself, for predicates like ``[01=BY]``."""
+
+    def __init__(self, position: int, component: int) -> None:
+        self.position = position
+        self.component = component
+
+    def first(self, context: Context) -> str | None:
+        if isinstance(context, Segment):
+            return context.get(self.position, self.component) or None
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Predicate:
+    path: ValuePath | _OwnElement
+    values: frozenset[str]
+    negate: bool
+
+    def holds(self, context: Context) -> bool:
+        found = self.path.first(context)
+        hit = (found or "") in self.values
+        return not hit if self.negate else hit
+
+
+Step = Callable[[Iterable[Context]], Iterator[Context]]
+
+
+def _split_steps(text: str) -> list[str]:
+    """Split at '/' outside brackets."""
+    steps: list[str] = []
+    current: list[str] = []
+    depth = 0
+    for ch in text:
+        if ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth -= 1
+        if ch == "/" and depth == 0:
+            steps.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    steps.append("".join(current))
+    return steps
+
+
+class ValuePath:
+    """A compiled EDI path; :meth:`values` yields strings, :meth:`nodes` contexts."""
+
+    def __init__(self, text: str, structure: GroupNode | None, directory: Directory, *,
+                 segment: str | None = None, nodes_only: bool = False) -> None:
+        """Compile ``text`` from a group of the structure, or from inside a segment
+        of tag ``segment`` (then the path is an element of it). ``nodes_only``
+        paths end at groups or segments, for iterating."""
+        self.text = text
+        self._node_steps: list[Step] = []
+        self._element: tuple[int, int] | None = None
+        self.end_group: GroupNode | None = None
+        self.end_tag: str | None = None
+        self._compile(text, structure, directory, segment)
+        if nodes_only and self._element is not None:
+            raise PathError(f"{text!r}: ends at an element; give a group or segment to repeat")
+        if not nodes_only and self._element is None:
+            raise PathError(f"{text!r}: ends at a group or segment; give an element")
+
+    def _compile(self, text: str, group: GroupNode | None, directory: Directory,
+                 segment: str | None) -> None:
+        tag: str | None = segment  # the segment the next element ref belongs to
+        parts = _split_steps(text)
+        if segment is not None and not _is_ref(parts[0]):
+            raise PathError(f"{text!r}: inside {segment}, a path names one of its elements")
+        for i, part in enumerate(parts):
+            found = _STEP.match(part)
+            if not found:
+                raise PathError(f"{text!r}: {part!r} is not a path step")
+            name, predicates = found.group(1), found.group(2)
+            last = i == len(parts) - 1
+            if tag is not None:
+                if predicates:
+                    raise PathError(f"{text!r}: an element step takes no predicate")
+                if not last:
+                    raise PathError(f"{text!r}: nothing can follow an element ({name})")
+                self._element = self._element_ref(name, tag, directory, text)
+                return
+            if group is None:
+                raise PathError(f"{text!r}: {name!r} follows a segment; give an element")
+            child_group = next((c for c in group.children
+                                if isinstance(c, GroupNode) and c.id == name), None)
+            if child_group is not None and not _is_ref(parts[i + 1] if not last else ""):
+                preds = self._predicates(predicates, child_group, None, directory, text)
+                self._node_steps.append(_group_step(name, preds))
+                group = child_group
+                self.end_group, self.end_tag = group, None
+                continue
+            if not _segment_reachable(group, name):
+                raise PathError(f"{text!r}: no segment or group {name!r} here "
+                                f"(in {group.id or 'the message'})")
+            if name not in directory.segments:
+                raise PathError(f"{text!r}: {name} is not a segment of {directory.version}")
+            preds = self._predicates(predicates, None, name, directory, text)
+            self._node_steps.append(_segment_step(name, group, preds))
+            tag = name
+            group = None
+            self.end_group, self.end_tag = None, name
+
+    @staticmethod
+    def _element_ref(name: str, tag: str, directory: Directory, text: str) -> tuple[int, int]:
+        found = _POSITION.match(name)
+        if found:
+            return int(found.group(1)), int(found.group(2) or 1)
+        found = _ELEMENT_ID.match(name)
+        if not found:
+            raise PathError(f"{text!r}: {name!r} is neither a position (01, 01-2) nor a "
+                            "data element number")
+        eid = found.group(1)
+        definition = directory.segments[tag]
+        for pos, member in enumerate(definition.members, 1):
+            if member.ref == eid:
+                return pos, int(found.group(2) or 1)
+            composite = directory.composites.get(member.ref)
+            if composite is not None:
+                for cpos, component in enumerate(composite.components, 1):
+                    if component.ref == eid:
+                        return pos, cpos
+        raise PathError(f"{text!r}: {tag} has no data element {eid}")
+
+    @staticmethod
+    def _predicates(text: str, scope: GroupNode | None, tag: str | None, directory: Directory,
+                    whole: str) -> tuple[_Predicate, ...]:
+        """Predicates of a step: on a group (``scope``), paths inside it; on a
+        segment (``tag``), its own elements."""
+        preds = []
+        for found in _PREDICATE.finditer(text):
+            lhs, op, rhs = found.group(1).strip(), found.group(2), found.group(3)
+            path: ValuePath | _OwnElement
+            if tag is not None:
+                if not _is_ref(lhs):
+                    raise PathError(f"{whole!r}: a segment's predicate names one of its "
+                                    f"elements, not {lhs!r}")
+                path = _OwnElement(*ValuePath._element_ref(lhs, tag, directory, whole))
+            else:
+                assert scope is not None
+                path = ValuePath(lhs, scope, directory)
+            preds.append(_Predicate(path, frozenset(v.strip() for v in rhs.split("|")),
+                                    op == "!="))
+        return tuple(preds)
+
+    def nodes(self, context: Context) -> Iterator[Context]:
+        current: Iterable[Context] = (context,)
+        for step in self._node_steps:
+            current = step(current)
+        return iter(current)
+
+    def values(self, context: Context) -> Iterator[str]:
+        element = self._element
+        if element is None:
+            return
+        pos, comp = element
+        for node in self.nodes(context):
+            if isinstance(node, Segment):
+                value = node.get(pos, comp)
+                if value:
+                    yield value
+
+    def first(self, context: Context) -> str | None:
+        return next(self.values(context), None)
+
+
+def _is_ref(part: str) -> bool:
+    name = part.split("[", 1)[0]
+    return bool(_POSITION.match(name) or _ELEMENT_ID.match(name))
+
+
+def _segment_reachable(group: GroupNode, tag: str) -> bool:
+    return any(
+        (isinstance(c, SegmentNode) and c.tag == tag)
+        or (isinstance(c, GroupNode) and c.trigger == tag) for c in group.children)
+
+
+def _group_step(group_id: str, preds: tuple[_Predicate, ...]) -> Step:
+    def step(contexts: Iterable[Context]) -> Iterator[Context]:
+        for context in contexts:
+            if isinstance(context, Instance):
+                for inst in context.groups(group_id):
+                    if all(p.holds(inst) for p in preds):
+                        yield inst
+    return step
+
+
+def _segment_step(tag: str, group: GroupNode, preds: tuple[_Predicate, ...]) -> Step:
+    direct = any(isinstance(c, SegmentNode) and c.tag == tag for c in group.children)
+    via = [c.id for c in group.children if isinstance(c, GroupNode) and c.trigger == tag]
+
+    def step(contexts: Iterable[Context]) -> Iterator[Context]:
+        for context in contexts:
+            if not isinstance(context, Instance):
+                continue
+            for item in context.items:
+                if isinstance(item, Segment):
+                    if not direct or item.tag != tag:
+                        continue
+                    seg = item
+                else:
+                    if item.id not in via:
+                        continue
+                    trigger = item.trigger()
+                    if trigger is None or trigger.tag != tag:
+                        continue
+                    seg = trigger
+                if all(p.holds(seg) for p in preds):
+                    yield seg
+    return step
+
+
+# -- XML ---------------------------------------------------------------------------------
+
+UBL_NAMESPACES = {
+    "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
+    "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
+    "ext": "urn:oasis:names:specification:ubl:schema:xsd:CommonExtensionComponents-2",
+}
+
+
+class XmlPath:
+    """A compiled XPath; values are element text or attribute values, stripped."""
+
+    def __init__(self, text: str, namespaces: dict[str, str]) -> None:
+        self.text = text
+        try:
+            self._xpath = etree.XPath(text, namespaces=namespaces)
+        except etree.XPathSyntaxError as err:
+            raise PathError(f"{text!r}: not a valid XPath: {err}") from err
+
+    def nodes(self, context: etree._Element) -> Iterator[etree._Element]:
+        found = self._xpath(context)
+        if isinstance(found, list):
+            for item in found:
+                if isinstance(item, etree._Element):
+                    yield item
+
+    def values(self, context: etree._Element) -> Iterator[str]:
+        found = self._xpath(context)
+        items = found if isinstance(found, list) else [found]
+        for item in items:
+            if isinstance(item, etree._Element):
+                text = "".join(str(t) for t in item.itertext()).strip()
+            elif isinstance(item, str | bytes):
+                text = (item.decode() if isinstance(item, bytes) else str(item)).strip()
+            elif isinstance(item, float | bool | int):
+                text = str(item)
+            else:
+                continue
+            if text:
+                yield text
+
+    def first(self, context: etree._Element) -> str | None:
+        return next(self.values(context), None)
+
+
+def compile_xpath(text: str, namespaces: dict[str, str]) -> XmlPath:
+    return XmlPath(text, namespaces)

@@ -1,0 +1,245 @@
+"""Templates for outbound mappings: text with ``{expressions}`` over a document.
+
+An expression is a field path and filters: ``{issue_date|date:102}``,
+``{parties[role=buyer].gln}``, ``{quantity.value|decimal:2}``, ``{lines|count}``,
+``{^.number}`` (the enclosing item), ``{/number}`` (the document), ``{@index}``
+(1-based position in the current ``each``). Filters come from a whitelist; an
+unknown one is refused when the mapping loads. Pure.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from gateway.mapping.values import CodeList, format_date, format_decimal
+
+_EXPR = re.compile(r"\{([^{}]*)\}")
+_SELECT = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\[([A-Za-z_][A-Za-z0-9_.]*)(!?=)([^\]]*)\]$")
+FILTERS = frozenset({"date", "decimal", "implied", "codes", "default", "upper", "max", "count",
+                     "sum", "strip", "int", "lower", "digits"})
+
+
+class TemplateError(ValueError):
+    """A template that cannot compile; the loader names the file and field."""
+
+
+@dataclass(slots=True)
+class Frame:
+    """The rendering context: the current item, its parents and the loop index."""
+
+    stack: list[Any]
+    index: int = 0
+
+    def child(self, item: Any, index: int) -> Frame:
+        return Frame([*self.stack, item], index)
+
+
+def _step(value: Any, name: str) -> Any:
+    if value is None:
+        return None
+    select = _SELECT.match(name)
+    if select:
+        items = _step(value, select.group(1)) or []
+        key, negate, wanted = select.group(2), select.group(3) == "!=", select.group(4)
+        options = set(wanted.split("|"))
+        for item in items:
+            got = _resolve(item, key.split("."))
+            hit = str(got) in options if got is not None else "" in options
+            if hit != negate:
+                return item
+        return None
+    if isinstance(value, dict):
+        return value.get(name)
+    if isinstance(value, list | tuple) and name.isdigit():
+        index = int(name)
+        return value[index] if index < len(value) else None
+    return getattr(value, name, None)
+
+
+def _resolve(value: Any, names: list[str]) -> Any:
+    for name in names:
+        value = _step(value, name)
+        if value is None:
+            return None
+    return value
+
+
+def _split_path(text: str) -> list[str]:
+    parts, depth, current = [], 0, ""
+    for ch in text:
+        if ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth -= 1
+        if ch == "." and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += ch
+    parts.append(current)
+    return [p for p in parts if p]
+
+
+class Lookup:
+    """A compiled field path: ``a.b``, ``^.a`` (parent), ``/a`` (root), ``@index``."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text.strip()
+        self.special = self.text if self.text.startswith("@") else None
+        if self.special not in (None, "@index"):
+            raise TemplateError(f"{text!r}: the only special value is @index")
+        path = self.text
+        self.up = 0
+        self.root = path.startswith("/")
+        if self.root:
+            path = path[1:]
+        while path.startswith("^."):
+            self.up += 1
+            path = path[2:]
+        self.names = _split_path(path) if path and not self.special else []
+
+    def get(self, frame: Frame) -> Any:
+        if self.special == "@index":
+            return frame.index
+        if self.root:
+            base = frame.stack[0]
+        else:
+            position = len(frame.stack) - 1 - self.up
+            if position < 0:
+                return None
+            base = frame.stack[position]
+        return _resolve(base, self.names) if self.names else base
+
+
+Filter = Callable[[Any], Any]
+
+
+def _filter(name: str, arg: str | None, codelists: dict[str, CodeList]) -> Filter:
+    if name not in FILTERS:
+        raise TemplateError(f"unknown filter {name!r}; allowed: {', '.join(sorted(FILTERS))}")
+    if name == "date":
+        fmt = arg or "102"
+        return lambda v: format_date(v, fmt) if v not in (None, "") else None
+    if name == "decimal":
+        places = int(arg) if arg else None
+        return lambda v: format_decimal(v, places) if v not in (None, "") else None
+    if name == "implied":
+        digits = int(arg or "2")
+        return lambda v: format_decimal(v, implied=digits) if v not in (None, "") else None
+    if name == "codes":
+        if not arg or arg not in codelists:
+            raise TemplateError(f"codes:{arg}: no such code list")
+        table = codelists[arg].outbound
+        return lambda v: table.get(str(v)) if v not in (None, "") else None
+    if name == "default":
+        fallback = arg or ""
+        return lambda v: fallback if v in (None, "") else v
+    if name == "max":
+        size = int(arg or "35")
+        return lambda v: str(v)[:size] if v not in (None, "") else None
+    if name == "count":
+        return lambda v: len(v) if isinstance(v, list | tuple) else (0 if v is None else 1)
+    if name == "sum":
+        names = _split_path(arg or "")
+
+        def total(v: Any) -> Any:
+            if not isinstance(v, list | tuple):
+                return None
+            found = [_resolve(item, names) for item in v]
+            return sum((Decimal(str(x)) for x in found if x is not None), Decimal(0))
+        return total
+    if name == "int":
+        return lambda v: int(Decimal(str(v))) if v not in (None, "") else None
+    if name == "digits":
+        return lambda v: "".join(ch for ch in str(v) if ch.isdigit()) if v else None
+    if name == "upper":
+        return lambda v: str(v).upper() if v not in (None, "") else None
+    if name == "lower":
+        return lambda v: str(v).lower() if v not in (None, "") else None
+    return lambda v: str(v).strip() if v not in (None, "") else None
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return format_decimal(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if hasattr(value, "value") and not isinstance(value, dict | list | tuple):
+        return str(value.value)  # enums
+    return str(value)
+
+
+class Expression:
+    def __init__(self, text: str, codelists: dict[str, CodeList]) -> None:
+        head, *filters = text.split("|")
+        self.lookup = Lookup(head)
+        self.filters: list[Filter] = []
+        for item in filters:
+            name, _, arg = item.strip().partition(":")
+            self.filters.append(_filter(name.strip(), arg.strip() or None, codelists))
+
+    def value(self, frame: Frame) -> Any:
+        value = self.lookup.get(frame)
+        for flt in self.filters:
+            value = flt(value)
+        return value
+
+    def render(self, frame: Frame) -> str:
+        return _text(self.value(frame))
+
+
+class Template:
+    """Literal text with expressions. ``has_expressions`` tells a template whose
+    emptiness depends on the document from a constant."""
+
+    def __init__(self, text: str, codelists: dict[str, CodeList]) -> None:
+        self.text = text
+        self.parts: list[str | Expression] = []
+        last = 0
+        for found in _EXPR.finditer(text):
+            if found.start() > last:
+                self.parts.append(text[last:found.start()])
+            try:
+                self.parts.append(Expression(found.group(1), codelists))
+            except TemplateError as err:
+                raise TemplateError(f"{text!r}: {err}") from err
+            last = found.end()
+        if last < len(text):
+            self.parts.append(text[last:])
+        self.has_expressions = any(isinstance(p, Expression) for p in self.parts)
+
+    def render(self, frame: Frame) -> tuple[str, bool]:
+        """The text, and whether any expression produced something."""
+        out = []
+        produced = False
+        for part in self.parts:
+            if isinstance(part, str):
+                out.append(part)
+            else:
+                text = part.render(frame)
+                produced = produced or text != ""
+                out.append(text)
+        if self.has_expressions and not produced:
+            return "", False
+        return "".join(out), produced
+
+    def value(self, frame: Frame) -> Any:
+        """The raw value of a template that is one expression (for ``each``)."""
+        if len(self.parts) == 1 and isinstance(self.parts[0], Expression):
+            return self.parts[0].value(frame)
+        return self.render(frame)[0]
+
+
+def truthy(value: Any) -> bool:
+    return value not in (None, "", [], (), {}, 0, False)

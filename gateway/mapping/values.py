@@ -1,0 +1,127 @@
+"""The whitelisted transforms mappings may apply: dates, decimals, codes, units.
+
+No ``eval``: a mapping names a transform and its argument, and this module
+turns text into typed values (inbound) or values into text (outbound). Date
+formats are EDIFACT 2379 codes (``102``, ``203``), X12/UBL/cXML conventions
+(``CCYYMMDD``, ``YYMMDD``, ``HHMM``, ``ISO``) or plain strftime patterns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+# EDIFACT 2379 codes and named conventions -> strftime pattern.
+DATE_PATTERNS: dict[str, str] = {
+    "101": "%y%m%d", "102": "%Y%m%d", "201": "%y%m%d%H%M", "202": "%y%m%d%H%M%S",
+    "203": "%Y%m%d%H%M", "204": "%Y%m%d%H%M%S", "401": "%H%M", "402": "%H%M%S",
+    "CCYYMMDD": "%Y%m%d", "YYMMDD": "%y%m%d", "HHMM": "%H%M", "HHMMSS": "%H%M%S",
+    "ISO": "%Y-%m-%d",
+}
+
+
+class ValueProblem(ValueError):
+    """A value a transform cannot convert; the mapper turns it into an issue."""
+
+
+def parse_date(text: str, fmt: str | None) -> date:
+    """A date from partner text. ``fmt`` None guesses among the usual forms."""
+    text = text.strip()
+    if fmt in ("718", "719", "717", "711"):
+        text = text.split("-", 1)[0][:8]  # the start of a range
+        fmt = "102"
+    candidates = []
+    if fmt:
+        pattern = DATE_PATTERNS.get(fmt, fmt)
+        candidates.append(pattern)
+    else:
+        candidates = ["%Y-%m-%d", "%Y%m%d", "%y%m%d"]
+    for pattern in candidates:
+        try:
+            if pattern == "%Y-%m-%d" and "T" in text:
+                return datetime.fromisoformat(text).date()
+            return datetime.strptime(text[: _width(pattern, text)], pattern).date()
+        except ValueError:
+            continue
+    raise ValueProblem(f"{text!r} is not a date in format {fmt or 'any usual form'}")
+
+
+def _width(pattern: str, text: str) -> int:
+    if pattern in ("%Y%m%d", "%y%m%d", "%Y-%m-%d"):
+        return {"%Y%m%d": 8, "%y%m%d": 6, "%Y-%m-%d": 10}[pattern]
+    return len(text)
+
+
+def parse_datetime(text: str, fmt: str | None) -> datetime:
+    """An aware datetime: ISO 8601 with offset, or an EDIFACT/X12 pattern read as UTC."""
+    text = text.strip()
+    if not fmt or fmt == "ISO":
+        try:
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError as err:
+            raise ValueProblem(f"{text!r} is not an ISO 8601 moment") from err
+        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    pattern = DATE_PATTERNS.get(fmt, fmt)
+    try:
+        return datetime.strptime(text, pattern).replace(tzinfo=UTC)
+    except ValueError as err:
+        raise ValueProblem(f"{text!r} is not a moment in format {fmt}") from err
+
+
+def parse_decimal(text: str, decimal_mark: str = ".", implied: int = 0) -> Decimal:
+    """A Decimal from partner text; ``implied`` decimals for X12 N2-style numbers."""
+    cleaned = text.strip()
+    if decimal_mark == ",":
+        cleaned = cleaned.replace(",", ".")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation as err:
+        raise ValueProblem(f"{text!r} is not a number") from err
+    if not value.is_finite():
+        raise ValueProblem(f"{text!r} is not a finite number")
+    return value.scaleb(-implied) if implied else value
+
+
+def format_decimal(value: Any, places: int | None = None, implied: int = 0) -> str:
+    """Plain decimal text (never exponent notation)."""
+    number = value if isinstance(value, Decimal) else Decimal(str(value))
+    if implied:
+        number = number.scaleb(implied).quantize(Decimal(1))
+    elif places is not None:
+        number = number.quantize(Decimal(1).scaleb(-places))
+    return format(number, "f")
+
+
+def format_date(value: Any, fmt: str) -> str:
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    pattern = DATE_PATTERNS.get(fmt, fmt)
+    if not isinstance(value, date):
+        raise ValueProblem(f"{value!r} is not a date")
+    return value.strftime(pattern)
+
+
+@dataclass(frozen=True, slots=True)
+class CodeList:
+    """Partner codes <-> canonical values. ``inbound`` reads codes; ``outbound``
+    writes the first code listed for each canonical value unless told otherwise."""
+
+    name: str
+    inbound: dict[str, str]
+    outbound: dict[str, str]
+
+    @classmethod
+    def of(cls, name: str, pairs: dict[str, str], out: dict[str, str] | None = None) -> CodeList:
+        reverse: dict[str, str] = {}
+        for code, canonical in pairs.items():
+            reverse.setdefault(canonical, code)
+        if out:
+            reverse.update(out)
+        return cls(name, dict(pairs), reverse)
+
+    def overlaid(self, other: CodeList) -> CodeList:
+        """This list with a partner's pairs taking precedence."""
+        return CodeList(self.name, {**self.inbound, **other.inbound},
+                        {**self.outbound, **other.outbound})
