@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from gateway import __version__
-from gateway.cli import ack, convert, edi, run
+from gateway.cli import ack, convert, edi, ingest, run
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -32,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     edi.register(commands)
     ack.register(commands)
     convert.register(commands)
+    ingest.register(commands)
     run.register(commands)
     return parser
 

@@ -1,0 +1,233 @@
+"""Ingesting files: read, validate, map and store every message, owning the commits.
+
+The file row is committed first, before anything can fail. Messages are then
+stored in batches, one transaction per batch; each message's rows sit in a
+savepoint, so a message the database refuses is rolled back alone and marked
+failed while the others commit. Nothing is half-written: a message is stored
+whole or not at all, and the file's row records what became of each one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy.exc import DBAPIError
+
+from gateway.db.base import table
+from gateway.edi.issues import Issue, Level
+from gateway.edi.report import FileReport, inspect
+from gateway.inventory.service import Catalog, Ledger
+from gateway.mapping.convert import documents, map_message
+from gateway.mapping.registry import Mappings
+from gateway.orders.service import STORES, Tolerance, Work
+from gateway.traffic.models import InboundFile, InboundMessage, MessageStatus
+
+BATCH = 200
+_FILES = table(InboundFile)
+_MESSAGES = table(InboundMessage)
+# Acknowledgements and service messages are read, not stored as business documents.
+SERVICE_TYPES = frozenset({"997", "999", "CONTRL", "APERAK", "TA1"})
+
+
+@dataclass(slots=True)
+class MessageOutcome:
+    position: int
+    message_type: str
+    reference: str
+    document_type: str | None
+    number: str | None
+    status: str
+    detail: str
+    issues: list[Issue] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"position": self.position, "type": self.message_type,
+                "reference": self.reference, "document": self.document_type,
+                "number": self.number, "status": self.status, "detail": self.detail,
+                "issues": [i.to_json() for i in self.issues]}
+
+
+@dataclass(slots=True)
+class IngestResult:
+    name: str
+    file_id: int | None
+    already: bool
+    messages: list[MessageOutcome] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def stored(self) -> int:
+        return sum(m.status == MessageStatus.STORED for m in self.messages)
+
+
+@dataclass(slots=True)
+class _Pending:
+    """A message read and mapped, waiting for its batch."""
+
+    outcome: MessageOutcome
+    row: dict[str, Any]
+    document: Any
+    sender: str | None
+
+
+Clock = Callable[[], datetime]
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def ingest(engine: Engine, data: bytes, name: str, mappings: Mappings, *,
+           clock: Clock = _utc_now, tolerance: Tolerance | None = None,
+           batch: int = BATCH) -> IngestResult:
+    """Store every message of one file; see the module docstring for the guarantees."""
+    sha = hashlib.sha256(data).hexdigest()
+    report = inspect(data, level=Level.SCHEMA)
+    with engine.begin() as conn:
+        found = conn.execute(select(_FILES.c.id).where(_FILES.c.sha256 == sha)).scalar()
+        if found is not None:
+            return _already(conn, int(found), name)
+        file_id = conn.execute(insert(_FILES).returning(_FILES.c.id), {
+            "sha256": sha, "name": name[-512:], "size": len(data),
+            "standard": report.standard, "received_at": clock()}).scalar_one()
+    result = IngestResult(name, file_id, False, issues=list(report.issues))
+    pending = _prepare(report, mappings, file_id, result)
+    for start in range(0, len(pending), batch):
+        _store_batch(engine, pending[start:start + batch], tolerance or Tolerance())
+    return result
+
+
+def _already(conn: Connection, file_id: int, name: str) -> IngestResult:
+    result = IngestResult(name, file_id, True)
+    rows = conn.execute(select(_MESSAGES).where(_MESSAGES.c.file_id == file_id)
+                        .order_by(_MESSAGES.c.position)).mappings()
+    for row in rows:
+        result.messages.append(MessageOutcome(
+            row["position"], row["message_type"], row["message_ref"] or "",
+            row["document_type"], row["document_number"], row["status"],
+            "this file was already ingested: " + (row["detail"] or "")))
+    return result
+
+
+def _blocking(issues: list[Issue]) -> list[Issue]:
+    return [i for i in issues if i.blocking]
+
+
+def _prepare(report: FileReport, mappings: Mappings, file_id: int,
+             result: IngestResult) -> list[_Pending]:
+    pending: list[_Pending] = []
+    position = 0  # messages counted in file order, across interchanges
+    if report.edi is not None:
+        for ic in report.edi.interchanges:
+            sender, receiver = ic.sender[0] or None, ic.receiver[0] or None
+            for group in ic.groups:
+                for message in group.messages:
+                    position += 1
+                    issues = report.edi.message_issues(message)
+                    row = {"file_id": file_id, "position": position,
+                           "interchange_ref": ic.reference or None,
+                           "group_ref": group.reference or None,
+                           "message_ref": message.reference or None,
+                           "message_type": message.type or "?",
+                           "version": message.version or None,
+                           "sender": sender, "receiver": receiver}
+                    outcome = MessageOutcome(position, message.type or "?", message.reference,
+                                             None, None, "", "")
+                    document = None
+                    if message.type in SERVICE_TYPES:
+                        _settle(outcome, row, MessageStatus.SKIPPED,
+                                f"{message.type} is an acknowledgement, read not stored")
+                    elif _blocking(issues):
+                        outcome.issues = _blocking(issues)
+                        _settle(outcome, row, MessageStatus.FAILED,
+                                f"not valid: {outcome.issues[0].message}")
+                    else:
+                        mapped = map_message(message, ic.standard, ic.delimiters.decimal,
+                                             mappings)
+                        document = _mapped(outcome, row, mapped.document, mapped.issues)
+                    pending.append(_Pending(outcome, row, document, sender))
+                    result.messages.append(outcome)
+    elif report.xml is not None:
+        doc = report.xml.document
+        row = {"file_id": file_id, "position": 1, "interchange_ref": None, "group_ref": None,
+               "message_ref": doc.reference if doc else None,
+               "message_type": doc.type if doc else "xml",
+               "version": doc.version if doc else None, "sender": None, "receiver": None}
+        outcome = MessageOutcome(1, doc.type if doc else "xml", doc.reference if doc else "",
+                                 None, None, "", "")
+        document = None
+        if _blocking(report.issues):
+            outcome.issues = _blocking(report.issues)
+            _settle(outcome, row, MessageStatus.FAILED,
+                    f"not valid: {outcome.issues[0].message}")
+        else:
+            found = documents(report, mappings)
+            if found:
+                document = _mapped(outcome, row, found[0].document, found[0].issues)
+            else:
+                _settle(outcome, row, MessageStatus.FAILED, "not a document the gateway reads")
+        pending.append(_Pending(outcome, row, document, None))
+        result.messages.append(outcome)
+    return pending
+
+
+def _mapped(outcome: MessageOutcome, row: dict[str, Any], document: Any,
+            issues: list[Issue]) -> Any:
+    if document is None:
+        outcome.issues = issues
+        reason = issues[0].message if issues else "no mapping"
+        _settle(outcome, row, MessageStatus.FAILED, f"not mapped: {reason}")
+        return None
+    outcome.document_type = document.type
+    outcome.number = document.number
+    row["document_type"] = document.type
+    row["document_number"] = document.number
+    return document
+
+
+def _settle(outcome: MessageOutcome, row: dict[str, Any], status: MessageStatus,
+            detail: str) -> None:
+    outcome.status = status.value
+    outcome.detail = detail
+    row["status"] = status.value
+    row["detail"] = detail[:2000]
+
+
+def _store_batch(engine: Engine, batch: list[_Pending], tolerance: Tolerance) -> None:
+    with engine.begin() as conn:
+        work = Work(conn, Catalog(conn), Ledger(conn), tolerance)
+        for item in batch:
+            row = item.row
+            if item.document is None:
+                conn.execute(insert(_MESSAGES), {**_defaults(row)})
+                continue
+            message_id = conn.execute(insert(_MESSAGES).returning(_MESSAGES.c.id),
+                                      {**_defaults(row), "status": "pending"}).scalar_one()
+            mark = len(work.ledger.movements)
+            savepoint = conn.begin_nested()
+            try:
+                store: Any = STORES[item.document.type]
+                stored = store(work, item.document, message_id, item.sender)
+                savepoint.commit()
+            except DBAPIError as err:
+                savepoint.rollback()
+                work.catalog.forget()
+                work.ledger.undo(mark)
+                status, detail = MessageStatus.FAILED, f"the database refused it: {err.orig}"
+            else:
+                status = MessageStatus(stored.status)
+                detail = stored.detail
+            _settle(item.outcome, row, status, detail)
+            conn.execute(_MESSAGES.update().where(_MESSAGES.c.id == message_id)
+                         .values(status=status.value, detail=detail[:2000]))
+        work.ledger.flush()
+
+
+def _defaults(row: dict[str, Any]) -> dict[str, Any]:
+    return {"document_type": None, "document_number": None, "status": "", "detail": None,
+            **row}
