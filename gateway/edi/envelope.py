@@ -7,7 +7,7 @@ changes the tree. The rules are the table :data:`RULES`, not code per tag.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from gateway.edi.issues import Code, Issue, Location
@@ -24,10 +24,12 @@ class Scope:
 
     def at(self, seg: Segment | None = None, **where: Any) -> Location:
         """A location in this scope, at ``seg`` (tag, line, column) when given."""
-        loc = Location(interchange=self.interchange, group=self.group, message=self.message)
         if seg is not None:
-            loc = replace(loc, segment=seg.tag, line=seg.line or None, column=seg.column or None)
-        return replace(loc, **where) if where else loc
+            where.setdefault("segment", seg.tag)
+            where.setdefault("line", seg.line or None)
+            where.setdefault("column", seg.column or None)
+        return Location(interchange=self.interchange, group=self.group, message=self.message,
+                        **where)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from gateway.edi import envelope
 from gateway.edi.charsets import find_escaped, is_single_byte
@@ -77,6 +77,8 @@ class ReadResult:
     # and by interchange (keyed by the object's id; the objects live as long).
     by_message: dict[int, list[Issue]] = field(default_factory=dict)
     by_interchange: dict[int, list[Issue]] = field(default_factory=dict)
+    # Where each message's segments fell in its structure, when validated (by id).
+    placed: dict[int, Any] = field(default_factory=dict)
 
     def message_issues(self, message: Message) -> list[Issue]:
         return self.by_message.get(id(message), [])

@@ -15,7 +15,7 @@ from gateway.edi.envelope import Scope
 from gateway.edi.issues import Issue, Level
 from gateway.edi.reader import ReadResult, read
 from gateway.edi.schema.loader import load_directory
-from gateway.edi.schema.validator import Context, Schemas, validate_message
+from gateway.edi.schema.validator import Context, Schemas, check_message
 from gateway.edi.xml.reader import XmlRead, read_xml
 
 
@@ -120,7 +120,9 @@ def schema_issues(result: ReadResult, schemas: Schemas) -> list[Issue]:
                 scope = Scope(ic.reference or None, group.reference or None,
                               message.reference or None)
                 context = Context(scope, ic.delimiters.decimal, ic.standard)
-                issues = validate_message(message, context, schemas)
+                issues, placed = check_message(message, context, schemas)
+                if placed is not None:
+                    result.placed[id(message)] = placed
                 result.by_message.setdefault(id(message), []).extend(issues)
                 found.extend(issues)
     return found

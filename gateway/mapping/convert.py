@@ -17,6 +17,7 @@ from gateway.edi.issues import Code, Issue, Location
 from gateway.edi.report import FileReport
 from gateway.edi.schema.loader import load_directory, resolve_version
 from gateway.edi.schema.structure import instance_tree
+from gateway.edi.schema.validator import Placed
 from gateway.edi.tree import Group, Interchange, Message, Segment
 from gateway.edi.writer import write
 from gateway.errors import UsageError
@@ -56,22 +57,27 @@ def documents(report: FileReport, mappings: Mappings) -> list[Mapped]:
         return out
     for ic in report.edi.interchanges:
         for message in ic.messages():
-            out.append(map_message(message, ic.standard, ic.delimiters.decimal, mappings))
+            out.append(map_message(message, ic.standard, ic.delimiters.decimal, mappings,
+                                   report.edi.placed.get(id(message))))
     return out
 
 
 def map_message(message: Message, standard: str, decimal: str,
-                mappings: Mappings) -> Mapped:
-    """The business document of one EDI message, through its inbound mapping."""
+                mappings: Mappings, placed: Placed | None = None) -> Mapped:
+    """The business document of one EDI message, through its inbound mapping.
+    ``placed`` is the validator's instance tree, reused when it was built with
+    the structure the mapping reads."""
     mapping = mappings.inbound_for(standard, message.version, message.type)
     if mapping is None:
         return Mapped(message.type, message.reference, None,
                       [_no_mapping(standard, message.version, message.type)])
-    directory = load_directory(standard, resolve_version(standard, message.type,
-                                                         mapping.version))
-    assert directory is not None  # the mapping compiled against it
-    structure = directory.messages[mapping.message].structure
-    tree = instance_tree(message.segments, structure)
+    version = resolve_version(standard, message.type, mapping.version)
+    if placed is not None and placed.version == version:
+        tree = placed.tree
+    else:
+        directory = load_directory(standard, version)
+        assert directory is not None  # the mapping compiled against it
+        tree = instance_tree(message.segments, directory.messages[mapping.message].structure)
     document, issues = mapping.apply(tree, decimal=decimal)
     return Mapped(message.type, message.reference, document, issues)
 

@@ -146,24 +146,11 @@ def _claim(work: Work, table: Any, values: dict[str, Any], keys: list[str]) -> i
 def store_purchase_order(work: Work, doc: PurchaseOrder, message_id: int,
                          sender: str | None) -> Stored:
     issuer = issuer_key(doc, sender)
-    existing = work.conn.execute(
-        select(_ORDERS.c.id, _ORDERS.c.status)
-        .where(_ORDERS.c.issuer_key == issuer, _ORDERS.c.number == doc.number)).first()
-    if existing is None:
-        return _new_order(work, doc, issuer, message_id)
-    if doc.purpose is OrderPurpose.ORIGINAL:
-        return Stored("duplicate", f"purchase order {doc.number} from {issuer} was already "
-                      "received")
-    return _change_order(work, doc, int(existing[0]), message_id)
-
-
-def _new_order(work: Work, doc: PurchaseOrder, issuer: str, message_id: int) -> Stored:
     catalog = work.catalog
     ship_to = catalog.party_location(_party(doc, PartyRole.SHIP_TO, PartyRole.BUYER))
-    cancelled = doc.purpose is OrderPurpose.CANCELLATION
     status = {OrderPurpose.CANCELLATION: OrderStatus.CANCELLED,
               OrderPurpose.CHANGE: OrderStatus.CHANGED}.get(doc.purpose, OrderStatus.OPEN)
-    order_id = work.conn.execute(insert(_ORDERS).returning(_ORDERS.c.id), {
+    order_id = _claim(work, _ORDERS, {
         "issuer_key": issuer, "number": doc.number, "order_type": doc.order_type,
         "status": status.value, "issue_date": doc.issue_date, "currency": doc.currency,
         "buyer_id": catalog.party_id(_party(doc, PartyRole.BUYER)),
@@ -171,7 +158,22 @@ def _new_order(work: Work, doc: PurchaseOrder, issuer: str, message_id: int) -> 
         "ship_to_id": ship_to, "requested_delivery": doc.requested_delivery,
         "total": doc.total.amount if doc.total else None,
         "message_id": message_id, "last_message_id": message_id,
-    }).scalar_one()
+    }, ["issuer_key", "number"])
+    if order_id is not None:
+        return _order_lines_new(work, doc, order_id, ship_to, message_id)
+    if doc.purpose is OrderPurpose.ORIGINAL:
+        return Stored("duplicate", f"purchase order {doc.number} from {issuer} was already "
+                      "received")
+    existing = work.conn.execute(select(_ORDERS.c.id).where(
+        _ORDERS.c.issuer_key == issuer, _ORDERS.c.number == doc.number)).scalar_one()
+    return _change_order(work, doc, int(existing), message_id)
+
+
+def _order_lines_new(work: Work, doc: PurchaseOrder, order_id: int, ship_to: int,
+                     message_id: int) -> Stored:
+    """The lines of an order seen for the first time, put on order."""
+    catalog = work.catalog
+    cancelled = doc.purpose is OrderPurpose.CANCELLATION
     item_ids = catalog.item_ids([line.item for line in doc.lines])
     rows = []
     for line, item_id in zip(doc.lines, item_ids, strict=True):
@@ -189,8 +191,9 @@ def _new_order(work: Work, doc: PurchaseOrder, issuer: str, message_id: int) -> 
         })
         if not cancelled:
             work.ledger.move(item_id, location, Bucket.ON_ORDER, quantity,
-                             MovementKind.ORDERED, message_id=message_id, unit=line.quantity.unit,
-                             occurred_on=doc.issue_date, number=doc.number)
+                             MovementKind.ORDERED, message_id=message_id,
+                             unit=line.quantity.unit, occurred_on=doc.issue_date,
+                             number=doc.number)
     if rows:
         work.conn.execute(insert(_ORDER_LINES), rows)
     return Stored("stored", f"purchase order {doc.number}: {len(rows)} lines", 1 + len(rows))

@@ -148,7 +148,7 @@ def _prepare(report: FileReport, mappings: Mappings, file_id: int,
                                 f"not valid: {outcome.issues[0].message}")
                     else:
                         mapped = map_message(message, ic.standard, ic.delimiters.decimal,
-                                             mappings)
+                                             mappings, report.edi.placed.get(id(message)))
                         document = _mapped(outcome, row, mapped.document, mapped.issues)
                     pending.append(_Pending(outcome, row, document, sender))
                     result.messages.append(outcome)
@@ -187,6 +187,9 @@ def _mapped(outcome: MessageOutcome, row: dict[str, Any], document: Any,
     outcome.number = document.number
     row["document_type"] = document.type
     row["document_number"] = document.number
+    # What storing will most likely say; the row is corrected when it says otherwise.
+    row["detail"] = f"{document.type.replace('_', ' ')} {document.number}: " \
+        f"{len(getattr(document, 'lines', ()))} lines"
     return document
 
 
@@ -199,33 +202,66 @@ def _settle(outcome: MessageOutcome, row: dict[str, Any], status: MessageStatus,
 
 
 def _store_batch(engine: Engine, batch: list[_Pending], tolerance: Tolerance) -> None:
+    """Store a batch in one transaction; if the database refuses anything, store it
+    again with a savepoint per message so only the refused ones fail."""
+    try:
+        results = _write(engine, batch, tolerance, careful=False)
+    except DBAPIError:
+        results = _write(engine, batch, tolerance, careful=True)
+    for item, (status, detail) in zip(batch, results, strict=True):
+        if item.document is not None:
+            _settle(item.outcome, item.row, status, detail)
+
+
+def _write(engine: Engine, batch: list[_Pending], tolerance: Tolerance, *,
+           careful: bool) -> list[tuple[MessageStatus, str]]:
+    results: list[tuple[MessageStatus, str]] = []
     with engine.begin() as conn:
         work = Work(conn, Catalog(conn), Ledger(conn), tolerance)
-        for item in batch:
-            row = item.row
+        # All message rows first, in one statement; their ids carry the lineage.
+        rows = [_defaults({**item.row, "status": item.row.get("status") or "stored",
+                           "detail": item.row.get("detail")}) for item in batch]
+        ids = [r[0] for r in conn.execute(
+            insert(_MESSAGES).returning(_MESSAGES.c.id, sort_by_parameter_order=True), rows)]
+        documents = [item.document for item in batch if item.document is not None]
+        work.catalog.item_ids([ref for doc in documents for ref in _items(doc)])
+        for item, message_id in zip(batch, ids, strict=True):
             if item.document is None:
-                conn.execute(insert(_MESSAGES), {**_defaults(row)})
+                results.append((MessageStatus(item.row["status"]), item.row["detail"] or ""))
                 continue
-            message_id = conn.execute(insert(_MESSAGES).returning(_MESSAGES.c.id),
-                                      {**_defaults(row), "status": "pending"}).scalar_one()
-            mark = len(work.ledger.movements)
-            savepoint = conn.begin_nested()
-            try:
-                store: Any = STORES[item.document.type]
+            store: Any = STORES[item.document.type]
+            if not careful:
                 stored = store(work, item.document, message_id, item.sender)
-                savepoint.commit()
-            except DBAPIError as err:
-                savepoint.rollback()
-                work.catalog.forget()
-                work.ledger.undo(mark)
-                status, detail = MessageStatus.FAILED, f"the database refused it: {err.orig}"
+                status, detail = MessageStatus(stored.status), stored.detail
             else:
-                status = MessageStatus(stored.status)
-                detail = stored.detail
-            _settle(item.outcome, row, status, detail)
-            conn.execute(_MESSAGES.update().where(_MESSAGES.c.id == message_id)
-                         .values(status=status.value, detail=detail[:2000]))
+                mark = len(work.ledger.movements)
+                savepoint = conn.begin_nested()
+                try:
+                    stored = store(work, item.document, message_id, item.sender)
+                    savepoint.commit()
+                    status, detail = MessageStatus(stored.status), stored.detail
+                except DBAPIError as err:
+                    savepoint.rollback()
+                    work.catalog.forget()
+                    work.ledger.undo(mark)
+                    status = MessageStatus.FAILED
+                    detail = f"the database refused it: {err.orig}"
+            results.append((status, detail))
+            if status is not MessageStatus.STORED or detail != item.row.get("detail"):
+                conn.execute(_MESSAGES.update().where(_MESSAGES.c.id == message_id)
+                             .values(status=status.value, detail=detail[:2000]))
         work.ledger.flush()
+    return results
+
+
+def _items(document: Any) -> list[Any]:
+    """The item references of a document's lines, to resolve them in one go."""
+    found = []
+    for line in getattr(document, "lines", ()):
+        item = getattr(line, "item", None)
+        if item is not None:
+            found.append(item)
+    return found
 
 
 def _defaults(row: dict[str, Any]) -> dict[str, Any]:

@@ -80,11 +80,44 @@ def loop_of(path: str) -> str | None:
     return path.rsplit("/", 1)[-1] or None
 
 
+class Layout:
+    """For every group of a structure, where each tag can start: the child
+    positions holding that segment or a group it triggers, in order. Placing a
+    segment then looks up its tag instead of scanning every entry."""
+
+    def __init__(self, structure: GroupNode) -> None:
+        self.structure = structure  # kept alive: the tables are keyed by id()
+        self.tables: dict[int, dict[str, list[int]]] = {}
+        self._index(structure)
+
+    def _index(self, group: GroupNode) -> None:
+        table: dict[str, list[int]] = {}
+        for k, child in enumerate(group.children):
+            tag = child.tag if isinstance(child, SegmentNode) else child.trigger
+            table.setdefault(tag, []).append(k)
+            if isinstance(child, GroupNode):
+                self._index(child)
+        self.tables[id(group)] = table
+
+
+_LAYOUTS: dict[int, Layout] = {}
+
+
+def layout_of(structure: GroupNode) -> Layout:
+    """The layout of a structure, computed once per structure object (they live
+    as long as the loaded directories, which are never unloaded)."""
+    found = _LAYOUTS.get(id(structure))
+    if found is None or found.structure is not structure:
+        found = _LAYOUTS[id(structure)] = Layout(structure)
+    return found
+
+
 class Placer:
     """Places segments of one message; :attr:`root` is its instance tree."""
 
     def __init__(self, structure: GroupNode, listener: Listener) -> None:
         self.listener = listener
+        self.tables = layout_of(structure).tables
         self.root = Instance("")
         self.stack = [_Frame(structure, "", self.root, 0, [0] * len(structure.children))]
 
@@ -97,32 +130,35 @@ class Placer:
         the current group occurrence, unplaced)."""
         tag = seg.tag
         stack = self.stack
+        tables = self.tables
         for level in range(len(stack) - 1, -1, -1):
             frame = stack[level]
             children = frame.group.children
+            candidates = tables[id(frame.group)].get(tag)
+            if not candidates:
+                continue
             # Within an open occurrence the trigger never repeats: it starts a new one.
             start = frame.index if level == 0 or frame.index > 0 else 1
-            for k in range(start, len(children)):
-                child = children[k]
-                if isinstance(child, SegmentNode):
-                    if child.tag != tag:
-                        continue
-                elif child.trigger != tag:
-                    continue
-                while len(stack) - 1 > level:
-                    inner = stack.pop()
-                    self._missing(inner, inner.index, len(inner.group.children), position)
-                first = frame.index + (1 if frame.counts[frame.index] else 0)
-                self._missing(frame, first, k, position)
-                frame.index = k
-                frame.counts[k] += 1
-                if isinstance(child, SegmentNode):
-                    frame.instance.items.append(seg)
-                    self.listener.used(child, frame.counts[k], seg, position,
-                                       loop_of(frame.path))
-                else:
-                    self._enter(child, frame, frame.counts[k], seg, position)
-                return True
+            for k in candidates:
+                if k >= start:
+                    break
+            else:
+                continue
+            child = children[k]
+            while len(stack) - 1 > level:
+                inner = stack.pop()
+                self._missing(inner, inner.index, len(inner.group.children), position)
+            first = frame.index + (1 if frame.counts[frame.index] else 0)
+            self._missing(frame, first, k, position)
+            frame.index = k
+            frame.counts[k] += 1
+            if isinstance(child, SegmentNode):
+                frame.instance.items.append(seg)
+                self.listener.used(child, frame.counts[k], seg, position,
+                                   loop_of(frame.path))
+            else:
+                self._enter(child, frame, frame.counts[k], seg, position)
+            return True
         stack[-1].instance.items.append(seg)
         return False
 

@@ -34,7 +34,7 @@ from gateway.edi.schema.model import (
     SegmentNode,
     Usage,
 )
-from gateway.edi.schema.structure import Placer, loop_of
+from gateway.edi.schema.structure import Instance, Placer, loop_of
 from gateway.edi.tree import Components, Message, Segment
 
 _EDIFACT_NUMBER = re.compile(r"^-?(\d*)[.,]?(\d*)$")
@@ -123,14 +123,34 @@ class Context:
     standard: str = "edifact"
 
 
+class _Place:
+    """Where a finding would be: built into a Location only when one is reported,
+    since most values checked have nothing wrong with them."""
+
+    __slots__ = ("more", "run", "seg", "where")
+
+    def __init__(self, run: _Run, seg: Segment, where: tuple[int, str | None],
+                 more: dict[str, object]) -> None:
+        self.run = run
+        self.seg = seg
+        self.where = where
+        self.more = more
+
+    def location(self) -> Location:
+        position, loop = self.where
+        return self.run.context.scope.at(self.seg, position=position, loop=loop, **self.more)
+
+
 @dataclass(slots=True)
 class _Run:
-    """The state of validating one message: its context, findings and open groups."""
+    """The state of validating one message: its context and findings."""
 
     context: Context
     issues: list[Issue] = field(default_factory=list)
 
-    def report(self, code: Code, message: str, location: Location) -> None:
+    def report(self, code: Code, message: str, location: Location | _Place) -> None:
+        if isinstance(location, _Place):
+            location = location.location()
         self.issues.append(Issue.of(code, message, location))
 
     def at(self, seg: Segment, position: int, loop: str | None, **more: object) -> Location:
@@ -147,15 +167,30 @@ class _Site:
     loop: str | None
     rules: dict[str, ElementRule]
 
-    def at(self, element: int, **more: object) -> Location:
-        return self.run.at(self.seg, self.position, self.loop, element=element, **more)
+    def at(self, element: int, **more: object) -> _Place:
+        more["element"] = element
+        return _Place(self.run, self.seg, (self.position, self.loop), more)
 
-    def report(self, code: Code, message: str, location: Location) -> None:
+    def report(self, code: Code, message: str, location: Location | _Place) -> None:
         self.run.report(code, message, location)
 
 
 def _loop(path: str, extra: str = "") -> str | None:
     return extra or loop_of(path)
+
+
+def _plainly_valid(value: str, element: ElementDef, decimal: str) -> bool:
+    """A quick yes for the common value: digits or text of a length and code that
+    fit. Anything else goes through the full check, which says what is wrong."""
+    kind = element.kind
+    length = len(value)
+    if kind in ("an", "AN", "ID"):
+        fits = element.min_length <= length <= element.max_length
+    elif kind == "n" or (kind[:1] == "N" and kind[1:].isdigit()):
+        fits = value.isdigit() and element.min_length <= length <= element.max_length
+    else:
+        return False
+    return fits and (element.codes is None or value in element.codes)
 
 
 class _Reporter:
@@ -215,6 +250,10 @@ class MessageValidator:
     # -- structure -------------------------------------------------------------
 
     def validate(self, message: Message, context: Context) -> list[Issue]:
+        return self.check(message, context)[0]
+
+    def check(self, message: Message, context: Context) -> tuple[list[Issue], Instance]:
+        """The message's issues, and its instance tree (for the mappings)."""
         run = _Run(context)
         placer = Placer(self.structure, _Reporter(self, run))
         for index, seg in enumerate(message.segments):
@@ -225,8 +264,8 @@ class MessageValidator:
             definition = self.directory.segments.get(seg.tag)
             if definition is not None:
                 self._check_segment(run, seg, definition, position, placer.path)
-        placer.finish(message.segment_count())
-        return run.issues
+        tree = placer.finish(message.segment_count())
+        return run.issues, tree
 
     def _unplaced(self, run: _Run, seg: Segment, position: int, path: str) -> None:
         loc = run.at(seg, position, _loop(path))
@@ -262,22 +301,29 @@ class MessageValidator:
 
     def _check_member(self, site: _Site, pos: int, member: Member) -> None:
         seg = site.seg
-        reps = seg.repetitions(pos)
+        repeats = seg.repeats
+        if repeats and pos in repeats:
+            reps = repeats[pos]
+        elif pos <= len(seg.elements):
+            reps = [seg.elements[pos - 1]]
+        else:
+            reps = []
+        rules = site.rules
+        rule = rules.get(f"{pos:02d}") if rules else None
         present = [r for r in reps if any(r)]
-        rule = site.rules.get(f"{pos:02d}")
-        name = self._name(member)
         if not present:
             if member.usage is Usage.MANDATORY:
-                site.report(Code.MISSING_ELEMENT, f"{seg.tag} element {pos:02d} ({name}) is "
-                            "mandatory and missing.", site.at(pos, element_id=member.ref))
+                site.report(Code.MISSING_ELEMENT, f"{seg.tag} element {pos:02d} "
+                            f"({self._name(member)}) is mandatory and missing.",
+                            site.at(pos, element_id=member.ref))
             elif rule is not None and rule.usage is Usage.MANDATORY:
-                site.report(Code.GUIDE_ELEMENT_MISSING, f"{seg.tag} element {pos:02d} ({name}) "
-                            "is required by the partner's guide.",
+                site.report(Code.GUIDE_ELEMENT_MISSING, f"{seg.tag} element {pos:02d} "
+                            f"({self._name(member)}) is required by the partner's guide.",
                             site.at(pos, element_id=member.ref))
             return
         if rule is not None and rule.usage is Usage.NOT_USED:
-            site.report(Code.ELEMENT_NOT_USED, f"{seg.tag} element {pos:02d} ({name}) is not "
-                        "used by the partner's guide.",
+            site.report(Code.ELEMENT_NOT_USED, f"{seg.tag} element {pos:02d} "
+                        f"({self._name(member)}) is not used by the partner's guide.",
                         site.at(pos, element_id=member.ref, value=present[0][0]))
             return
         if len(reps) > member.repeat:
@@ -285,19 +331,25 @@ class MessageValidator:
                         f"{len(reps)} times; at most {member.repeat} allowed.",
                         site.at(pos, repetition=member.repeat + 1, element_id=member.ref))
         composite = self.directory.composites.get(member.ref)
+        element = None if composite is not None else self.directory.elements[member.ref]
+        decimal = site.run.context.decimal
         for r, comps in enumerate(reps, 1):
             repetition = r if len(reps) > 1 else None
             if composite is not None:
                 self._check_composite(site, pos, repetition, comps, composite)
                 continue
+            assert element is not None
             if len(comps) > 1 and any(comps[1:]):
                 site.report(Code.TOO_MANY_COMPONENTS, f"{seg.tag} element {pos:02d} is simple "
                             "but has components.",
                             site.at(pos, component=2, repetition=repetition,
                                     element_id=member.ref))
-            self._check_value(site, comps[0], self.directory.elements[member.ref], rule,
+            value = comps[0]
+            if rule is None and _plainly_valid(value, element, decimal):
+                continue
+            self._check_value(site, value, element, rule,
                               site.at(pos, repetition=repetition, element_id=member.ref,
-                                      value=comps[0]))
+                                      value=value))
 
     def _check_composite(self, site: _Site, pos: int, repetition: int | None,
                          comps: Components, composite: CompositeDef) -> None:
@@ -309,10 +361,19 @@ class MessageValidator:
                         f"defines {len(defined)}.",
                         site.at(pos, component=len(defined) + 1, repetition=repetition,
                                 element_id=composite.id))
+        rules = site.rules
+        elements = self.directory.elements
+        decimal = site.run.context.decimal
+        count = len(comps)
         for cpos, member in enumerate(defined, 1):
-            value = comps[cpos - 1] if cpos <= len(comps) else ""
-            rule = site.rules.get(f"{pos:02d}-{cpos}")
-            element = self.directory.elements[member.ref]
+            value = comps[cpos - 1] if cpos <= count else ""
+            rule = rules.get(f"{pos:02d}-{cpos}") if rules else None
+            element = elements[member.ref]
+            if value and rule is None and _plainly_valid(value, element, decimal):
+                continue
+            if not value and member.usage is not Usage.MANDATORY and (
+                    rule is None or rule.usage is not Usage.MANDATORY):
+                continue
             loc = site.at(pos, component=cpos, repetition=repetition, element_id=member.ref,
                           value=value or None)
             where = f"{seg.tag} {pos:02d}-{cpos} ({element.name})"
@@ -320,7 +381,7 @@ class MessageValidator:
                 if member.usage is Usage.MANDATORY:
                     site.report(Code.MISSING_ELEMENT, f"{where} is mandatory in "
                                 f"{composite.id} and missing.", loc)
-                elif rule is not None and rule.usage is Usage.MANDATORY:
+                else:
                     site.report(Code.GUIDE_ELEMENT_MISSING,
                                 f"{where} is required by the partner's guide.", loc)
                 continue
@@ -332,7 +393,7 @@ class MessageValidator:
 
     @staticmethod
     def _check_value(site: _Site, value: str, element: ElementDef, rule: ElementRule | None,
-                     loc: Location) -> None:
+                     loc: _Place) -> None:
         report = site.report
         decimal = site.run.context.decimal
         kind = element.kind
@@ -429,8 +490,12 @@ def _check_rule(site: _Site, rule: Rule) -> None:
         pattern = _DATE_FORMATS.get(fmt)
         if value and pattern and not check_date_format(value, pattern):
             element, component = _split_ref(refs[0])
+            shown = pattern
+            for directive, letters in (("%Y", "CCYY"), ("%y", "YY"), ("%m", "MM"),
+                                       ("%d", "DD"), ("%H", "HH"), ("%M", "MM"), ("%S", "SS")):
+                shown = shown.replace(directive, letters)
             site.report(Code.INVALID_DATE, f"{value!r} is not a valid date/time in format "
-                        f"{fmt} ({pattern}).", site.at(element, component=component,
+                        f"{fmt} ({shown}).", site.at(element, component=component,
                                                        value=value))
     elif kind is RuleKind.PAIRED and there and len(there) < len(refs):
         for ref in refs:
@@ -492,8 +557,15 @@ class Schemas:
 
 def validate_message(message: Message, context: Context, schemas: Schemas) -> list[Issue]:
     """Schema issues of one message; a warning when no schema covers it."""
+    return check_message(message, context, schemas)[0]
+
+
+def check_message(message: Message, context: Context, schemas: Schemas
+                  ) -> tuple[list[Issue], Placed | None]:
+    """Schema issues of one message, and where its segments fell (None without a
+    schema); a warning when no schema covers it."""
     if message.header is None and not message.type:
-        return []
+        return [], None
     validator = schemas.validator(context.standard, message.version, message.type)
     if validator is None:
         where = context.scope.at(message.header, position=1) if message.header else \
@@ -502,8 +574,17 @@ def validate_message(message: Message, context: Context, schemas: Schemas) -> li
             Code.UNKNOWN_MESSAGE,
             f"No schema for {context.standard.upper()} {message.type or '?'} "
             f"{message.version or '(no version)'}; only the envelope was checked.",
-            where, severity=Severity.WARNING)]
-    return validator.validate(message, context)
+            where, severity=Severity.WARNING)], None
+    issues, tree = validator.check(message, context)
+    return issues, Placed(validator.directory.version, tree)
+
+
+@dataclass(frozen=True, slots=True)
+class Placed:
+    """A message's instance tree and the directory version it was placed with."""
+
+    version: str
+    tree: Instance
 
 
 def iter_structure(node: GroupNode) -> Iterator[Node]:
