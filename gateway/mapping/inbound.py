@@ -23,7 +23,6 @@ Applying a mapping never raises on bad data: problems come back as issues.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -53,7 +52,22 @@ VALUE_KEYS = frozenset({"from", "const", "first_of", "each"})
 _SPEC_KEYS = frozenset({"from", "const", "first_of", "each", "fields", "as", "format", "codes",
                         "otherwise", "when", "default", "all", "join", "implied", "require"})
 _TYPES = frozenset({"text", "decimal", "int", "date", "datetime", "bool"})
-_WHEN = re.compile(r"^(.+?)(!?=)(.*)$")
+
+
+def _split_condition(text: str) -> tuple[str, str, str] | None:
+    """``PATH=V1|V2`` or ``PATH!=V`` split at the operator outside brackets, or None
+    for a bare path (a presence test)."""
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth -= 1
+        elif ch == "=" and depth == 0:
+            negate = i > 0 and text[i - 1] == "!"
+            lhs = text[: i - 1] if negate else text[:i]
+            return lhs.strip(), "!=" if negate else "=", text[i + 1:]
+    return None
 
 
 def _literal_format(text: str) -> bool:
@@ -203,13 +217,14 @@ class Compiler:
     def _when(self, text: Any, where: str, scope: Scope) -> Callable[[Any], bool] | None:
         if text is None:
             return None
-        found = _WHEN.match(str(text))
-        if found is None:
+        split = _split_condition(str(text))
+        if split is None:
             path = self.path(str(text), where, scope)
             return lambda ctx: path.first(ctx) is not None
-        path = self.path(found.group(1).strip(), where, scope)
-        values = frozenset(v.strip() for v in found.group(3).split("|"))
-        negate = found.group(2) == "!="
+        lhs, operator, rhs = split
+        path = self.path(lhs, where, scope)
+        values = frozenset(v.strip() for v in rhs.split("|"))
+        negate = operator == "!="
 
         def holds(ctx: Any) -> bool:
             hit = (path.first(ctx) or "") in values

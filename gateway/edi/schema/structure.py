@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from gateway.edi.schema.model import GroupNode, Node, SegmentNode
+from gateway.edi.schema.model import GroupNode, Node, SegmentNode, Usage
 from gateway.edi.tree import Segment
 
 
@@ -88,6 +88,7 @@ class Layout:
     def __init__(self, structure: GroupNode) -> None:
         self.structure = structure  # kept alive: the tables are keyed by id()
         self.tables: dict[int, dict[str, list[int]]] = {}
+        self.mandatory: dict[int, tuple[int, ...]] = {}
         self._index(structure)
 
     def _index(self, group: GroupNode) -> None:
@@ -98,6 +99,8 @@ class Layout:
             if isinstance(child, GroupNode):
                 self._index(child)
         self.tables[id(group)] = table
+        self.mandatory[id(group)] = tuple(
+            k for k, child in enumerate(group.children) if child.usage is Usage.MANDATORY)
 
 
 _LAYOUTS: dict[int, Layout] = {}
@@ -117,7 +120,9 @@ class Placer:
 
     def __init__(self, structure: GroupNode, listener: Listener) -> None:
         self.listener = listener
-        self.tables = layout_of(structure).tables
+        layout = layout_of(structure)
+        self.tables = layout.tables
+        self.mandatory = layout.mandatory
         self.root = Instance("")
         self.stack = [_Frame(structure, "", self.root, 0, [0] * len(structure.children))]
 
@@ -179,10 +184,13 @@ class Placer:
             self.listener.used(first, 1, seg, position, loop_of(path))
 
     def _missing(self, frame: _Frame, first: int, upto: int, position: int) -> None:
-        children = frame.group.children
-        for k in range(first, upto):
-            if frame.counts[k] == 0:
-                self.listener.missing(children[k], frame.path, position)
+        """Report the mandatory entries in ``first..upto`` that never occurred; only
+        mandatory ones can be missing, so only they are looked at."""
+        if first >= upto:
+            return
+        for k in self.mandatory[id(frame.group)]:
+            if first <= k < upto and frame.counts[k] == 0:
+                self.listener.missing(frame.group.children[k], frame.path, position)
 
     def finish(self, position: int) -> Instance:
         """Close every open group (reporting what is still missing); the tree."""

@@ -193,6 +193,94 @@ def _plainly_valid(value: str, element: ElementDef, decimal: str) -> bool:
     return fits and (element.codes is None or value in element.codes)
 
 
+# A segment's checks, flattened for the quick pass: per member, whether it is
+# mandatory and its leaves; a leaf is (mandatory, kind, min, max, codes), kind 0
+# for text and codes, 1 for digits, 2 for what only the full check can judge.
+_Leaf = tuple[bool, int, int, int, frozenset[str] | None]
+_Plan = tuple[tuple[bool, bool, tuple[_Leaf, ...]], ...]
+
+
+def _leaf(element: ElementDef, mandatory: bool) -> _Leaf:
+    kind = element.kind
+    if kind in ("an", "AN", "ID"):
+        code = 0
+    elif kind == "n" or (kind[:1] == "N" and kind[1:].isdigit()):
+        code = 1
+    else:
+        code = 2
+    return (mandatory, code, element.min_length, element.max_length, element.codes)
+
+
+def _plan(definition: SegmentDef, directory: Directory) -> _Plan:
+    plan = []
+    for member in definition.members:
+        composite = directory.composites.get(member.ref)
+        mandatory = member.usage is Usage.MANDATORY
+        if composite is not None:
+            leaves = tuple(_leaf(directory.elements[c.ref], c.usage is Usage.MANDATORY)
+                           for c in composite.components)
+            plan.append((mandatory, True, leaves))
+        else:
+            plan.append((mandatory, False, (_leaf(directory.elements[member.ref], False),)))
+    return tuple(plan)
+
+
+def _plainly_fine(seg: Segment, plan: _Plan, decimal: str) -> bool:
+    """The quick pass: True when every element is present where mandatory and plainly
+    valid. False sends the segment through the full check, which finds what is wrong."""
+    if seg.repeats:
+        return False
+    elements = seg.elements
+    count = len(elements)
+    if count > len(plan):
+        return False
+    for index, (mandatory, composite, leaves) in enumerate(plan):
+        if index >= count:
+            if mandatory:
+                return False
+            continue
+        comps = elements[index]
+        if len(comps) > len(leaves):
+            return False
+        if not composite:
+            value = comps[0]
+            if not value:
+                if mandatory:
+                    return False
+                continue
+            if not _leaf_fine(value, leaves[0], decimal):
+                return False
+            continue
+        if not any(comps):
+            if mandatory:
+                return False
+            continue
+        width = len(comps)
+        for j, leaf in enumerate(leaves):
+            value = comps[j] if j < width else ""
+            if not value:
+                if leaf[0]:
+                    return False
+                continue
+            if not _leaf_fine(value, leaf, decimal):
+                return False
+    return True
+
+
+def _leaf_fine(value: str, leaf: _Leaf, decimal: str) -> bool:
+    _, kind, low, high, codes = leaf
+    if kind == 2:
+        return False
+    length = len(value)
+    if kind == 1 and not value.isdigit():
+        # A plain decimal with the interchange's mark; anything else takes the full check.
+        digits = value.replace(decimal, "", 1)
+        if not digits.isdigit():
+            return False
+        length -= 1
+    return low <= length <= high and (codes is None or value in codes)
+
+
 class _Reporter:
     """Turns what the placer meets into structure issues."""
 
@@ -212,13 +300,12 @@ class _Reporter:
 
     def entered(self, group: GroupNode, count: int, seg: Segment, position: int) -> None:
         run = self.run
-        loc = run.at(seg, position, group.id)
         if group.usage is Usage.NOT_USED:
             run.report(Code.SEGMENT_NOT_USED, f"The partner's guide does not use group "
-                       f"{group.id} (started by {seg.tag}).", loc)
+                       f"{group.id} (started by {seg.tag}).", run.at(seg, position, group.id))
         elif count > group.max_use:
             run.report(Code.GROUP_TOO_OFTEN, f"Group {group.id} occurs {count} times; at "
-                       f"most {group.max_use} are allowed.", loc)
+                       f"most {group.max_use} are allowed.", run.at(seg, position, group.id))
 
     def missing(self, node: Node, path: str, position: int) -> None:
         if node.usage is not Usage.MANDATORY:
@@ -246,6 +333,7 @@ class MessageValidator:
         self.guide = guide
         self.structure = guide.apply(message.structure) if guide else message.structure
         self.tags = message.tags()
+        self._plans: dict[str, _Plan] = {}
 
     # -- structure -------------------------------------------------------------
 
@@ -286,6 +374,16 @@ class MessageValidator:
     def _check_segment(self, run: _Run, seg: Segment, definition: SegmentDef, position: int,
                        path: str) -> None:
         rules = self.guide.element_rules(path, seg.tag) if self.guide else {}
+        if not rules:
+            plan = self._plans.get(seg.tag)
+            if plan is None:
+                plan = self._plans[seg.tag] = _plan(definition, self.directory)
+            if _plainly_fine(seg, plan, run.context.decimal):
+                if definition.rules:
+                    site = _Site(run, seg, position, _loop(path), rules)
+                    for syntax_rule in definition.rules:
+                        _check_rule(site, syntax_rule)
+                return
         site = _Site(run, seg, position, _loop(path), rules)
         members = definition.members
         if len(seg.elements) > len(members):
