@@ -20,7 +20,7 @@ XML documents use XPath (:func:`compile_xpath`). Pure.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from lxml import etree
@@ -65,7 +65,7 @@ class _Predicate:
         return not hit if self.negate else hit
 
 
-Step = Callable[[Iterable[Context]], Iterator[Context]]
+Step = Callable[[list[Context]], list[Context]]
 
 
 def _split_steps(text: str) -> list[str]:
@@ -100,11 +100,16 @@ class ValuePath:
         self._element: tuple[int, int] | None = None
         self.end_group: GroupNode | None = None
         self.end_tag: str | None = None
+        # Set when the path is one segment met directly in the group, then an element:
+        # the commonest shape, served without building intermediate lists.
+        self._direct: tuple[str, tuple[_Predicate, ...]] | None = None
         self._compile(text, structure, directory, segment)
         if nodes_only and self._element is not None:
             raise PathError(f"{text!r}: ends at an element; give a group or segment to repeat")
         if not nodes_only and self._element is None:
             raise PathError(f"{text!r}: ends at a group or segment; give an element")
+        if len(self._node_steps) != 1 or self._element is None:
+            self._direct = None
 
     def _compile(self, text: str, group: GroupNode | None, directory: Directory,
                  segment: str | None) -> None:
@@ -142,6 +147,9 @@ class ValuePath:
                 raise PathError(f"{text!r}: {name} is not a segment of {directory.version}")
             preds = self._predicates(predicates, None, name, directory, text)
             self._node_steps.append(_segment_step(name, group, preds))
+            direct_only = not any(isinstance(c, GroupNode) and c.trigger == name
+                                  for c in group.children)
+            self._direct = (name, preds) if direct_only else None
             tag = name
             group = None
             self.end_group, self.end_tag = None, name
@@ -188,25 +196,51 @@ class ValuePath:
                                     op == "!="))
         return tuple(preds)
 
-    def nodes(self, context: Context) -> Iterator[Context]:
-        current: Iterable[Context] = (context,)
+    def nodes(self, context: Context) -> list[Context]:
+        current: list[Context] = [context]
         for step in self._node_steps:
             current = step(current)
-        return iter(current)
+        return current
 
-    def values(self, context: Context) -> Iterator[str]:
+    def values(self, context: Context) -> list[str]:
         element = self._element
         if element is None:
-            return
+            return []
         pos, comp = element
-        for node in self.nodes(context):
-            if isinstance(node, Segment):
-                value = node.get(pos, comp)
-                if value:
-                    yield value
+        return [v for node in self.nodes(context)
+                if isinstance(node, Segment) and (v := node.get(pos, comp))]
 
     def first(self, context: Context) -> str | None:
-        return next(self.values(context), None)
+        """The first value: steps are walked depth first and stop at the first hit."""
+        element = self._element
+        if element is None:
+            return None
+        direct = self._direct
+        if direct is not None:
+            if not isinstance(context, Instance):
+                return None
+            tag, preds = direct
+            for seg in context.index().get(tag, ()):
+                if preds and not all(p.holds(seg) for p in preds):
+                    continue
+                value: str = seg.get(element[0], element[1])
+                if value:
+                    return value
+            return None
+        return _first(context, self._node_steps, 0, element)
+
+
+def _first(context: Context, steps: list[Step], at: int,
+           element: tuple[int, int]) -> str | None:
+    if at == len(steps):
+        if isinstance(context, Segment):
+            return context.get(element[0], element[1]) or None
+        return None
+    for node in steps[at]([context]):
+        found = _first(node, steps, at + 1, element)
+        if found:
+            return found
+    return None
 
 
 def _is_ref(part: str) -> bool:
@@ -221,37 +255,39 @@ def _segment_reachable(group: GroupNode, tag: str) -> bool:
 
 
 def _group_step(group_id: str, preds: tuple[_Predicate, ...]) -> Step:
-    def step(contexts: Iterable[Context]) -> Iterator[Context]:
+    key = "#" + group_id
+
+    def step(contexts: list[Context]) -> list[Context]:
+        found: list[Context] = []
         for context in contexts:
             if isinstance(context, Instance):
-                for inst in context.groups(group_id):
-                    if all(p.holds(inst) for p in preds):
-                        yield inst
+                for inst in context.index().get(key, ()):
+                    if not preds or all(p.holds(inst) for p in preds):
+                        found.append(inst)
+        return found
     return step
 
 
 def _segment_step(tag: str, group: GroupNode, preds: tuple[_Predicate, ...]) -> Step:
     direct = any(isinstance(c, SegmentNode) and c.tag == tag for c in group.children)
-    via = [c.id for c in group.children if isinstance(c, GroupNode) and c.trigger == tag]
+    via = ["#" + c.id for c in group.children if isinstance(c, GroupNode) and c.trigger == tag]
 
-    def step(contexts: Iterable[Context]) -> Iterator[Context]:
+    def step(contexts: list[Context]) -> list[Context]:
+        found: list[Context] = []
         for context in contexts:
             if not isinstance(context, Instance):
                 continue
-            for item in context.items:
-                if isinstance(item, Segment):
-                    if not direct or item.tag != tag:
-                        continue
-                    seg = item
-                else:
-                    if item.id not in via:
-                        continue
-                    trigger = item.trigger()
-                    if trigger is None or trigger.tag != tag:
-                        continue
-                    seg = trigger
-                if all(p.holds(seg) for p in preds):
-                    yield seg
+            index = context.index()
+            candidates: list[Segment] = list(index.get(tag, ())) if direct else []
+            for key in via:
+                for inst in index.get(key, ()):
+                    trigger = inst.trigger()
+                    if trigger is not None and trigger.tag == tag:
+                        candidates.append(trigger)
+            if preds:
+                candidates = [c for c in candidates if all(p.holds(c) for p in preds)]
+            found.extend(candidates)
+        return found
     return step
 
 

@@ -10,6 +10,7 @@ whole or not at all, and the file's row records what became of each one.
 from __future__ import annotations
 
 import hashlib
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -19,8 +20,14 @@ from sqlalchemy import Connection, Engine, insert, select
 from sqlalchemy.exc import DBAPIError
 
 from gateway.db.base import table
+from gateway.edi.detect import detect
+from gateway.edi.envelope import Scope
 from gateway.edi.issues import Issue, Level
+from gateway.edi.lexer import EDIFACT, X12
+from gateway.edi.reader import MessageRead, stream
 from gateway.edi.report import FileReport, inspect
+from gateway.edi.schema.loader import load_directory
+from gateway.edi.schema.validator import Context, Schemas, check_message
 from gateway.inventory.service import Catalog, Ledger
 from gateway.mapping.convert import documents, map_message
 from gateway.mapping.registry import Mappings
@@ -85,20 +92,39 @@ def _utc_now() -> datetime:
 def ingest(engine: Engine, data: bytes, name: str, mappings: Mappings, *,
            clock: Clock = _utc_now, tolerance: Tolerance | None = None,
            batch: int = BATCH) -> IngestResult:
-    """Store every message of one file; see the module docstring for the guarantees."""
+    """Store every message of one file; see the module docstring for the guarantees.
+
+    EDI files are streamed: a batch of messages is read, validated, mapped and
+    stored before the next is read, so memory stays bounded by the batch."""
     sha = hashlib.sha256(data).hexdigest()
-    report = inspect(data, level=Level.SCHEMA)
+    detection = detect(data)
     with engine.begin() as conn:
         found = conn.execute(select(_FILES.c.id).where(_FILES.c.sha256 == sha)).scalar()
         if found is not None:
             return _already(conn, int(found), name)
         file_id = conn.execute(insert(_FILES).returning(_FILES.c.id), {
             "sha256": sha, "name": name[-512:], "size": len(data),
-            "standard": report.standard, "received_at": clock()}).scalar_one()
-    result = IngestResult(name, file_id, False, issues=list(report.issues))
-    pending = _prepare(report, mappings, file_id, result)
-    for start in range(0, len(pending), batch):
-        _store_batch(engine, pending[start:start + batch], tolerance or Tolerance())
+            "standard": detection.standard, "received_at": clock()}).scalar_one()
+    result = IngestResult(name, file_id, False, issues=list(detection.issues))
+    tolerance = tolerance or Tolerance()
+    if detection.standard not in (EDIFACT, X12):
+        report = inspect(data, level=Level.SCHEMA)
+        result.issues = list(report.issues)
+        pending = _prepare_xml(report, mappings, file_id, result)
+        _store_batch(engine, pending, tolerance)
+        return result
+    schemas = Schemas(load_directory)
+    pending = []
+    for event in stream(io.BytesIO(data)):
+        if isinstance(event, MessageRead):
+            pending.append(_prepare_message(event, schemas, mappings, file_id, result))
+            if len(pending) >= batch:
+                _store_batch(engine, pending, tolerance)
+                pending = []
+        else:
+            result.issues.extend(event.issues)
+    if pending:
+        _store_batch(engine, pending, tolerance)
     return result
 
 
@@ -118,41 +144,41 @@ def _blocking(issues: list[Issue]) -> list[Issue]:
     return [i for i in issues if i.blocking]
 
 
-def _prepare(report: FileReport, mappings: Mappings, file_id: int,
-             result: IngestResult) -> list[_Pending]:
+def _prepare_message(event: MessageRead, schemas: Schemas, mappings: Mappings,
+                     file_id: int, result: IngestResult) -> _Pending:
+    """Validate and map one message read from the stream."""
+    ic, group, message = event.interchange, event.group, event.message
+    position = len(result.messages) + 1
+    sender = ic.sender[0] or None
+    scope = Scope(ic.reference or None, group.reference or None, message.reference or None)
+    issues, placed = check_message(message, Context(scope, ic.delimiters.decimal, ic.standard),
+                                   schemas)
+    issues = [*event.issues, *issues]
+    row = {"file_id": file_id, "position": position,
+           "interchange_ref": ic.reference or None, "group_ref": group.reference or None,
+           "message_ref": message.reference or None, "message_type": message.type or "?",
+           "version": message.version or None, "sender": sender,
+           "receiver": ic.receiver[0] or None}
+    outcome = MessageOutcome(position, message.type or "?", message.reference, None, None,
+                             "", "")
+    document = None
+    if message.type in SERVICE_TYPES:
+        _settle(outcome, row, MessageStatus.SKIPPED,
+                f"{message.type} is an acknowledgement, read not stored")
+    elif _blocking(issues):
+        outcome.issues = _blocking(issues)
+        _settle(outcome, row, MessageStatus.FAILED, f"not valid: {outcome.issues[0].message}")
+    else:
+        mapped = map_message(message, ic.standard, ic.delimiters.decimal, mappings, placed)
+        document = _mapped(outcome, row, mapped.document, mapped.issues)
+    result.messages.append(outcome)
+    return _Pending(outcome, row, document, sender)
+
+
+def _prepare_xml(report: FileReport, mappings: Mappings, file_id: int,
+                 result: IngestResult) -> list[_Pending]:
     pending: list[_Pending] = []
-    position = 0  # messages counted in file order, across interchanges
-    if report.edi is not None:
-        for ic in report.edi.interchanges:
-            sender, receiver = ic.sender[0] or None, ic.receiver[0] or None
-            for group in ic.groups:
-                for message in group.messages:
-                    position += 1
-                    issues = report.edi.message_issues(message)
-                    row = {"file_id": file_id, "position": position,
-                           "interchange_ref": ic.reference or None,
-                           "group_ref": group.reference or None,
-                           "message_ref": message.reference or None,
-                           "message_type": message.type or "?",
-                           "version": message.version or None,
-                           "sender": sender, "receiver": receiver}
-                    outcome = MessageOutcome(position, message.type or "?", message.reference,
-                                             None, None, "", "")
-                    document = None
-                    if message.type in SERVICE_TYPES:
-                        _settle(outcome, row, MessageStatus.SKIPPED,
-                                f"{message.type} is an acknowledgement, read not stored")
-                    elif _blocking(issues):
-                        outcome.issues = _blocking(issues)
-                        _settle(outcome, row, MessageStatus.FAILED,
-                                f"not valid: {outcome.issues[0].message}")
-                    else:
-                        mapped = map_message(message, ic.standard, ic.delimiters.decimal,
-                                             mappings, report.edi.placed.get(id(message)))
-                        document = _mapped(outcome, row, mapped.document, mapped.issues)
-                    pending.append(_Pending(outcome, row, document, sender))
-                    result.messages.append(outcome)
-    elif report.xml is not None:
+    if report.xml is not None:
         doc = report.xml.document
         row = {"file_id": file_id, "position": 1, "interchange_ref": None, "group_ref": None,
                "message_ref": doc.reference if doc else None,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from gateway.edi.schema.model import GroupNode, Node, SegmentNode, Usage
 from gateway.edi.tree import Segment
@@ -25,6 +25,23 @@ class Instance:
 
     id: str
     items: list[Segment | Instance] = field(default_factory=list)
+    _index: dict[str, list[Any]] | None = field(default=None, repr=False, compare=False)
+
+    def index(self) -> dict[str, list[Any]]:
+        """Segments by tag and inner group occurrences by ``#`` + id, built once when
+        first asked (after placement, when the tree no longer changes)."""
+        index = self._index
+        if index is None:
+            index = {}
+            for item in self.items:
+                key = item.tag if isinstance(item, Segment) else "#" + item.id
+                found = index.get(key)
+                if found is None:
+                    index[key] = [item]
+                else:
+                    found.append(item)
+            self._index = index
+        return index
 
     def segments(self, tag: str) -> Iterator[Segment]:
         for item in self.items:
