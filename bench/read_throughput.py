@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import gc
 import io
-import os
 import resource
 import subprocess
 import sys
@@ -37,8 +36,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.generate import edifact_orders, sized, x12_850  # noqa: E402
-from gateway.edi.reader import MessageRead, read, stream  # noqa: E402
+from bench.generate import edifact_orders, sized, x12_850
+from gateway.edi.reader import MessageRead, read, stream
 
 
 def best_of(repeat: int, run: Callable[[], int]) -> tuple[float, int]:
@@ -80,8 +79,6 @@ def naive_paused(data: bytes, term: str, element: str, component: str) -> int:
 
 
 def pydifact_parse(data: bytes) -> int:
-    from pydifact.segmentcollection import RawSegmentCollection
-
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         collection = RawSegmentCollection.from_str(data.decode("latin-1"))
@@ -149,7 +146,7 @@ def bench_memory(megabytes: int) -> None:
                 capture_output=True, text=True, check=True,
             ).stdout.split()
         finally:
-            os.unlink(path)
+            Path(path).unlink()
         before, after, messages = float(out[0]), float(out[1]), int(out[2])
         print(f"{name}: streamed {megabytes} MB ({messages} messages): peak RSS "
               f"{after:.0f} MB (interpreter and imports alone: {before:.0f} MB; "
