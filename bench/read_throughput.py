@@ -34,6 +34,8 @@ import warnings
 from collections.abc import Callable
 from pathlib import Path
 
+from pydifact.segmentcollection import RawSegmentCollection
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.generate import edifact_orders, sized, x12_850
