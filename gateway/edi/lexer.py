@@ -54,11 +54,15 @@ _ORDINARY, _START, _END, _ODD, _BLANK = range(5)
 _KIND_CACHE = 4096
 # Enough text to hold any interchange header, so detection never sees half of one.
 HEADER_WINDOW = 4096
-_ENDS = frozenset({"UNZ", "IEA"})
-_STARTS = frozenset({"UNA", "UNB", "ISA"})
-_BOUNDARY = _ENDS | _STARTS
+# Tags that start and end an interchange, per standard: in an EDIFACT file "ISA"
+# is just an unknown segment, and the other way round.
+_STARTS = {EDIFACT: frozenset({"UNA", "UNB"}), X12: frozenset({"ISA"})}
+_ENDS = {EDIFACT: frozenset({"UNZ"}), X12: frozenset({"IEA"})}
 _TRAILING = " \t\r\n\x1a"  # what may follow the last segment: blanks, a DOS end-of-file mark
-_HEADER_AT_LINE_START = re.compile(r"(?:^|[\r\n])[ \t]*(UNA|UNB|ISA)")
+_HEADER_AT_LINE_START = {
+    EDIFACT: re.compile(r"(?:^|[\r\n])[ \t]*(UNA|UNB)"),
+    X12: re.compile(r"(?:^|[\r\n])[ \t]*(ISA)"),
+}
 # The first repetition-separator version of ISA12.
 _ISA_REPETITION_FROM = "00402"
 
@@ -107,10 +111,10 @@ class Batch:
     issues: list[Issue]
 
 
-def _kind(tag: str) -> int:
-    if tag in _STARTS:
+def _kind(tag: str, standard: str) -> int:
+    if tag in _STARTS[standard]:
         return _START
-    if tag in _ENDS:
+    if tag in _ENDS[standard]:
         return _END
     return _ORDINARY if is_tag(tag) else _ODD
 
@@ -126,6 +130,7 @@ class Lexer:
     def __init__(self, chunks: Iterable[str], standard: str) -> None:
         self._chunks = iter(chunks)
         self._standard = standard
+        self._starts = _STARTS[standard]
         self._eof = False
         # Text not yet split into pieces (detection works here).
         self._buf = ""
@@ -208,22 +213,36 @@ class Lexer:
             stray = self._skip_stray_prefix()
             if stray is not None:
                 yield Batch(None, [], [stray])
+            before = (self._pos, len(self._buf))
             start, header = self._detect_start()
             if start.fatal:
                 yield Batch(start, [], [])
                 self._skip_to_next_interchange()
                 continue
             yield from self._interchange(start, header)
+            if (self._pos, len(self._buf)) == before and self._buf:
+                # Nothing could be read from here: report the rest rather than loop.
+                yield Batch(None, [], [self._stray_rest()])
+
+    def _stray_rest(self) -> Issue:
+        line, column = self._here()
+        rest = self._buf
+        self._consume(len(rest))
+        while (chunk := self._read()) is not None:
+            self._advance(chunk)
+        return Issue.of(Code.STRAY_DATA, f"The rest of the file cannot be read as "
+                        f"{self._standard.upper()} and was skipped: {rest.strip()[:40]!r}.",
+                        Location(line=line, column=column, value=rest.strip()[:40]))
 
     def _skip_stray_prefix(self) -> Issue | None:
         """Skip text before the first interchange header that is not segments
         (a banner, a mail header, padding), reporting it."""
         buf = self._buf
-        if buf[:3] in _STARTS or (self._standard == X12 and buf[:3] in ("GS*", "ST*")):
+        if buf[:3] in self._starts or (self._standard == X12 and buf[:3] in ("GS*", "ST*")):
             return None
         if self._standard == EDIFACT and re.match(r"[A-Z][A-Z0-9]{2}[+\x1d]", buf):
             return None  # bare segments: lexed as a message without envelope
-        found = _HEADER_AT_LINE_START.search(buf, 0, HEADER_WINDOW)
+        found = _HEADER_AT_LINE_START[self._standard].search(buf, 0, HEADER_WINDOW)
         if found is None:
             return None
         line, column = self._here()
@@ -369,7 +388,9 @@ class Lexer:
             if self._eof or not self._split(d, fresh=False):
                 if self._tail.strip("\x1a \t\r\n"):  # DOS end-of-file marks are not data
                     head = self._tail.lstrip()[:3]
-                    if head in ("UNA", "ISA") or (head == "UNB" and not self._fresh):
+                    # Detection consumes UNA and ISA, and a UNB after segments is a new
+                    # interchange; anything else here would restart without progress.
+                    if head in self._starts and (head != "UNB" or not self._fresh):
                         # The last interchange has other delimiters and no terminator of ours.
                         self._buf, self._tail = self._tail, ""
                         return
@@ -519,7 +540,7 @@ class Lexer:
         self._k = nxt
         if stop == "end":
             stop = None
-            if nxt < len(self._pieces) and self._pieces[nxt].lstrip()[:3] in _STARTS:
+            if nxt < len(self._pieces) and self._pieces[nxt].lstrip()[:3] in self._starts:
                 stop = "start"
         return segments, issues, stop
 
@@ -568,7 +589,7 @@ class Lexer:
                 tag = els[0]
                 kind = kinds.get(tag)
                 if kind is None:
-                    kind = _kind(tag)
+                    kind = _kind(tag, self._standard)
                     if len(kinds) < _KIND_CACHE:
                         kinds[tag] = kind
                 if kind:
@@ -639,7 +660,7 @@ class Lexer:
                 line_start = pos + head.rfind(newline, 0, lead) + 1
             if not tag and len(els) == 1:
                 return tag, line, line_start, 1, _BLANK
-            kind = _kind(tag)
+            kind = _kind(tag, self._standard)
         column = pos + lead - line_start + 1
         if kind == _ODD:
             issues.append(_bad_tag(tag, line, column))
