@@ -175,7 +175,7 @@ def to_x12(docs: list[Model], mappings: Mappings, version: str,
 
 
 def to_xml(document: Model, mappings: Mappings, standard: str, version: str) -> bytes:
-    mapping = mappings.outbound_for(standard, version, str(getattr(document, "type", "")))
+    mapping = mappings.outbound_for_document(standard, version, document)
     if not isinstance(mapping, XmlOutboundMapping):
         raise UsageError(f"no {standard} mapping writes a {getattr(document, 'type', '?')}")
     return mapping.render(document)
@@ -184,7 +184,7 @@ def to_xml(document: Model, mappings: Mappings, standard: str, version: str) -> 
 def _outbound(mappings: Mappings, standard: str, version: str,
               document: Model) -> OutboundMapping:
     kind = str(getattr(document, "type", ""))
-    mapping = mappings.outbound_for(standard, version, kind)
+    mapping = mappings.outbound_for_document(standard, version, document)
     if not isinstance(mapping, OutboundMapping):
         raise UsageError(f"no {standard.upper()} {version} mapping writes a "
                          f"{kind.replace('_', ' ')}")

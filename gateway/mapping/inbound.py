@@ -363,7 +363,7 @@ def compile_inbound(name: str, data: dict[str, Any], *, directory: Directory | N
     if family == "edi" and (directory is None or message is None):
         raise MappingError(f"{name}: no schema for {standard} {data.get('version')} "
                            f"{data.get('message')}; a mapping needs its message structure")
-    document = str(data.get("document", ""))
+    document = str(data.get("document", "")).split(".", 1)[0]
     if document not in DOCUMENT_TYPES:
         raise MappingError(f"{name}: document: one of {', '.join(sorted(DOCUMENT_TYPES))}")
     fields = data.get("fields")

@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from gateway.documents.models import DOCUMENT_TYPES
 from gateway.edi.schema.loader import load_directory
 from gateway.mapping.inbound import InboundMapping, MappingError, compile_inbound
 from gateway.mapping.outbound import OutboundMapping, compile_outbound
@@ -58,8 +59,34 @@ class Mappings:
     def outbound_for(self, standard: str, version: str, document: str) -> AnyOutbound | None:
         return self.outbound.get((standard, version_family(standard, version), document))
 
+    def outbound_for_document(self, standard: str, version: str,
+                              document: Any) -> AnyOutbound | None:
+        """The mapping that writes ``document``: its variant's (an order change, a
+        credit note) when there is one, else its type's."""
+        for key in variants_of(document):
+            found = self.outbound_for(standard, version, key)
+            if found is not None:
+                return found
+        return None
+
     def outbound_versions(self, standard: str, document: str) -> list[str]:
         return sorted(v for (s, v, d) in self.outbound if s == standard and d == document)
+
+
+def variants_of(document: Any) -> list[str]:
+    """Outbound mapping keys for a document, most specific first. A mapping file
+    names a variant as ``document: purchase_order.change``."""
+    kind = str(getattr(document, "type", ""))
+    keys = []
+    purpose = str(getattr(getattr(document, "purpose", None), "value", ""))
+    if kind == "purchase_order" and purpose in ("change", "cancellation", "replace"):
+        keys.append(f"{kind}.{purpose}")
+        if purpose == "cancellation":
+            keys.append(f"{kind}.change")  # a change message can cancel an order too
+    if kind == "invoice" and getattr(document, "credit_note", False):
+        keys.append("invoice.credit_note")
+    keys.append(kind)
+    return keys
 
 
 def _read(path: Path) -> Any:
@@ -112,6 +139,10 @@ def _compile(label: str, data: Any, direction: str, codelists: dict[str, CodeLis
     standard = str(data["standard"])
     if standard not in STANDARDS:
         raise MappingError(f"{label}: standard: one of {', '.join(STANDARDS)}")
+    document = str(data["document"]).split(".", 1)[0]
+    if document not in DOCUMENT_TYPES:
+        raise MappingError(f"{label}: document: one of {', '.join(sorted(DOCUMENT_TYPES))}, "
+                           "optionally with a variant (purchase_order.change)")
     version = str(data["version"])
     directory = load_directory(standard, version) if standard in ("edifact", "x12") else None
     if standard in ("edifact", "x12") and directory is None:
