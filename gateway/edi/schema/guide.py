@@ -75,6 +75,7 @@ class Guide:
     standard: str
     version: str
     message: str
+    source: str = ""  # the file the guide was read from, for error messages
     groups: dict[str, StructureRule] = field(default_factory=dict)
     segments: dict[str, StructureRule] = field(default_factory=dict)
     elements: dict[str, dict[str, ElementRule]] = field(default_factory=dict)
@@ -148,20 +149,23 @@ class Guide:
                     walk(child, inner)
 
         walk(message.structure, "")
+        where = self.source or self.name
         for key in self.groups:
             if not any(_matches(key, g) for g in groups):
-                raise ConfigurationError(f"{self.name}: groups.{key}: no such group in "
+                raise ConfigurationError(f"{where}: groups.{key}: no such group in "
                                          f"{message.type}")
-        for key in list(self.segments) + list(self.elements):
-            if not any(_matches(key, s) for s in segments):
-                raise ConfigurationError(f"{self.name}: {key}: no such segment in "
-                                         f"{message.type}")
+        for section, keys in (("segments", list(self.segments)),
+                              ("elements", list(self.elements))):
+            for key in keys:
+                if not any(_matches(key, s) for s in segments):
+                    raise ConfigurationError(f"{where}: {section}.{key}: no such segment in "
+                                             f"{message.type}")
         for key, rules in self.elements.items():
             definition = directory.segments[key.rsplit("/", 1)[-1]]
             for ref in rules:
                 element = int(ref.split("-")[0])
                 if element > len(definition.members):
-                    raise ConfigurationError(f"{self.name}: elements.{key}.{ref}: "
+                    raise ConfigurationError(f"{where}: elements.{key}/{ref}: "
                                              f"{definition.tag} has {len(definition.members)} "
                                              "elements")
 
@@ -221,7 +225,7 @@ def guide_from_yaml(text: str, name: str) -> Guide:
         if not isinstance(data.get(key), str | int):
             raise ConfigurationError(f"{name}: {key}: required")
     guide = Guide(str(data.get("guide", name)), str(data["standard"]), str(data["version"]),
-                  str(data["message"]))
+                  str(data["message"]), source=name)
     for key, spec in (data.get("groups") or {}).items():
         guide.groups[str(key)] = _structure_rule(spec, f"{name}: groups.{key}")
     for key, spec in (data.get("segments") or {}).items():
