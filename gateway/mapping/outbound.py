@@ -26,7 +26,7 @@ from typing import Any
 from gateway.documents.common import Model
 from gateway.edi.tree import Segment
 from gateway.mapping.inbound import MappingError
-from gateway.mapping.templates import Frame, Template, TemplateError, truthy
+from gateway.mapping.templates import Condition, Frame, Template, TemplateError
 from gateway.mapping.values import CodeList
 
 _TAG = re.compile(r"^[A-Z][A-Z0-9]{1,2}$")
@@ -36,10 +36,10 @@ _TAG = re.compile(r"^[A-Z][A-Z0-9]{1,2}$")
 class _Segment:
     tag: str
     elements: list[Template | list[Template] | None]
-    when: Template | None
+    when: Condition | None
 
     def render(self, frame: Frame, out: list[Segment], state: _State) -> None:
-        if self.when is not None and not truthy(self.when.value(frame)):
+        if self.when is not None and not self.when.holds(frame):
             return
         produced_any = False
         expressions = False
@@ -83,10 +83,10 @@ class _HL:
 class _Each:
     items: Template
     blocks: list[_Block]
-    when: Template | None
+    when: Condition | None
 
     def render(self, frame: Frame, out: list[Segment], state: _State) -> None:
-        if self.when is not None and not truthy(self.when.value(frame)):
+        if self.when is not None and not self.when.holds(frame):
             return
         value = self.items.value(frame)
         if value in (None, ""):
@@ -166,6 +166,15 @@ class _EdiCompiler:
     def fail(self, where: str, problem: str) -> MappingError:
         return MappingError(f"{self.name}: {where}: {problem}")
 
+    def condition(self, text: Any, where: str) -> Condition:
+        """A ``when``: ``{x}`` holds when x has a value, ``!{x}`` when it has none."""
+        if not isinstance(text, str):
+            raise self.fail(where, f"a template string, not {text!r}")
+        try:
+            return Condition(text, self.codelists)
+        except TemplateError as err:
+            raise self.fail(where, str(err)) from err
+
     def template(self, text: Any, where: str) -> Template:
         if isinstance(text, int | float):
             text = str(text)
@@ -188,14 +197,14 @@ class _EdiCompiler:
             unknown = set(item) - {"each", "segments", "when", "group"}
             if unknown:
                 raise self.fail(where, f"unknown keys {', '.join(sorted(unknown))}")
-            when = self.template(item["when"], f"{where}.when") if "when" in item else None
+            when = self.condition(item["when"], f"{where}.when") if "when" in item else None
             return _Each(self.template("{" + str(item["each"]) + "}", f"{where}.each"),
                          self.blocks(item.get("segments"), f"{where}.segments"), when)
         if "hl" in item:
             return _HL(str(item["hl"]))
         if "segment" in item:
             tag, elements = str(item["segment"]), item.get("elements", [])
-            when = self.template(item["when"], f"{where}.when") if "when" in item else None
+            when = self.condition(item["when"], f"{where}.when") if "when" in item else None
         elif len(item) == 1:
             (tag, elements), = item.items()
             when = None

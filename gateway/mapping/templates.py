@@ -180,9 +180,26 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _split_filters(text: str) -> list[str]:
+    """Split at ``|`` outside brackets: ``parties[role=a|b].gln|max:13``."""
+    parts, depth, current = [], 0, ""
+    for ch in text:
+        if ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth -= 1
+        if ch == "|" and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += ch
+    parts.append(current)
+    return parts
+
+
 class Expression:
     def __init__(self, text: str, codelists: dict[str, CodeList]) -> None:
-        head, *filters = text.split("|")
+        head, *filters = _split_filters(text)
         self.lookup = Lookup(head)
         self.filters: list[Filter] = []
         for item in filters:
@@ -241,5 +258,19 @@ class Template:
         return self.render(frame)[0]
 
 
+class Condition:
+    """A ``when``: a template that must produce a value, or with a leading ``!`` must not."""
+
+    def __init__(self, text: str, codelists: dict[str, CodeList]) -> None:
+        self.negate = text.startswith("!")
+        self.template = Template(text[1:] if self.negate else text, codelists)
+
+    def holds(self, frame: Frame) -> bool:
+        return truthy(self.template.value(frame)) != self.negate
+
+
 def truthy(value: Any) -> bool:
-    return value not in (None, "", [], (), {}, 0, False)
+    """Whether a ``when`` holds: the value is there. Zero is a value; False is not."""
+    if value is None or value is False:
+        return False
+    return not (isinstance(value, str | list | tuple | dict) and len(value) == 0)

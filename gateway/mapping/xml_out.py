@@ -29,7 +29,7 @@ from lxml import etree
 from gateway.documents.common import Model
 from gateway.mapping.inbound import MappingError
 from gateway.mapping.paths import UBL_NAMESPACES
-from gateway.mapping.templates import Frame, Template, TemplateError, truthy
+from gateway.mapping.templates import Condition, Frame, Template, TemplateError
 from gateway.mapping.values import CodeList
 
 _QNAME = re.compile(r"^(?:([A-Za-z][\w-]*):)?([A-Za-z_][\w.-]*)$")
@@ -42,10 +42,11 @@ class _Element:
     attributes: list[tuple[str, Template]]
     children: list[_Node]
     each: Template | None
-    when: Template | None
+    when: Condition | None
+    empty: bool = False  # kept with attributes alone (cXML's EMPTY elements)
 
     def render(self, frame: Frame, parent: etree._Element) -> None:
-        if self.when is not None and not truthy(self.when.value(frame)):
+        if self.when is not None and not self.when.holds(frame):
             return
         if self.each is None:
             self._one(frame, parent)
@@ -68,13 +69,13 @@ class _Element:
         for child in self.children:
             child.render(frame, element)
         kept = kept or len(element) > 0
-        if not kept:
-            parent.remove(element)
-            return
         for name, template in self.attributes:
-            value, _ = template.render(frame)
+            value, produced = template.render(frame)
             if value:
                 element.set(name, value)
+                kept = kept or (self.empty and (produced or not template.has_expressions))
+        if not kept:
+            parent.remove(element)
 
 
 @dataclass(slots=True)
@@ -150,6 +151,15 @@ class _XmlCompiler:
             raise self.fail(where, f"prefix {prefix!r} is not declared in namespaces")
         return f"{{{self.namespaces[prefix]}}}{local}"
 
+    def condition(self, text: Any, where: str) -> Condition:
+        """A ``when``: ``{x}`` holds when x has a value, ``!{x}`` when it has none."""
+        if not isinstance(text, str):
+            raise self.fail(where, f"a template string, not {text!r}")
+        try:
+            return Condition(text, self.codelists)
+        except TemplateError as err:
+            raise self.fail(where, str(err)) from err
+
     def template(self, text: Any, where: str) -> Template:
         if isinstance(text, int | float):
             text = str(text)
@@ -182,7 +192,7 @@ class _XmlCompiler:
             return _Element(tag, None, [], self.nodes(spec, here), None, None)
         if not isinstance(spec, dict):
             raise self.fail(here, "text, a list of children, or a mapping")
-        allowed = {"text", "content", "each", "when"}
+        allowed = {"text", "content", "each", "when", "empty"}
         attributes = []
         for raw, value in spec.items():
             key = str(raw)
@@ -198,7 +208,8 @@ class _XmlCompiler:
             self.nodes(spec.get("content", []), f"{here}.content"),
             self.template("{" + str(spec["each"]) + "}", f"{here}.each")
             if "each" in spec else None,
-            self.template(spec["when"], f"{here}.when") if "when" in spec else None,
+            self.condition(spec["when"], f"{here}.when") if "when" in spec else None,
+            bool(spec.get("empty", False)),
         )
 
 
