@@ -61,6 +61,7 @@ def main(argv: list[str]) -> int:
     steps: list[tuple[str, list[str]]] = [
         ("ruff", ["-m", "ruff", "check", "gateway", "tests", "bench", "run.py"]),
         ("mypy", ["-m", "mypy"]),
+        ("check-mappings", ["-m", "gateway.cli.main", "check-mappings"]),
         ("pytest", ["-m", "pytest", *rest]),
     ]
     for name, args in steps:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 
 from gateway.edi.envelope import Scope
 from gateway.edi.issues import Code, Issue, Location, Severity
@@ -94,13 +94,12 @@ def check_date_format(value: str, pattern: str) -> bool:
 
 
 def _x12_date(value: str) -> bool:
+    """CCYYMMDD or YYMMDD, and a real calendar day."""
+    if not value.isdigit() or len(value) not in (6, 8):
+        return False
+    year = int(value[:-4]) + (2000 if len(value) == 6 else 0)
     try:
-        if len(value) == 8:
-            datetime.strptime(value, "%Y%m%d")  # a calendar check; no zone involved
-        elif len(value) == 6:
-            datetime.strptime(value, "%y%m%d")
-        else:
-            return False
+        date(year, int(value[-4:-2]), int(value[-2:]))
     except ValueError:
         return False
     return True
@@ -200,14 +199,23 @@ _Leaf = tuple[bool, int, int, int, frozenset[str] | None]
 _Plan = tuple[tuple[bool, bool, tuple[_Leaf, ...]], ...]
 
 
+_TEXT, _DIGITS_ONLY, _FULL_CHECK, _REAL, _DATE, _TIME = range(6)
+
+
 def _leaf(element: ElementDef, mandatory: bool) -> _Leaf:
     kind = element.kind
     if kind in ("an", "AN", "ID"):
-        code = 0
+        code = _TEXT
     elif kind == "n" or (kind[:1] == "N" and kind[1:].isdigit()):
-        code = 1
+        code = _DIGITS_ONLY
+    elif kind == "R":
+        code = _REAL
+    elif kind == "DT":
+        code = _DATE
+    elif kind == "TM":
+        code = _TIME
     else:
-        code = 2
+        code = _FULL_CHECK
     return (mandatory, code, element.min_length, element.max_length, element.codes)
 
 
@@ -269,15 +277,19 @@ def _plainly_fine(seg: Segment, plan: _Plan, decimal: str) -> bool:
 
 def _leaf_fine(value: str, leaf: _Leaf, decimal: str) -> bool:
     _, kind, low, high, codes = leaf
-    if kind == 2:
+    if kind == _FULL_CHECK:
         return False
     length = len(value)
-    if kind == 1 and not value.isdigit():
-        # A plain decimal with the interchange's mark; anything else takes the full check.
-        digits = value.replace(decimal, "", 1)
+    if kind in (_DIGITS_ONLY, _REAL) and not value.isdigit():
+        # A plain decimal with the mark; anything else takes the full check.
+        digits = value.replace(decimal if kind == _DIGITS_ONLY else ".", "", 1)
         if not digits.isdigit():
             return False
         length -= 1
+    elif kind == _DATE:
+        return _x12_date(value) and low <= length <= high
+    elif kind == _TIME:
+        return _x12_time(value) and low <= length <= high
     return low <= length <= high and (codes is None or value in codes)
 
 
