@@ -159,14 +159,17 @@ class Compiler:
                 require: tuple[str, ...] = ()) -> Getter:
         fields = {str(k): self.compile(v, f"{where}.{k}", scope) for k, v in spec.items()}
 
+        members = tuple(fields.items())
+
         def obj(ctx: Any, problems: _Problems, env: dict[str, Any]) -> Any:
             out = {}
-            for key, getter in fields.items():
+            for key, getter in members:
                 value = getter(ctx, problems, env)
                 if value is not None:
                     out[key] = value
-            if any(out.get(r) is None for r in require):
-                return None
+            for name in require:
+                if out.get(name) is None:
+                    return None
             return out or None
         return obj
 
@@ -273,6 +276,15 @@ class Compiler:
             except ValueProblem as err:
                 problems.add(where, str(err))
                 return None
+
+        if (kind == "text" and codes is None and when is None and not collect
+                and join is None):
+            first = path.first
+
+            def plain(ctx: Any, problems: _Problems, env: dict[str, Any]) -> Any:
+                # The commonest spec, a text value as it stands: no conversion to run.
+                return first(ctx) or default
+            return plain
 
         def get(ctx: Any, problems: _Problems, env: dict[str, Any]) -> Any:
             if when is not None and not when(ctx):

@@ -64,6 +64,23 @@ class _Predicate:
         hit = (found or "") in self.values
         return not hit if self.negate else hit
 
+    def on_segment(self) -> Callable[[Segment], bool]:
+        """The test on a segment's own element, without the general dispatch: the
+        predicates of direct paths run for every candidate segment."""
+        path = self.path
+        if not isinstance(path, _OwnElement):
+            return self.holds
+        element, component = path.position - 1, path.component - 1
+        values, negate = self.values, self.negate
+
+        def holds(seg: Segment) -> bool:
+            try:
+                found = seg.elements[element][component]
+            except IndexError:
+                found = ""
+            return (found not in values) if negate else (found in values)
+        return holds
+
 
 Step = Callable[[list[Context]], list[Context]]
 
@@ -110,6 +127,9 @@ class ValuePath:
             raise PathError(f"{text!r}: ends at a group or segment; give an element")
         if len(self._node_steps) != 1 or self._element is None:
             self._direct = None
+        self._direct_tests: tuple[Callable[[Segment], bool], ...] = ()
+        if self._direct is not None:
+            self._direct_tests = tuple(p.on_segment() for p in self._direct[1])
 
     def _compile(self, text: str, group: GroupNode | None, directory: Directory,
                  segment: str | None) -> None:
@@ -219,11 +239,20 @@ class ValuePath:
         if direct is not None:
             if not isinstance(context, Instance):
                 return None
-            tag, preds = direct
-            for seg in context.index().get(tag, ()):
-                if preds and not all(p.holds(seg) for p in preds):
+            tests = self._direct_tests
+            position, component = element[0] - 1, element[1] - 1
+            for seg in context.index().get(direct[0], ()):
+                fits = True
+                for test in tests:
+                    if not test(seg):
+                        fits = False
+                        break
+                if not fits:
                     continue
-                value: str = seg.get(element[0], element[1])
+                try:
+                    value: str = seg.elements[position][component]
+                except IndexError:
+                    continue
                 if value:
                     return value
             return None

@@ -90,6 +90,7 @@ class _Frame:
     instance: Instance
     index: int = 0
     counts: list[int] = field(default_factory=list)
+    loop: str | None = None  # the innermost group id, as issue locations name it
 
 
 def loop_of(path: str) -> str | None:
@@ -176,8 +177,7 @@ class Placer:
             frame.counts[k] += 1
             if isinstance(child, SegmentNode):
                 frame.instance.items.append(seg)
-                self.listener.used(child, frame.counts[k], seg, position,
-                                   loop_of(frame.path))
+                self.listener.used(child, frame.counts[k], seg, position, frame.loop)
             else:
                 self._enter(child, frame, frame.counts[k], seg, position)
             return True
@@ -190,7 +190,7 @@ class Placer:
         path = f"{parent.path}/{group.id}" if parent.path else group.id
         instance = Instance(group.id)
         parent.instance.items.append(instance)
-        frame = _Frame(group, path, instance, 0, [0] * len(group.children))
+        frame = _Frame(group, path, instance, 0, [0] * len(group.children), group.id or None)
         frame.counts[0] = 1
         self.stack.append(frame)
         first = group.children[0]
@@ -198,7 +198,7 @@ class Placer:
             self._enter(first, frame, 1, seg, position)
         else:
             instance.items.append(seg)
-            self.listener.used(first, 1, seg, position, loop_of(path))
+            self.listener.used(first, 1, seg, position, frame.loop)
 
     def _missing(self, frame: _Frame, first: int, upto: int, position: int) -> None:
         """Report the mandatory entries in ``first..upto`` that never occurred; only

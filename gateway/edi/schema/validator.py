@@ -193,10 +193,13 @@ def _plainly_valid(value: str, element: ElementDef, decimal: str) -> bool:
 
 
 # A segment's checks, flattened for the quick pass: per member, whether it is
-# mandatory and its leaves; a leaf is (mandatory, kind, min, max, codes), kind 0
-# for text and codes, 1 for digits, 2 for what only the full check can judge.
+# mandatory, whether it is a composite, and its leaves; a leaf is (mandatory, kind,
+# min, max, codes) with a kind below. The plan also says how many members must be
+# there at least (up to the last mandatory one), so trailing optional members a
+# segment leaves out cost nothing.
 _Leaf = tuple[bool, int, int, int, frozenset[str] | None]
-_Plan = tuple[tuple[bool, bool, tuple[_Leaf, ...]], ...]
+_Member = tuple[bool, bool, tuple[_Leaf, ...]]
+_Plan = tuple[tuple[_Member, ...], int]
 
 
 _TEXT, _DIGITS_ONLY, _FULL_CHECK, _REAL, _DATE, _TIME = range(6)
@@ -220,17 +223,20 @@ def _leaf(element: ElementDef, mandatory: bool) -> _Leaf:
 
 
 def _plan(definition: SegmentDef, directory: Directory) -> _Plan:
-    plan = []
-    for member in definition.members:
+    members: list[_Member] = []
+    required = 0
+    for index, member in enumerate(definition.members):
         composite = directory.composites.get(member.ref)
         mandatory = member.usage is Usage.MANDATORY
+        if mandatory:
+            required = index + 1
         if composite is not None:
             leaves = tuple(_leaf(directory.elements[c.ref], c.usage is Usage.MANDATORY)
                            for c in composite.components)
-            plan.append((mandatory, True, leaves))
+            members.append((mandatory, True, leaves))
         else:
-            plan.append((mandatory, False, (_leaf(directory.elements[member.ref], False),)))
-    return tuple(plan)
+            members.append((mandatory, False, (_leaf(directory.elements[member.ref], False),)))
+    return tuple(members), required
 
 
 def _plainly_fine(seg: Segment, plan: _Plan, decimal: str) -> bool:
@@ -238,39 +244,45 @@ def _plainly_fine(seg: Segment, plan: _Plan, decimal: str) -> bool:
     valid. False sends the segment through the full check, which finds what is wrong."""
     if seg.repeats:
         return False
+    members, required = plan
     elements = seg.elements
-    count = len(elements)
-    if count > len(plan):
+    if len(elements) > len(members) or len(elements) < required:
         return False
-    for index, (mandatory, composite, leaves) in enumerate(plan):
-        if index >= count:
-            if mandatory:
-                return False
-            continue
-        comps = elements[index]
-        if len(comps) > len(leaves):
-            return False
+    for comps, (mandatory, composite, leaves) in zip(elements, members, strict=False):
         if not composite:
+            if len(comps) > 1:
+                return False
             value = comps[0]
             if not value:
                 if mandatory:
                     return False
                 continue
-            if not _leaf_fine(value, leaves[0], decimal):
+            leaf = leaves[0]
+            if leaf[1] == _TEXT:
+                if not leaf[2] <= len(value) <= leaf[3] or (
+                        leaf[4] is not None and value not in leaf[4]):
+                    return False
+            elif not _leaf_fine(value, leaf, decimal):
                 return False
             continue
+        width = len(comps)
+        if width > len(leaves):
+            return False
         if not any(comps):
             if mandatory:
                 return False
             continue
-        width = len(comps)
         for j, leaf in enumerate(leaves):
             value = comps[j] if j < width else ""
             if not value:
                 if leaf[0]:
                     return False
                 continue
-            if not _leaf_fine(value, leaf, decimal):
+            if leaf[1] == _TEXT:
+                if not leaf[2] <= len(value) <= leaf[3] or (
+                        leaf[4] is not None and value not in leaf[4]):
+                    return False
+            elif not _leaf_fine(value, leaf, decimal):
                 return False
     return True
 
