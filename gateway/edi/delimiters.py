@@ -76,14 +76,23 @@ class Delimiters:
 
     @classmethod
     def from_json(cls, data: dict[str, str | None]) -> Delimiters:
-        return cls(
-            segment=str(data["segment"]),
-            element=str(data["element"]),
-            component=str(data["component"]),
-            repetition=data.get("repetition"),
-            release=data.get("release"),
-            decimal=data.get("decimal") or ".",
-        )
+        """Delimiters from their JSON form; ValueError names the one that is not a
+        single character."""
+        def one(name: str, *, required: bool) -> str | None:
+            value = data.get(name)
+            if value is None and not required:
+                return None
+            if not isinstance(value, str) or len(value) != 1:
+                raise ValueError(f"the {name} delimiter must be one character, not {value!r}")
+            return value
+
+        segment, element, component = (one(n, required=True)
+                                       for n in ("segment", "element", "component"))
+        assert segment is not None and element is not None and component is not None
+        return cls(segment=segment, element=element, component=component,
+                   repetition=one("repetition", required=False),
+                   release=one("release", required=False),
+                   decimal=one("decimal", required=False) or ".")
 
 
 EDIFACT_DEFAULT = Delimiters(segment="'", element="+", component=":", release="?")

@@ -8,6 +8,7 @@ files nor validates.
 
 from __future__ import annotations
 
+import codecs
 from typing import Any
 
 from gateway.edi.delimiters import Delimiters
@@ -118,32 +119,49 @@ def _opt_segment(data: Any, where: str) -> Segment | None:
     return None if data is None else segment_from_json(data, where)
 
 
+def _list(data: dict[str, Any], key: str, where: str) -> list[Any]:
+    """``data[key]``, a list (empty when absent)."""
+    value = data.get(key, [])
+    if not isinstance(value, list):
+        raise UsageError(f"{where}: {key!r} must be a list, not {type(value).__name__}.")
+    return value
+
+
 def interchange_from_json(data: Any, standard: str, where: str = "interchange") -> Interchange:
     if not isinstance(data, dict):
         raise UsageError(f"{where}: an interchange is an object.")
+    if not isinstance(data.get("delimiters"), dict):
+        raise UsageError(f"{where}: 'delimiters' needs segment, element and component.")
     try:
         delims = Delimiters.from_json(data["delimiters"])
-    except (KeyError, TypeError) as err:
-        raise UsageError(f"{where}: 'delimiters' needs segment, element and component.") from err
+    except ValueError as err:
+        raise UsageError(f"{where}: {err}.") from err
+    line_ending = data.get("line_ending") or ""
+    if line_ending not in ("", "\n", "\r\n", "\r"):
+        raise UsageError(f"{where}: 'line_ending' is a line break (\\n, \\r\\n or \\r) or "
+                         f"empty, not {line_ending!r}.")
+    service_string = data.get("service_string")
+    if service_string is not None and not isinstance(service_string, str):
+        raise UsageError(f"{where}: 'service_string' must be a string.")
     ic = Interchange(
         standard, delims, _opt_segment(data.get("header"), f"{where} header"),
-        service_string=data.get("service_string"),
-        line_ending=data.get("line_ending") or "",
+        service_string=service_string,
+        line_ending=line_ending,
         interchange_segments=[segment_from_json(s, f"{where} interchange segment")
-                              for s in data.get("interchange_segments", [])],
+                              for s in _list(data, "interchange_segments", where)],
     )
-    for gi, gdata in enumerate(data.get("groups", []), 1):
+    for gi, gdata in enumerate(_list(data, "groups", where), 1):
         gwhere = f"{where} group {gi}"
         if not isinstance(gdata, dict):
             raise UsageError(f"{gwhere}: a group is an object.")
         group = Group(_opt_segment(gdata.get("header"), f"{gwhere} header"))
-        for mi, mdata in enumerate(gdata.get("messages", []), 1):
+        for mi, mdata in enumerate(_list(gdata, "messages", gwhere), 1):
             mwhere = f"{gwhere} message {mi}"
             if not isinstance(mdata, dict):
                 raise UsageError(f"{mwhere}: a message is an object.")
             group.messages.append(Message(
                 _opt_segment(mdata.get("header"), f"{mwhere} header"),
-                [segment_from_json(s, mwhere) for s in mdata.get("segments", [])],
+                [segment_from_json(s, mwhere) for s in _list(mdata, "segments", mwhere)],
                 _opt_segment(mdata.get("trailer"), f"{mwhere} trailer"),
                 type=str(mdata.get("type", "")), version=str(mdata.get("version", "")),
                 reference=str(mdata.get("reference", "")),
@@ -164,4 +182,9 @@ def tree_from_json(data: Any) -> tuple[list[Interchange], str, bool]:
     if not isinstance(items, list):
         raise UsageError("'interchanges' must be a list.")
     ics = [interchange_from_json(d, standard, f"interchange {i}") for i, d in enumerate(items, 1)]
-    return ics, str(data.get("encoding") or "utf-8"), bool(data.get("bom"))
+    encoding = str(data.get("encoding") or "utf-8")
+    try:
+        codecs.lookup(encoding)
+    except LookupError as err:
+        raise UsageError(f"'encoding' {encoding!r} is not a character set Python knows.") from err
+    return ics, encoding, bool(data.get("bom"))

@@ -338,14 +338,26 @@ class Lexer:
         return start, header
 
     def _skip_to_next_interchange(self) -> None:
-        """After an unreadable header, drop text up to the next interchange header."""
-        marker = "ISA" if self._standard == X12 else "UNB"
+        """After an unreadable header, drop text up to the next interchange header:
+        one that starts a segment (at a line start or after a non-alphanumeric
+        character), not the header this interchange itself goes on with."""
+        if self._standard == X12:
+            markers: tuple[str, ...] = ("ISA",)
+        else:
+            markers = ("UNA", "UNB")
+            if self._buf.startswith("UNA"):
+                # The unusable UNA's own UNB is no new interchange.
+                self._consume(min(UNA_LENGTH, len(self._buf)))
+                self._skip_whitespace()
+                self._fill(HEADER_WINDOW)
+                if self._buf.startswith("UNB"):
+                    self._consume(3)
         while True:
-            idx = self._buf.find(marker, 1)
-            if idx >= 0:
-                self._consume(idx)
+            found = _next_header(self._buf, markers)
+            if found is not None:
+                self._consume(found)
                 return
-            self._consume(max(0, len(self._buf) - 2))  # keep a possible split marker
+            self._consume(max(0, len(self._buf) - 3))  # keep a possible split marker
             chunk = self._read()
             if chunk is None:
                 self._consume(len(self._buf))
@@ -364,12 +376,14 @@ class Lexer:
         self._fresh = True
         self._split(d, fresh=True)
         while True:
+            begin = self._off
             segments, issues, stop = self._lex(d)
             if carried:
                 segments[:0] = carried
                 carried = []
-            if self.line_ending is None and segments:
-                self.line_ending = _line_ending(self._text, d)
+            if pending is not None:
+                # Each interchange keeps its own layout: a mailbag may mix them.
+                self.line_ending = _line_ending(self._text, d, begin)
             if segments or issues or pending is not None:
                 yield Batch(pending, segments, issues)
                 pending = None
@@ -456,8 +470,9 @@ class Lexer:
 
     def _unsplit(self, d: Delimiters) -> None:
         """Give the unlexed pieces back to the detection buffer."""
-        rest = self._pieces[self._k:]
-        self._buf = self._sep.join([*rest, self._tail]) if rest else self._tail
+        # The text itself, not the pieces joined again: joining would add the
+        # terminator and line break that the end of the input never had.
+        self._buf = self._text[self._off:]
         self._reset_pieces()
 
     def _unterminated(self, d: Delimiters) -> tuple[list[Segment], list[Issue]]:
@@ -468,17 +483,21 @@ class Lexer:
         self._advance(raw[: len(raw) - len(body)])
         line, column = self._here()
         self._advance(body)
-        elements, repeats, _ = split_segment(body.rstrip("\r\n\x1a"), d)
+        elements, repeats, problem = split_segment(body.rstrip("\r\n\x1a"), d)
         tag = elements[0][0] if elements else ""
         seg = Segment(tag, elements[1:], line, column, repeats)
-        if d.segment in "\r\n":
-            return [seg], []  # a missing newline at the very end is no problem
-        issue = Issue.of(
-            Code.UNTERMINATED,
-            f"The last segment {tag[:20]!r} is not ended by the terminator {d.segment!r}.",
-            Location(segment=tag[:20], line=line, column=column),
-        )
-        return [seg], [issue]
+        issues = []
+        if problem:
+            issues.append(Issue.of(problem[0], problem[1],
+                                   Location(segment=tag[:20], line=line, column=column)))
+        if d.segment not in "\r\n":  # a missing newline at the very end is no problem
+            issues.append(Issue.of(
+                Code.UNTERMINATED,
+                f"The last segment {tag[:20]!r} is not ended by the terminator "
+                f"{d.segment!r}.",
+                Location(segment=tag[:20], line=line, column=column),
+            ))
+        return [seg], issues
 
     def _continue_start(self, d: Delimiters) -> tuple[Start, Segment | None] | None:
         """At a new interchange header inside the current pieces: its Start when
@@ -807,6 +826,18 @@ def bare_x12_delimiters(text: str) -> Delimiters:
     return Delimiters(segment=term, element=elem, component=comp)
 
 
+def _next_header(buf: str, markers: tuple[str, ...]) -> int | None:
+    """Where the first of ``markers`` after the start of ``buf`` begins a segment."""
+    best: int | None = None
+    for marker in markers:
+        at = buf.find(marker, 1)
+        while at > 0 and buf[at - 1].isalnum():
+            at = buf.find(marker, at + 1)
+        if at > 0 and (best is None or at < best):
+            best = at
+    return best
+
+
 def _has_line_break(text: str) -> bool:
     return "\n" in text or "\r" in text
 
@@ -873,8 +904,9 @@ def _merge_released(pieces: list[str], sep: str, release: str) -> list[str]:
     return merged
 
 
-def _line_ending(text: str, d: Delimiters) -> str:
-    idx = text.find(d.segment)
+def _line_ending(text: str, d: Delimiters, start: int = 0) -> str:
+    """What follows the first terminator at or after ``start``: a line break or nothing."""
+    idx = text.find(d.segment, start)
     if idx < 0:
         return ""
     after = text[idx + 1: idx + 3]

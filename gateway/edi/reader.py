@@ -25,7 +25,7 @@ from gateway.edi.issues import Code, Issue, Level, Location, Severity
 from gateway.edi.lexer import EDIFACT, X12, Batch, Lexer, Start
 from gateway.edi.tree import Group, Interchange, Message, Segment
 
-CHUNK_SIZE = 1 << 22  # 4 MiB of bytes per read
+CHUNK_SIZE = 1 << 20  # 1 MiB of bytes per read: peak memory is about 20 times this
 
 _EDIFACT_TAGS = {"UNB": "ih", "UNZ": "it", "UNG": "gh", "UNE": "gt", "UNH": "mh", "UNT": "mt"}
 # TA1, ISB and ISE may stand at interchange level, outside any group.

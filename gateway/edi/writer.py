@@ -14,9 +14,11 @@ import re
 from gateway.edi.delimiters import (
     EDIFACT_DEFAULT,
     EDIFACT_DEFAULT_V4,
+    EDIFACT_LEVEL_B,
     ISA_ELEMENT_COUNT,
     Delimiters,
 )
+from gateway.edi.lexer import is_tag
 from gateway.edi.tree import Components, Group, Interchange, Message, Segment
 from gateway.errors import WriteError
 
@@ -54,6 +56,9 @@ class _Escaper:
 
     def segment(self, seg: Segment) -> str:
         d = self.d
+        if not is_tag(seg.tag):
+            raise WriteError(f"{seg.tag!r} is not a segment tag: two or three letters or "
+                             "digits.")
         parts = [seg.tag]
         for pos, comps in enumerate(seg.elements, 1):
             where = f"{seg.tag} element {pos}"
@@ -84,11 +89,13 @@ def una_for(d: Delimiters) -> str:
 
 
 def _needs_una(ic: Interchange) -> bool:
+    """Whether the delimiters must be announced: not when they are the defaults of
+    the syntax version, or level B's (which the character after UNB shows)."""
     if ic.service_string is not None:
         return True
     syntax4 = ic.header is not None and ic.header.get(1, 2) == "4"
     default = EDIFACT_DEFAULT_V4 if syntax4 else EDIFACT_DEFAULT
-    return ic.delimiters != default
+    return ic.delimiters not in (default, EDIFACT_LEVEL_B)
 
 
 def _isa(header: Segment, d: Delimiters) -> Segment:
@@ -152,9 +159,11 @@ class _Writer:
     def interchange(self) -> str:
         ic = self.ic
         d = ic.delimiters
+        isa = None
         if ic.header is not None:
             if self.x12:
-                self.put_raw_isa(_isa(ic.header, d))
+                isa = _isa(ic.header, d)
+                self.put_raw_isa(isa)
             else:
                 if _needs_una(ic):
                     self.out.append(una_for(d) + self.le)
@@ -169,7 +178,8 @@ class _Writer:
                 count = len(explicit)
             else:
                 count = sum(len(g.messages) for g in ic.groups)
-            ref = ic.header.get(13 if self.x12 else 5)
+            # IEA02 repeats ISA13 as written, zero-padded to its nine digits.
+            ref = isa.get(13) if isa is not None else ic.header.get(5)
             self.put(Segment.of("IEA" if self.x12 else "UNZ", _count(count, ic.trailer), ref))
         return "".join(self.out)
 

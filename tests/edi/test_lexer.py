@@ -1,0 +1,250 @@
+"""The lexer: delimiters from UNA, UNB and ISA, segment splitting, line and column."""
+
+from __future__ import annotations
+
+import pytest
+
+from gateway.edi.delimiters import (
+    EDIFACT_DEFAULT,
+    EDIFACT_DEFAULT_V4,
+    EDIFACT_LEVEL_B,
+    IS1,
+    IS2,
+    IS3,
+    IS4,
+    ISA_COMPONENT_OFFSET,
+    ISA_ELEMENT_OFFSET,
+    ISA_REPETITION_OFFSET,
+    ISA_TERMINATOR_OFFSET,
+    Delimiters,
+)
+from gateway.edi.issues import Code
+from gateway.edi.lexer import (
+    EDIFACT,
+    X12,
+    Lexer,
+    is_tag,
+    isa_delimiters,
+    split_segment,
+    una_delimiters,
+    unb_delimiters,
+)
+from gateway.edi.tree import Segment
+from tests.edi.snippets import EDIFACT as EDIFACT_TEXT
+from tests.edi.snippets import isa, x12
+
+# -- UNA -----------------------------------------------------------------------
+
+
+def test_una_gives_each_service_character_from_its_position() -> None:
+    """UNA positions 3..8 are component, element, decimal, release, repetition, terminator."""
+    assert una_delimiters("UNA#|,!*%") == Delimiters(
+        segment="%", element="|", component="#", repetition="*", release="!", decimal=",")
+
+
+def test_una_space_means_no_release_and_no_repetition() -> None:
+    """A space in the release or repetition position means the interchange has none."""
+    found = una_delimiters("UNA:+.  '")
+    assert isinstance(found, Delimiters)
+    assert (found.release, found.repetition) == (None, None)
+
+
+@pytest.mark.parametrize(
+    "una",
+    [
+        "UNA:+.?",  # cut short
+        "UNA++.? '",  # component and element are the same
+        "UNA:A.? '",  # a letter as element separator
+        "UNA:+;? '",  # decimal mark neither '.' nor ','
+    ],
+)
+def test_unusable_una_is_described_not_raised(una: str) -> None:
+    """An unusable UNA gives the reason as a string instead of delimiters."""
+    assert isinstance(una_delimiters(una), str)
+
+
+# -- UNB without UNA -------------------------------------------------------------
+
+
+def test_unb_syntax_3_uses_the_defaults() -> None:
+    """Without UNA, syntax version 3 uses ' + : ? and no repetition separator."""
+    assert unb_delimiters("UNB+UNOA:3+S+R+250101:1200+1'") == EDIFACT_DEFAULT
+
+
+def test_unb_syntax_4_adds_the_repetition_separator() -> None:
+    """Without UNA, syntax version 4 adds '*' as repetition separator."""
+    assert unb_delimiters("UNB+UNOC:4+S+R+250101:1200+1'") == EDIFACT_DEFAULT_V4
+
+
+def test_unb_separated_by_is3_uses_level_b_control_characters() -> None:
+    """A UNB whose first separator is IS3 takes the UNOB level B delimiters IS1..IS4."""
+    found = unb_delimiters(f"UNB{IS3}UNOB{IS1}3{IS3}S{IS3}R{IS4}")
+    assert found == EDIFACT_LEVEL_B
+    assert (found.segment, found.element, found.component, found.repetition) == (
+        IS4, IS3, IS1, IS2)
+
+
+# -- ISA -------------------------------------------------------------------------
+
+
+def test_isa_delimiters_come_from_the_fixed_offsets() -> None:
+    """ISA: element at 3, repetition at 82 (00402 on), component at 104, terminator at 105."""
+    text = isa(element="|", repetition="^", version="00501", component=">", terminator="\n")
+    assert (text[ISA_ELEMENT_OFFSET], text[ISA_REPETITION_OFFSET],
+            text[ISA_COMPONENT_OFFSET], text[ISA_TERMINATOR_OFFSET]) == ("|", "^", ">", "\n")
+    found = isa_delimiters(text + "GS|")
+    assert not isinstance(found, str)
+    delims, length, standard = found
+    assert delims == Delimiters(segment="\n", element="|", component=">", repetition="^")
+    assert (length, standard) == (106, True)
+
+
+def test_isa_before_00402_has_no_repetition_separator() -> None:
+    """Before version 00402 ISA11 is the standards identifier, not a repetition separator."""
+    found = isa_delimiters(isa(repetition="^", version="00401"))
+    assert not isinstance(found, str)
+    assert found[0].repetition is None
+
+
+@pytest.mark.parametrize("sender", ["SHORT", "A-SENDER-LONGER-THAN-15"])
+def test_nonstandard_isa_length_still_finds_the_delimiters(sender: str) -> None:
+    """A short or long ISA is read by counting its sixteen elements, flagged non-standard."""
+    standard = isa(repetition="^", version="00501", component=">")
+    e = "*"
+    text = standard.replace(f"{e}SENDER         {e}", f"{e}{sender}{e}")
+    found = isa_delimiters(text + "GS*")
+    assert not isinstance(found, str)
+    delims, length, is_standard = found
+    assert delims == Delimiters(segment="~", element="*", component=">", repetition="^")
+    assert is_standard is False
+    assert length == len(text)
+
+
+def test_isa_without_element_separator_is_refused() -> None:
+    """An ISA whose fourth character is a letter or digit gives a reason, not delimiters."""
+    assert isinstance(isa_delimiters("ISA0000"), str)
+
+
+# -- splitting one segment -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [
+        ("FTX+AAI+++a?+b", "a+b"),
+        ("FTX+AAI+++a?:b", "a:b"),
+        ("FTX+AAI+++a?'b", "a'b"),
+        ("FTX+AAI+++a??b", "a?b"),
+        ("FTX+AAI+++a???+b", "a?+b"),
+    ],
+)
+def test_release_character_escapes_delimiters_and_itself(raw: str, value: str) -> None:
+    """'?' before a delimiter or before '?' makes that character part of the value."""
+    elements, repeats, problem = split_segment(raw, EDIFACT_DEFAULT)
+    assert elements[4] == [value]
+    assert (repeats, problem) == (None, None)
+
+
+def test_release_before_ordinary_character_is_needless() -> None:
+    """'?' before a character that is no delimiter is dropped, with needless-release."""
+    elements, _, problem = split_segment("FTX+AAI+++a?bc", EDIFACT_DEFAULT)
+    assert elements[4] == ["abc"]
+    assert problem is not None
+    assert problem[0] == Code.NEEDLESS_RELEASE
+
+
+def test_release_at_end_of_segment_dangles() -> None:
+    """A release character at the very end escapes nothing: dangling-release, dropped."""
+    elements, _, problem = split_segment("FTX+AAI+++abc?", EDIFACT_DEFAULT)
+    assert elements[4] == ["abc"]
+    assert problem is not None
+    assert problem[0] == Code.DANGLING_RELEASE
+
+
+def test_repetition_separator_fills_repeats_keyed_by_position() -> None:
+    """Syntax 4 '*' splits an element into repetitions; elements keeps the first one."""
+    elements, repeats, problem = split_segment("RFF+ON:1*AAK:2:x*VN+z", EDIFACT_DEFAULT_V4)
+    assert elements == [["RFF"], ["ON", "1"], ["z"]]
+    assert repeats == {1: [["ON", "1"], ["AAK", "2", "x"], ["VN"]]}
+    assert problem is None
+
+
+def test_released_repetition_separator_is_a_plain_character() -> None:
+    """'?*' in syntax 4 is a literal asterisk, not a repetition."""
+    elements, repeats, _ = split_segment("FTX+AAI+++5?*6", EDIFACT_DEFAULT_V4)
+    assert elements[4] == ["5*6"]
+    assert repeats is None
+
+
+def test_private_use_characters_in_values_survive_release_handling() -> None:
+    """Values holding the lexer's placeholder characters are split character by character."""
+    elements, _, _ = split_segment("FTX+AAI+++\ue000?+\ue001", EDIFACT_DEFAULT)
+    assert elements[4] == ["\ue000+\ue001"]
+
+
+def test_segment_tags_are_two_or_three_ascii_letters_or_digits() -> None:
+    """is_tag accepts 'N1' and 'BGM' and refuses longer, shorter or non-ASCII tags."""
+    assert [is_tag(t) for t in ("N1", "BGM", "B", "BGMX", "BG-", "ÄBC")] == [
+        True, True, False, False, False, False]
+
+
+# -- the lexer over text chunks ----------------------------------------------------
+
+
+def _segments(chunks: list[str], standard: str) -> list[Segment]:
+    return [s for batch in Lexer(chunks, standard).batches() for s in batch.segments]
+
+
+def test_lexer_records_line_and_column_of_each_segment() -> None:
+    """Every segment carries the 1-based line and column where its tag starts."""
+    text = "UNB+UNOA:3+S+R+250101:1200+1'\nUNH+1+ORDERS:D:96A:UN'  BGM+220'\n\nUNT+3+1'UNZ+1+1'"
+    found = [(s.tag, s.line, s.column) for s in _segments([text], EDIFACT)]
+    assert found == [("UNB", 1, 1), ("UNH", 2, 1), ("BGM", 2, 25), ("UNT", 4, 1),
+                     ("UNZ", 4, 9)]
+
+
+def test_lexer_gives_the_same_segments_whatever_the_chunking() -> None:
+    """Chunk boundaries (inside tags, escapes and CRLF) do not change the segments."""
+    text = "UNA:+.? '\r\nUNB+UNOA:3+S+R+250101:1200+1'\r\nUNH+1+ORDERS:D:96A:UN'\r\n" \
+        "FTX+AAI+++a?'b??c?+d'\r\nUNT+3+1'\r\nUNZ+1+1'\r\n"
+    whole = _segments([text], EDIFACT)
+    for size in (1, 2, 3, 5, 11):
+        chunks = [text[i:i + size] for i in range(0, len(text), size)]
+        pieces = _segments(chunks, EDIFACT)
+        assert pieces == whole
+        assert [(s.line, s.column) for s in pieces] == [(s.line, s.column) for s in whole]
+
+
+def test_lexer_start_carries_the_una_text_and_delimiters() -> None:
+    """The first batch of an interchange carries its delimiters and the UNA as read."""
+    batches = list(Lexer(["UNA:+,? 'UNB+UNOA:3+S+R+250101:1200+1'UNZ+0+1'"], EDIFACT).batches())
+    start = batches[0].start
+    assert start is not None
+    assert start.service_string == "UNA:+,? '"
+    assert start.delimiters.decimal == ","
+    assert (start.line, start.column) == (1, 1)
+
+
+def test_lexer_reads_isa_unsplit_at_repetition_and_component() -> None:
+    """ISA11 and ISA16 hold the separators themselves and stay whole values."""
+    text = x12(repetition="^", version="00501", component=">")
+    header = _segments([text], X12)[0]
+    assert header.tag == "ISA"
+    assert header.get(11) == "^"
+    assert header.get(16) == ">"
+    assert len(header.elements) == 16
+
+
+def test_lexer_flags_an_unusable_una_as_fatal() -> None:
+    """A UNA with two equal delimiters starts a fatal batch: bad-service-string-advice."""
+    batches = list(Lexer(["UNA++.? 'UNB+UNOA:3+S+R+1+1'"], EDIFACT).batches())
+    start = batches[0].start
+    assert start is not None
+    assert start.fatal
+    assert [i.code for i in start.issues] == [Code.BAD_SERVICE_STRING]
+
+
+def test_lexer_default_sample_splits_into_five_segments() -> None:
+    """The plain sample lexes into UNB, UNH, BGM, UNT and UNZ."""
+    assert [s.tag for s in _segments([EDIFACT_TEXT], EDIFACT)] == [
+        "UNB", "UNH", "BGM", "UNT", "UNZ"]
