@@ -319,16 +319,20 @@ class Scope:
     """Where in the message a spec is evaluated: a group of the structure, or a
     segment (inside ``each`` over segments). XML mappings need no scope."""
 
-    def __init__(self, group: GroupNode | None, tag: str | None = None) -> None:
+    def __init__(self, group: GroupNode | None, tag: str | None = None,
+                 enclosing: tuple[GroupNode, ...] = ()) -> None:
         self.group = group
         self.tag = tag
+        self.enclosing = enclosing  # the groups around ``group``, for ``..``
 
     def value_path(self, text: str, directory: Directory) -> ValuePath:
-        return ValuePath(text, self.group, directory, segment=self.tag)
+        return ValuePath(text, self.group, directory, segment=self.tag,
+                         enclosing=self.enclosing)
 
     def nodes_path(self, text: str, directory: Directory) -> tuple[ValuePath, Scope]:
-        path = ValuePath(text, self.group, directory, segment=self.tag, nodes_only=True)
-        return path, Scope(path.end_group, path.end_tag)
+        path = ValuePath(text, self.group, directory, segment=self.tag, nodes_only=True,
+                         enclosing=self.enclosing)
+        return path, Scope(path.end_group, path.end_tag, path.end_enclosing)
 
 
 @dataclass(slots=True)

@@ -9,6 +9,7 @@ predicates::
     SG2[NAD/01=SU]/RFF/01-2      in the SG2 whose NAD is a supplier, RFF 01-2
     N1[01=ST]/04                 X12: the N1 loop's trigger segment with N101 = ST
     DTM[2005=137]/2380           elements by data element number (EDIFACT)
+    ../LOC/02                    from a group occurrence, the one that holds it
 
 A step that names a segment which triggers child groups reaches into those
 groups' first segments, so ``NAD[01=BY]`` works from the message. Paths are
@@ -108,15 +109,20 @@ class ValuePath:
     """A compiled EDI path; :meth:`values` yields strings, :meth:`nodes` contexts."""
 
     def __init__(self, text: str, structure: GroupNode | None, directory: Directory, *,
-                 segment: str | None = None, nodes_only: bool = False) -> None:
+                 segment: str | None = None, nodes_only: bool = False,
+                 enclosing: tuple[GroupNode, ...] = ()) -> None:
         """Compile ``text`` from a group of the structure, or from inside a segment
         of tag ``segment`` (then the path is an element of it). ``nodes_only``
-        paths end at groups or segments, for iterating."""
+        paths end at groups or segments, for iterating. ``enclosing`` are the
+        groups around ``structure``, outermost first, which ``..`` steps climb to."""
         self.text = text
         self._node_steps: list[Step] = []
         self._element: tuple[int, int] | None = None
         self.end_group: GroupNode | None = None
         self.end_tag: str | None = None
+        # The groups around end_group, outermost first (for paths from there on).
+        self.end_enclosing: tuple[GroupNode, ...] = ()
+        self._enclosing = enclosing
         # Set when the path is one segment met directly in the group, then an element:
         # the commonest shape, served without building intermediate lists.
         self._direct: tuple[str, tuple[_Predicate, ...]] | None = None
@@ -135,6 +141,17 @@ class ValuePath:
                  segment: str | None) -> None:
         tag: str | None = segment  # the segment the next element ref belongs to
         parts = _split_steps(text)
+        enclosing = self._enclosing
+        while parts[0] == ".." and len(parts) > 1:
+            if segment is not None or group is None:
+                raise PathError(f"{text!r}: '..' climbs from a group; inside {segment} a "
+                                "path names one of its elements")
+            if not enclosing:
+                raise PathError(f"{text!r}: '..' climbs above "
+                                f"{group.id or 'the message'}, and nothing encloses it")
+            group, enclosing = enclosing[-1], enclosing[:-1]
+            self._node_steps.append(_up_step)
+            parts = parts[1:]
         if segment is not None and not _is_ref(parts[0]):
             raise PathError(f"{text!r}: inside {segment}, a path names one of its elements")
         for i, part in enumerate(parts):
@@ -157,8 +174,10 @@ class ValuePath:
             if child_group is not None and not _is_ref(parts[i + 1] if not last else ""):
                 preds = self._predicates(predicates, child_group, None, directory, text)
                 self._node_steps.append(_group_step(name, preds))
+                enclosing = (*enclosing, group)
                 group = child_group
                 self.end_group, self.end_tag = group, None
+                self.end_enclosing = enclosing
                 continue
             if not _segment_reachable(group, name):
                 raise PathError(f"{text!r}: no segment or group {name!r} here "
@@ -281,6 +300,17 @@ def _segment_reachable(group: GroupNode, tag: str) -> bool:
     return any(
         (isinstance(c, SegmentNode) and c.tag == tag)
         or (isinstance(c, GroupNode) and c.trigger == tag) for c in group.children)
+
+
+def _up_step(contexts: list[Context]) -> list[Context]:
+    """``..``: from group occurrences to the occurrences that hold them."""
+    found: list[Context] = []
+    for context in contexts:
+        if isinstance(context, Instance):
+            parent = context.up()
+            if parent is not None:
+                found.append(parent)
+    return found
 
 
 def _group_step(group_id: str, preds: tuple[_Predicate, ...]) -> Step:

@@ -10,6 +10,7 @@ the mappings can navigate with the same placement. Pure.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -18,14 +19,22 @@ from gateway.edi.schema.model import GroupNode, Node, SegmentNode, Usage
 from gateway.edi.tree import Segment
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, weakref_slot=True)
 class Instance:
     """One occurrence of a group (or the whole message, id ``""``) and what it holds,
-    in order: its segments and the occurrences of its inner groups."""
+    in order: its segments and the occurrences of its inner groups. An inner
+    occurrence knows the one holding it through a weak reference, so a tree
+    holds no reference cycle and is freed as soon as it is dropped."""
 
     id: str
     items: list[Segment | Instance] = field(default_factory=list)
     _index: dict[str, list[Any]] | None = field(default=None, repr=False, compare=False)
+    _parent: weakref.ref[Instance] | None = field(default=None, repr=False, compare=False)
+
+    def up(self) -> Instance | None:
+        """The occurrence holding this one (None for the message, or once the tree
+        above is gone)."""
+        return self._parent() if self._parent is not None else None
 
     def index(self) -> dict[str, list[Any]]:
         """Segments by tag and inner group occurrences by ``#`` + id, built once when
@@ -188,7 +197,7 @@ class Placer:
                position: int) -> None:
         self.listener.entered(group, count, seg, position)
         path = f"{parent.path}/{group.id}" if parent.path else group.id
-        instance = Instance(group.id)
+        instance = Instance(group.id, _parent=weakref.ref(parent.instance))
         parent.instance.items.append(instance)
         frame = _Frame(group, path, instance, 0, [0] * len(group.children), group.id or None)
         frame.counts[0] = 1
