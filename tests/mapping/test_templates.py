@@ -1,0 +1,209 @@
+"""Templates of outbound mappings (gateway.mapping.templates): field paths, selections,
+the enclosing item and the document, every whitelisted filter, conditions with `!`, and
+templates refused when compiled."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from gateway.documents.common import PartyRole
+from gateway.mapping.templates import FILTERS, Condition, Frame, Template, TemplateError
+from gateway.mapping.values import CodeList
+
+CODES = {"roles": CodeList.of("roles", {"BY": "buyer", "DP": "ship_to", "ST": "ship_to"})}
+
+DOC: dict[str, Any] = {
+    "number": "PO-1",
+    "issue_date": date(2025, 3, 10),
+    "moment": datetime(2025, 3, 10, 12, 30, tzinfo=UTC),
+    "credit_note": False,
+    "urgent": True,
+    "zero": Decimal("0"),
+    "total": Decimal("12.50"),
+    "big": Decimal("1E+3"),
+    "role": PartyRole.SHIP_TO,
+    "parties": [
+        {"role": PartyRole.BUYER, "gln": "111", "address": {"lines": ["Main St 1", "Floor 2"]}},
+        {"role": PartyRole.SHIP_TO, "gln": "222", "address": None},
+        {"role": PartyRole.SUPPLIER, "gln": None, "name": "Acme"},
+    ],
+    "lines": [
+        {"line_number": "1", "quantity": {"value": Decimal("2"), "unit": "EA"}},
+        {"line_number": "2", "quantity": {"value": Decimal("3.5"), "unit": "KGM"}},
+        {"line_number": "3", "quantity": None},
+    ],
+    "notes": [],
+    "name": "  Mixed Case  ",
+    "phone": "+1 (555) 010-0199",
+}
+TOP = Frame([DOC], 1)
+SECOND_PARTY = TOP.child(DOC["parties"][1], 2)
+
+
+def render(text: str, frame: Frame = TOP) -> str:
+    return Template(text, CODES).render(frame)[0]
+
+
+@pytest.mark.parametrize(("text", "out"), [
+    ("{number}", "PO-1"),
+    ("PO {number}!", "PO PO-1!"),
+    ("{parties.0.gln}", "111"),
+    ("{parties.0.address.lines.1}", "Floor 2"),
+    ("{parties.9.gln}", ""),                               # past the end: nothing
+    ("{parties.1.address.lines.0}", ""),                   # through None: nothing
+    ("{parties[role=buyer].gln}", "111"),
+    ("{parties[role=ship_to|buyer].gln}", "111"),          # the first that matches
+    ("{parties[role!=buyer].gln}", "222"),
+    ("{parties[role=carrier].gln}", ""),
+    ("{parties[address.lines.0=Main St 1].gln}", "111"),   # a nested key in the selection
+    ("{parties[gln=].name}", "Acme"),                      # `=` nothing selects an absent key
+    ("{lines[quantity.unit=KGM].line_number}", "2"),
+    ("{missing}", ""),
+    ("{role}", "ship_to"),                                 # enums are written as their value
+    ("{issue_date}", "2025-03-10"),
+    ("{moment}", "2025-03-10T12:30:00+00:00"),
+    ("{total}", "12.50"),
+    ("{big}", "1000"),                                     # decimals never in exponent form
+    ("{urgent}", "true"),
+    ("{credit_note}", "false"),
+    ("{zero}", "0"),
+])
+def test_lookups(text: str, out: str) -> None:
+    """Field paths walk mappings, list indexes and `[key=a|b]`/`[key!=a]` selections."""
+    assert render(text) == out
+
+
+def test_enclosing_item_document_and_index() -> None:
+    """In an `each`: `.` is the item, `^.` its parent, `/` the document, `@index` the position."""
+    assert render("{gln}", SECOND_PARTY) == "222"
+    assert render("{^.number}", SECOND_PARTY) == "PO-1"
+    assert render("{/number}", SECOND_PARTY) == "PO-1"
+    assert render("{@index}", SECOND_PARTY) == "2"
+    assert Template("{.}", CODES).value(SECOND_PARTY) is DOC["parties"][1]
+    assert render("{^.^.number}", SECOND_PARTY) == ""          # above the document: nothing
+    line = SECOND_PARTY.child("L-7", 3)
+    assert render("{.}/{^.gln}/{/number}/{@index}", line) == "L-7/222/PO-1/3"
+
+
+@pytest.mark.parametrize(("text", "out"), [
+    ("{issue_date|date:102}", "20250310"),
+    ("{issue_date|date}", "20250310"),                   # 102 is the default
+    ("{issue_date|date:101}", "250310"),
+    ("{issue_date|date:CCYYMMDD}", "20250310"),
+    ("{issue_date|date:ISO}", "2025-03-10"),
+    ("{issue_date|date:%d.%m.%Y}", "10.03.2025"),
+    ("{moment|date:203}", "202503101230"),
+    ("{total|decimal}", "12.50"),
+    ("{total|decimal:3}", "12.500"),
+    ("{total|decimal:0}", "12"),
+    ("{total|implied:2}", "1250"),
+    ("{total|implied}", "1250"),                         # two places by default
+    ("{total|int}", "12"),
+    ("{role|codes:roles}", "DP"),                        # the first code listed for ship_to
+    ("{parties.0.role|codes:roles}", "BY"),
+    ("{parties.2.role|codes:roles}", ""),                # no code for supplier: nothing
+    ("{missing|default:ZZ}", "ZZ"),
+    ("{number|default:ZZ}", "PO-1"),
+    ("{number|max:2}", "PO"),
+    ("{name|upper}", "  MIXED CASE  "),
+    ("{name|lower}", "  mixed case  "),
+    ("{name|strip}", "Mixed Case"),
+    ("{name|strip|max:5|upper}", "MIXED"),               # filters chain left to right
+    ("{phone|digits}", "15550100199"),
+    ("{lines|count}", "3"),
+    ("{notes|count}", "0"),
+    ("{missing|count}", "0"),
+    ("{number|count}", "1"),
+    ("{lines|sum:quantity.value}", "5.5"),               # None values are skipped
+    ("{notes|sum:value}", "0"),
+    ("{missing|date:102}", ""),                          # filters pass nothing through
+    ("{missing|decimal:2}", ""),
+    ("{missing|upper}", ""),
+])
+def test_filters(text: str, out: str) -> None:
+    """Every whitelisted filter formats, maps, counts or sums as documented."""
+    assert render(text) == out
+
+
+def test_the_filter_whitelist() -> None:
+    """The filters are exactly the documented whitelist."""
+    assert {"date", "decimal", "implied", "int", "codes", "default", "max", "upper", "lower",
+            "strip", "digits", "count", "sum"} == FILTERS
+
+
+def test_value_keeps_the_raw_value_of_a_single_expression() -> None:
+    """A template that is one expression gives its value (a list for `each`), not text."""
+    assert Template("{lines}", CODES).value(TOP) is DOC["lines"]
+    assert Template("{lines|count}", CODES).value(TOP) == 3
+    assert Template("n={lines|count}", CODES).value(TOP) == "n=3"
+
+
+@pytest.mark.parametrize(("text", "out", "produced"), [
+    ("{number}", "PO-1", True),
+    ("220", "220", False),              # a constant produces nothing but is kept
+    ("x{missing}y", "", False),         # literals around expressions that give nothing vanish
+    ("{missing}{number}", "PO-1", True),
+    ("{zero}", "0", True),              # zero is a value
+    ("{missing}", "", False),
+])
+def test_render_reports_whether_expressions_produced_text(
+        text: str, out: str, produced: bool) -> None:
+    """`render` gives the text and whether any expression gave something."""
+    assert Template(text, CODES).render(TOP) == (out, produced)
+
+
+@pytest.mark.parametrize(("text", "holds"), [
+    ("{number}", True),
+    ("!{number}", False),
+    ("{missing}", False),
+    ("!{missing}", True),
+    ("{zero}", True),                   # zero counts as a value
+    ("{notes|count}", True),            # so does a count of zero
+    ("{credit_note}", False),           # False is not
+    ("!{credit_note}", True),
+    ("{urgent}", True),
+    ("{notes}", False),                 # an empty list is not
+    ("!{notes}", True),
+    ("{parties[role=buyer]}", True),
+    ("{parties[role=carrier]}", False),
+    ("{lines.2.quantity}", False),
+    ("yes", True),
+    ("!yes", False),
+])
+def test_conditions(text: str, holds: bool) -> None:
+    """A `when` holds when its template gives a value; a leading `!` when it gives none."""
+    assert Condition(text, CODES).holds(TOP) is holds
+
+
+@pytest.mark.parametrize(("text", "problem"), [
+    ("{number|bogus}", "unknown filter 'bogus'"),
+    ("{role|codes:nope}", "codes:nope: no such code list"),
+    ("{role|codes}", "no such code list"),
+    ("{@position}", "the only special value is @index"),
+    ("!{x|nope}", "unknown filter 'nope'"),
+])
+def test_templates_are_refused_when_compiled(text: str, problem: str) -> None:
+    """Unknown filters, code lists and special values fail at compile time, naming the template."""
+    with pytest.raises(TemplateError) as err:
+        if text.startswith("!"):
+            Condition(text, CODES)
+        else:
+            Template(text, CODES)
+    assert problem in str(err.value)
+    assert repr(text.lstrip("!")) in str(err.value)
+
+
+@pytest.mark.xfail(strict=True, reason="bug: a non-numeric filter argument (max:abc, "
+                   "decimal:two, implied:x) raises a bare ValueError from int(), not a "
+                   "TemplateError")
+@pytest.mark.parametrize("text", ["{number|max:abc}", "{total|decimal:two}",
+                                  "{total|implied:x}"])
+def test_a_non_numeric_filter_argument_is_a_template_error(text: str) -> None:
+    """A filter that takes a number refuses other arguments with a TemplateError."""
+    with pytest.raises(TemplateError) as err:
+        Template(text, CODES)
+    assert repr(text) in str(err.value)
