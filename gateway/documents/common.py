@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any, NoReturn
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -23,6 +23,26 @@ def _aware(value: datetime) -> datetime:
 
 
 AwareDatetime = Annotated[datetime, AfterValidator(_aware)]
+
+
+class FrozenDict(dict[str, str]):
+    """A dict that refuses change after creation and hashes by its items: what a
+    frozen model's mapping field needs to be frozen too."""
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise TypeError("this mapping belongs to a frozen document and cannot change")
+
+    __setitem__ = __delitem__ = __ior__ = _refuse
+    clear = pop = popitem = setdefault = update = _refuse
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(frozenset(self.items()))
+
+    def __reduce__(self) -> tuple[Any, tuple[dict[str, str]]]:
+        return FrozenDict, (dict(self),)
+
+
+FrozenStrDict = Annotated[dict[str, str], AfterValidator(FrozenDict)]
 
 
 class Model(BaseModel):
@@ -60,7 +80,7 @@ class Party(Model):
     gln: str | None = None
     duns: str | None = None
     # Identifiers agreed between partners, by who assigned them ("buyer", "supplier", ...)
-    ids: dict[str, str] = Field(default_factory=dict)
+    ids: FrozenStrDict = Field(default_factory=FrozenDict)
     name: str | None = None
     address: Address | None = None
     contact: str | None = None

@@ -266,7 +266,10 @@ class Compiler:
                 if kind == "decimal":
                     return parse_decimal(text, env.get("decimal", "."), implied)
                 if kind == "int":
-                    return int(parse_decimal(text, env.get("decimal", ".")))
+                    number = parse_decimal(text, env.get("decimal", "."))
+                    if number != number.to_integral_value():
+                        raise ValueProblem(f"{text!r} is not a whole number")
+                    return int(number)
                 if kind == "bool":
                     return text.strip().lower() in ("1", "true", "yes", "y")
                 actual = fmt if fmt_path is None else fmt_path.first(ctx)

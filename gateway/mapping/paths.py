@@ -197,7 +197,17 @@ class ValuePath:
     def _element_ref(name: str, tag: str, directory: Directory, text: str) -> tuple[int, int]:
         found = _POSITION.match(name)
         if found:
-            return int(found.group(1)), int(found.group(2) or 1)
+            position, part = int(found.group(1)), int(found.group(2) or 1)
+            members = directory.segments[tag].members
+            if not 1 <= position <= len(members):
+                raise PathError(f"{text!r}: {tag} has {len(members)} data elements, "
+                                f"not {position}")
+            held = directory.composites.get(members[position - 1].ref)
+            width = len(held.components) if held is not None else 1
+            if not 1 <= part <= width:
+                raise PathError(f"{text!r}: {tag} element {position:02d} has {width} "
+                                f"component{'s' if width > 1 else ''}, not {part}")
+            return position, part
         found = _ELEMENT_ID.match(name)
         if not found:
             raise PathError(f"{text!r}: {name!r} is neither a position (01, 01-2) nor a "
@@ -230,7 +240,11 @@ class ValuePath:
                 path = _OwnElement(*ValuePath._element_ref(lhs, tag, directory, whole))
             else:
                 assert scope is not None
-                path = ValuePath(lhs, scope, directory)
+                try:
+                    path = ValuePath(lhs, scope, directory)
+                except PathError as err:
+                    raise PathError(f"{whole!r}: in the predicate [{found.group(0)[1:-1]}]: "
+                                    f"{err}") from err
             preds.append(_Predicate(path, frozenset(v.strip() for v in rhs.split("|")),
                                     op == "!="))
         return tuple(preds)
@@ -366,7 +380,10 @@ class XmlPath:
         self.text = text
         try:
             self._xpath = etree.XPath(text, namespaces=namespaces)
-        except etree.XPathSyntaxError as err:
+            # Evaluated once on an empty element: an undeclared prefix or unknown
+            # function fails here, on load, rather than on a partner's document.
+            self._xpath(etree.Element("probe"))
+        except etree.XPathError as err:
             raise PathError(f"{text!r}: not a valid XPath: {err}") from err
 
     def nodes(self, context: etree._Element) -> Iterator[etree._Element]:
@@ -384,7 +401,9 @@ class XmlPath:
                 text = "".join(str(t) for t in item.itertext()).strip()
             elif isinstance(item, str | bytes):
                 text = (item.decode() if isinstance(item, bytes) else str(item)).strip()
-            elif isinstance(item, float | bool | int):
+            elif isinstance(item, bool):
+                text = "true" if item else ""  # a false condition is no value
+            elif isinstance(item, float | int):
                 text = str(item)
             else:
                 continue

@@ -119,6 +119,13 @@ class Lookup:
 Filter = Callable[[Any], Any]
 
 
+def _count_arg(name: str, arg: str) -> int:
+    if not arg.isdigit():
+        raise TemplateError(f"{name}:{arg}: the argument is a whole number of places or "
+                            "characters")
+    return int(arg)
+
+
 def _filter(name: str, arg: str | None, codelists: dict[str, CodeList]) -> Filter:
     if name not in FILTERS:
         raise TemplateError(f"unknown filter {name!r}; allowed: {', '.join(sorted(FILTERS))}")
@@ -126,10 +133,10 @@ def _filter(name: str, arg: str | None, codelists: dict[str, CodeList]) -> Filte
         fmt = arg or "102"
         return lambda v: format_date(v, fmt) if v not in (None, "") else None
     if name == "decimal":
-        places = int(arg) if arg else None
+        places = _count_arg(name, arg) if arg else None
         return lambda v: format_decimal(v, places) if v not in (None, "") else None
     if name == "implied":
-        digits = int(arg or "2")
+        digits = _count_arg(name, arg or "2")
         return lambda v: format_decimal(v, implied=digits) if v not in (None, "") else None
     if name == "codes":
         if not arg or arg not in codelists:
@@ -140,7 +147,7 @@ def _filter(name: str, arg: str | None, codelists: dict[str, CodeList]) -> Filte
         fallback = arg or ""
         return lambda v: fallback if v in (None, "") else v
     if name == "max":
-        size = int(arg or "35")
+        size = _count_arg(name, arg or "35")
         return lambda v: str(v)[:size] if v not in (None, "") else None
     if name == "count":
         return lambda v: len(v) if isinstance(v, list | tuple) else (0 if v is None else 1)

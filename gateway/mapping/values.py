@@ -42,7 +42,10 @@ def parse_date(text: str, fmt: str | None) -> date:
         try:
             if pattern == "%Y-%m-%d" and "T" in text:
                 return datetime.fromisoformat(text).date()
-            return datetime.strptime(text[: _width(pattern, text)], pattern).date()
+            width = _width(pattern, text)
+            if len(text) < width:
+                continue  # strptime would take '2025031' for March 1st
+            return datetime.strptime(text[:width], pattern).date()
         except ValueError:
             continue
     raise ValueProblem(f"{text!r} is not a date in format {fmt or 'any usual form'}")

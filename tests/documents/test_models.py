@@ -175,8 +175,6 @@ def test_lists_become_tuples() -> None:
     assert order.parties == (BUYER,)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: Party.ids is a plain dict, so a frozen Party can "
-                   "be changed through it and cannot be hashed")
 def test_party_identifiers_are_frozen_too() -> None:
     """A frozen Party's partner ids cannot be changed after creation, and it hashes."""
     party = Party(role="buyer", ids={"buyer": "B-1"})

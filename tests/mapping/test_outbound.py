@@ -334,8 +334,6 @@ def test_file_level_mistakes_name_the_field(extra: dict[str, Any], where: str) -
         compile_outbound(FILE, data, codelists=CODES, known_tags=None)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a non-numeric filter argument escapes the loader "
-                   "as a bare ValueError, naming neither file nor field")
 def test_a_non_numeric_filter_argument_names_file_and_field() -> None:
     """`max:abc` is a mistake in the file, reported with file and field like any other."""
     with pytest.raises(MappingError, match=rf"^{FILE}: segments\[0\].BGM.02: "):

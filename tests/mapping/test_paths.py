@@ -281,8 +281,6 @@ def test_an_x12_loop_predicate_must_name_a_path_inside_the_loop() -> None:
         x12("N1[01=ST]/N3/01")
 
 
-@pytest.mark.xfail(strict=True, reason="bug: element positions are not checked against the "
-                   "segment's definition, so BGM/05 or DTM/01-9 compile and read nothing")
 @pytest.mark.parametrize("path", ["BGM/05", "BGM/99-9", "DTM/01-9"])
 def test_a_position_beyond_the_segment_definition_fails_when_compiled(path: str) -> None:
     """An element or component past the end of the segment's definition is a wrong path."""
@@ -291,8 +289,6 @@ def test_a_position_beyond_the_segment_definition_fails_when_compiled(path: str)
     assert repr(path) in str(err.value)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a wrong group predicate's PathError names only "
-                   "the predicate's inner path ('01'), not the path written")
 def test_a_wrong_group_predicate_names_the_whole_path() -> None:
     """A group predicate that does not fit the group fails naming the path as written."""
     with pytest.raises(PathError) as err:
@@ -348,16 +344,12 @@ def test_an_invalid_xpath_fails_when_compiled_naming_the_path() -> None:
         XmlPath("cbc:ID[", XML_NAMESPACES)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: an undeclared namespace prefix compiles; the "
-                   "XPathEvalError comes only when the path is evaluated")
 def test_an_undeclared_prefix_fails_when_compiled() -> None:
     """A prefix not declared in the namespaces is a wrong path, refused when compiled."""
     with pytest.raises(PathError, match="zz:ID"):
         XmlPath("zz:ID", XML_NAMESPACES)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a false XPath boolean yields the text 'False', "
-                   "so it reads as a present value")
 def test_a_false_xpath_boolean_gives_no_value() -> None:
     """`boolean(...)`/`not(...)` that is false finds nothing, so a `when` on it does not hold."""
     assert XmlPath("boolean(cbc:Missing)", XML_NAMESPACES).first(UBL_ORDER) is None

@@ -70,8 +70,6 @@ def test_parse_date_rejects_bad_text_naming_value_and_format(text: str, fmt: str
     assert (fmt or "any usual form") in message
 
 
-@pytest.mark.xfail(strict=True, reason="bug: strptime takes a 7-digit 102 date '2025031' "
-                   "as 2025-03-01 instead of refusing the truncated value")
 def test_parse_date_rejects_a_truncated_date() -> None:
     """A 102 date needs all eight digits; seven are a truncated value, not the 1st."""
     with pytest.raises(ValueProblem):
