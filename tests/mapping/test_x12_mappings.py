@@ -1,0 +1,206 @@
+"""The X12 004010 and 005010 mappings: golden documents, round trips and the corpus.
+
+Each X12 sample of a mapped transaction set (``samples/x12/<SET>_<VERSION>.x12``)
+maps to exactly the document stored beside it (``<name>.document.json``, a list
+when the file holds several, written by ``tests/regenerate_samples.py``); its
+documents written back as X12 004010 and as 005010 are valid at schema level
+and read back as the same documents. Every file of the shared corpus that
+holds a mapped transaction set maps to valid documents, except those listed
+below with the reason, and its documents survive the same round trip. X12
+units read as the canonical (UN/ECE Rec 20) units the other formats use.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gateway.documents.common import Model
+from gateway.edi.issues import Code, Level
+from gateway.edi.report import FileReport, inspect
+from gateway.errors import WriteError
+from gateway.mapping.convert import EnvelopeOptions, Mapped, documents, to_x12
+from gateway.mapping.registry import DEFAULT_ROOT, Mappings, load_codelists, load_mappings
+from tests import corpus
+from tests.regenerate_samples import DOCUMENT, SAMPLES, expected_path, sample_id
+
+SETS = ("810", "830", "846", "850", "852", "855", "856", "860", "861")
+VERSIONS = ("004010", "005010")
+NOW = datetime(2024, 4, 2, 9, 30, tzinfo=UTC)
+X12_SAMPLES = sorted(p for p in (SAMPLES / "x12").glob("*.x12") if p.stem.split("_")[0] in SETS)
+
+# Corpus files holding a mapped transaction set that give no valid document, and why.
+UNMAPPABLE: dict[str, str] = {
+    "x12/830/bots-plugins__830-004010UCS-01.x12":
+        "BFR 02 and BFR 03 are both empty (note R0203): the schedule has no number",
+    "x12/830/stupidedi__002001-PO830-fail-1.edi":
+        "version 002001: six-digit dates (YYMMDD), which the 004010 paths would misread",
+    "x12/850/EDI.Net__x12.Issue172.edi":
+        "no BEG: the 850 holds made-up AA/BB segments (EDI.Net issue 172 fixture)",
+    "x12/850/X12.NET__CorruptIsa.txt":
+        "no ISA: the source's corrupt-envelope fixture has no transaction set to read",
+    "x12/850/stupidedi__003050-PO850-fail-1.edi":
+        "version 003050: six-digit dates (YYMMDD), which the 004010 paths would misread",
+    "x12/mixed/X12.NET__MixedTransactionsNoEnvelopes.txt":
+        "no ISA/GS envelope: the transaction sets carry no version to pick a mapping by",
+}
+
+# Corpus documents that cannot be written back as X12 unchanged, and why.
+LOSSY: dict[str, str] = {
+    "x12/856/stupidedi__004010-SH856-fail-2.edi":
+        "its terminator is '$', so an N1 04 holds '~N3': the X12 writer's '~' cannot carry it",
+}
+
+
+@cache
+def mappings() -> Mappings:
+    return load_mappings()
+
+
+def read(data: bytes, level: Level = Level.ENVELOPE) -> tuple[FileReport, list[Mapped]]:
+    report = inspect(data, level=level)
+    return report, documents(report, mappings())
+
+
+def as_json(document: Model) -> Any:
+    return document.model_dump(mode="json", exclude_none=True)
+
+
+def mapped_documents(data: bytes) -> list[Model]:
+    """The documents of a file that must map cleanly: no issues, no missing document."""
+    report, mapped = read(data)
+    assert report.valid, [str(i) for i in report.issues]
+    assert mapped
+    for item in mapped:
+        assert item.issues == [], [str(i) for i in item.issues]
+        assert item.document is not None
+    return [item.document for item in mapped if item.document is not None]
+
+
+def write(docs: list[Model], version: str) -> bytes:
+    return to_x12(docs, mappings(), version, EnvelopeOptions(now=NOW))
+
+
+def version_of(report: FileReport, item: Mapped) -> str:
+    """The X12 version a corpus document is written back in: 005010 for 5010-based sets."""
+    assert report.edi is not None
+    found = next((m.version for m in report.edi.messages()
+                  if m.type == item.message_type and m.reference == item.reference), "")
+    return "005010" if found.startswith("005") else "004010"
+
+
+# -- golden samples -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sample", X12_SAMPLES, ids=sample_id)
+def test_sample_maps_to_expected_document(sample: Path) -> None:
+    """An X12 sample maps, without issues, to exactly its stored <name>.document.json."""
+    expected = expected_path(sample, DOCUMENT)
+    assert expected.exists(), f"run tests/regenerate_samples.py x12 for {sample.name}"
+    docs = [as_json(d) for d in mapped_documents(sample.read_bytes())]
+    assert (docs[0] if len(docs) == 1 else docs) == json.loads(expected.read_text("utf-8"))
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+@pytest.mark.parametrize("sample", X12_SAMPLES, ids=sample_id)
+def test_sample_round_trip(sample: Path, version: str) -> None:
+    """A sample's documents written as X12 of either version are schema-valid and read back."""
+    docs = mapped_documents(sample.read_bytes())
+    written = write(docs, version)
+    report, again = read(written, Level.SCHEMA)
+    assert report.valid, [str(i) for i in report.issues]
+    assert report.edi is not None
+    assert [(m.type, m.version) for m in report.edi.messages()] == \
+        [(sample.stem.split("_")[0], version)] * len(docs)
+    assert [as_json(d.document) for d in again if d.document is not None] == \
+        [as_json(d) for d in docs]
+
+
+def test_expected_documents_are_samples() -> None:
+    """Every stored X12 document JSON has its sample beside it."""
+    stored = sorted((SAMPLES / "x12").glob("*.document.json"))
+    assert [p.name for p in stored] == [expected_path(s, DOCUMENT).name for s in X12_SAMPLES]
+
+
+def test_every_set_has_both_versions() -> None:
+    """Each mapped transaction set has a 004010 and a 005010 sample, and mappings both ways."""
+    assert {s.stem for s in X12_SAMPLES} == {f"{t}_{v}" for t in SETS for v in VERSIONS}
+    found = mappings()
+    for version in VERSIONS:
+        for message in SETS:
+            assert found.inbound_for("x12", version, message) is not None, (version, message)
+        assert {m.message for (s, v, _), m in found.outbound.items()
+                if s == "x12" and v == version} >= set(SETS)
+
+
+def test_units_round_trip_through_canonical_units() -> None:
+    """Every X12 unit code reads as a canonical unit that writes back as a code of that unit."""
+    lists = load_codelists(DEFAULT_ROOT, None)
+    units = lists["x12_units"]
+    for code, canonical in units.inbound.items():
+        assert units.inbound[units.outbound[canonical]] == canonical, code
+    # The consumer unit is EA in every format (EANCOM's PCE, X12's EA and PC).
+    assert {lists["edifact_units"].inbound["PCE"], units.inbound["EA"], units.inbound["PC"]} == \
+        {"EA"}
+
+
+# -- the shared corpus ----------------------------------------------------------------------
+
+
+def _corpus_params() -> list[Any]:
+    if not corpus.is_available(under="x12"):
+        return [pytest.param(None, id="no-corpus", marks=pytest.mark.skip(
+            reason=f"the shared corpus is not at {corpus.CORPUS / 'x12'}"))]
+    folders = {*SETS, "mixed"}
+    return [pytest.param(entry, id=entry.local_path) for entry in corpus.entries("x12")
+            if entry.local_path.split("/")[1] in folders]
+
+
+CORPUS_PARAMS = _corpus_params()
+
+
+def _of_mapped_sets(mapped: list[Mapped]) -> list[Mapped]:
+    return [m for m in mapped if m.message_type in SETS]
+
+
+@pytest.mark.parametrize("entry", CORPUS_PARAMS)
+def test_corpus_file_maps(entry: corpus.Entry) -> None:
+    """A corpus file's mapped sets map with no invalid-document issue, or the file is listed."""
+    _, mapped = read(entry.read_bytes())
+    mapped = _of_mapped_sets(mapped)
+    invalid = [str(i) for m in mapped for i in m.issues
+               if i.code in (Code.MAPPING_INVALID, Code.NO_MAPPING)]
+    failed = not mapped or any(m.document is None for m in mapped) or bool(invalid)
+    if entry.local_path in UNMAPPABLE:
+        assert failed, f"listed as unmappable but maps now: {entry.local_path}; remove it"
+        return
+    assert not failed, invalid or "no transaction set of a mapped type"
+
+
+@pytest.mark.parametrize("entry", [p for p in CORPUS_PARAMS
+                                   if p.values[0] is None
+                                   or p.values[0].local_path not in UNMAPPABLE])
+def test_corpus_round_trip(entry: corpus.Entry) -> None:
+    """A corpus document written as X12 reads back unchanged, schema-valid if its source is."""
+    source, mapped = read(entry.read_bytes(), Level.SCHEMA)
+    results = []
+    for item in _of_mapped_sets(mapped):
+        assert item.document is not None
+        try:
+            written = write([item.document], version_of(source, item))
+        except WriteError:
+            results.append(False)
+            continue
+        report, again = read(written, Level.SCHEMA if source.valid else Level.ENVELOPE)
+        assert report.valid, [str(i) for i in report.issues]
+        assert again and again[0].document is not None, [str(i) for i in again[0].issues]
+        results.append(as_json(again[0].document) == as_json(item.document))
+    if entry.local_path in LOSSY:
+        assert not all(results), f"listed as lossy but survives now: {entry.local_path}; remove it"
+        return
+    assert all(results)
