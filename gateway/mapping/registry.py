@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from gateway import yamlfile
 from gateway.documents.models import DOCUMENT_TYPES
 from gateway.edi.schema.loader import load_directory
 from gateway.mapping.inbound import InboundMapping, MappingError, compile_inbound
@@ -91,7 +92,7 @@ def variants_of(document: Any) -> list[str]:
 
 def _read(path: Path) -> Any:
     try:
-        return yaml.load(path.read_text("utf-8"), Loader=yaml.CSafeLoader)
+        return yamlfile.load(path.read_text("utf-8"))
     except (OSError, yaml.YAMLError) as err:
         raise MappingError(f"{path}: cannot read: {err}") from err
 

@@ -31,6 +31,7 @@ from typing import Any
 
 import yaml
 
+from gateway import yamlfile
 from gateway.edi.schema.model import (
     UNBOUNDED,
     Directory,
@@ -216,7 +217,7 @@ def _element_rule(spec: Any, where: str) -> ElementRule:
 def guide_from_yaml(text: str, name: str) -> Guide:
     """Parse a guide; mistakes raise ConfigurationError naming ``name`` and the field."""
     try:
-        data = yaml.load(text, Loader=yaml.CSafeLoader)
+        data = yamlfile.load(text)
     except yaml.YAMLError as err:
         raise ConfigurationError(f"{name}: not valid YAML: {err}") from err
     if not isinstance(data, dict):

@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from gateway import yamlfile
 from gateway.edi.schema.model import (
     UNBOUNDED,
     CompositeDef,
@@ -39,7 +40,7 @@ from gateway.errors import ConfigurationError
 DATA = resources.files("gateway.edi.schema") / "data"
 
 _EDIFACT_REPR = re.compile(r"^(an|a|n)(\.\.)?(\d+)$")
-_X12_REPR = re.compile(r"^(AN|ID|N\d?|R|DT|TM|B)\s+(\d+)/(\d+|\.\.)$")
+_X12_REPR = re.compile(r"^(AN|ID|N\d|R|DT|TM|B)\s+(\d+)/(\d+|\.\.)$")
 _X12_RULE = re.compile(r"^([PRECL])((?:\d\d)+)$")
 _EDIFACT_NOTE = {
     "D1": RuleKind.ONE_ONLY, "D2": RuleKind.PAIRED, "D3": RuleKind.REQUIRED,
@@ -67,7 +68,7 @@ class _Where:
 
 def _yaml(path: Traversable, name: str) -> Any:
     try:
-        return yaml.load(path.read_text("utf-8"), Loader=yaml.CSafeLoader)
+        return yamlfile.load(path.read_text("utf-8"))
     except yaml.YAMLError as err:
         raise ConfigurationError(f"{name}: not valid YAML: {err}") from err
 

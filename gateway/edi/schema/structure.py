@@ -171,10 +171,17 @@ class Placer:
                 continue
             # Within an open occurrence the trigger never repeats: it starts a new one.
             start = frame.index if level == 0 or frame.index > 0 else 1
-            for k in candidates:
-                if k >= start:
+            k = -1
+            for candidate in candidates:
+                if candidate < start:
+                    continue
+                k = candidate
+                # A place already used up yields to a later place for the same tag
+                # (DELFOR's UNS+D and UNS+S); the last one takes the excess.
+                if candidate != frame.index or frame.counts[candidate] < \
+                        children[candidate].max_use:
                     break
-            else:
+            if k < 0:
                 continue
             child = children[k]
             while len(stack) - 1 > level:

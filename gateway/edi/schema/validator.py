@@ -11,6 +11,7 @@ values.
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -37,10 +38,11 @@ from gateway.edi.schema.model import (
 from gateway.edi.schema.structure import Instance, Placer, loop_of
 from gateway.edi.tree import Components, Message, Segment
 
-_EDIFACT_NUMBER = re.compile(r"^-?(\d*)[.,]?(\d*)$")
-_X12_INTEGER = re.compile(r"^-?\d+$")
-_X12_REAL = re.compile(r"^-?(\d*)\.?(\d*)(?:E-?\d+)?$")
-_DIGITS = re.compile(r"\d")
+# ASCII digits only: other scripts' digits are characters, not numbers, here.
+_EDIFACT_NUMBER = re.compile(r"^-?(\d*)[.,]?(\d*)$", re.ASCII)
+_X12_INTEGER = re.compile(r"^-?\d+$", re.ASCII)
+_X12_REAL = re.compile(r"^-?(\d*)\.?(\d*)(?:E-?\d+)?$", re.ASCII)
+_DIGITS = re.compile(r"\d", re.ASCII)
 
 # EDIFACT 2379 date/time/period formats the gateway checks. Each is strptime
 # directives for the fixed-length digit fields; ranges are two halves joined
@@ -60,17 +62,29 @@ def _width(pattern: str) -> int:
     return sum(_WIDTH[pattern[i:i + 2]] for i in range(0, len(pattern), 2))
 
 
+def _digits(value: str) -> bool:
+    """ASCII digits only (``str.isdigit`` also takes superscripts and other scripts)."""
+    return value.isascii() and value.isdigit()
+
+
 def _check_one(value: str, pattern: str) -> bool:
-    if not value.isdigit():
+    if not _digits(value):
         return False
     if pattern in ("YYDDD", "YYWW", "CCYYWW"):
         year_digits = 4 if pattern.startswith("CC") else 2
         if len(value) != len(pattern):
             return False
+        # Two-digit years are read in this century: only 00 could be ambiguous.
+        year = int(value[:year_digits]) + (0 if year_digits == 4 else 2000)
         rest = int(value[year_digits:])
-        return 1 <= rest <= (366 if pattern == "YYDDD" else 53)
+        if pattern == "YYDDD":
+            return 1 <= rest <= (366 if calendar.isleap(year) else 365)
+        # ISO weeks: a year has 53 of them when its 28 December falls in week 53.
+        return 1 <= rest <= date(year, 12, 28).isocalendar()[1]
     if len(value) != _width(pattern):
         return False
+    if pattern == "%m%d":
+        value, pattern = "2000" + value, "%Y%m%d"  # a leap year: 0229 is a day
     try:
         datetime.strptime(value, pattern)  # a calendar check; no zone involved
     except ValueError:
@@ -95,7 +109,7 @@ def check_date_format(value: str, pattern: str) -> bool:
 
 def _x12_date(value: str) -> bool:
     """CCYYMMDD or YYMMDD, and a real calendar day."""
-    if not value.isdigit() or len(value) not in (6, 8):
+    if not _digits(value) or len(value) not in (6, 8):
         return False
     year = int(value[:-4]) + (2000 if len(value) == 6 else 0)
     try:
@@ -106,7 +120,7 @@ def _x12_date(value: str) -> bool:
 
 
 def _x12_time(value: str) -> bool:
-    if not value.isdigit() or len(value) not in (4, 6, 7, 8):
+    if not _digits(value) or len(value) not in (4, 6, 7, 8):
         return False
     hour, minute = int(value[:2]), int(value[2:4])
     second = int(value[4:6]) if len(value) >= 6 else 0
@@ -186,7 +200,7 @@ def _plainly_valid(value: str, element: ElementDef, decimal: str) -> bool:
     if kind in ("an", "AN", "ID"):
         fits = element.min_length <= length <= element.max_length
     elif kind == "n" or (kind[:1] == "N" and kind[1:].isdigit()):
-        fits = value.isdigit() and element.min_length <= length <= element.max_length
+        fits = _digits(value) and element.min_length <= length <= element.max_length
     else:
         return False
     return fits and (element.codes is None or value in element.codes)
@@ -202,15 +216,19 @@ _Member = tuple[bool, bool, tuple[_Leaf, ...]]
 _Plan = tuple[tuple[_Member, ...], int]
 
 
-_TEXT, _DIGITS_ONLY, _FULL_CHECK, _REAL, _DATE, _TIME = range(6)
+# EDIFACT n (digits and a decimal mark), X12 Nn (digits only, the decimals
+# implied), X12 R, DT, TM; _FULL_CHECK for what only the full check can judge.
+_TEXT, _DIGITS_ONLY, _FULL_CHECK, _REAL, _DATE, _TIME, _INTEGER = range(7)
 
 
 def _leaf(element: ElementDef, mandatory: bool) -> _Leaf:
     kind = element.kind
     if kind in ("an", "AN", "ID"):
         code = _TEXT
-    elif kind == "n" or (kind[:1] == "N" and kind[1:].isdigit()):
+    elif kind == "n":
         code = _DIGITS_ONLY
+    elif kind[:1] == "N" and kind[1:].isdigit():
+        code = _INTEGER
     elif kind == "R":
         code = _REAL
     elif kind == "DT":
@@ -292,10 +310,13 @@ def _leaf_fine(value: str, leaf: _Leaf, decimal: str) -> bool:
     if kind == _FULL_CHECK:
         return False
     length = len(value)
-    if kind in (_DIGITS_ONLY, _REAL) and not value.isdigit():
+    if kind == _INTEGER:
+        if not _digits(value):
+            return False
+    elif kind in (_DIGITS_ONLY, _REAL) and not _digits(value):
         # A plain decimal with the mark; anything else takes the full check.
         digits = value.replace(decimal if kind == _DIGITS_ONLY else ".", "", 1)
-        if not digits.isdigit():
+        if not _digits(digits):
             return False
         length -= 1
     elif kind == _DATE:
@@ -406,7 +427,7 @@ class MessageValidator:
                 if definition.rules:
                     site = _Site(run, seg, position, _loop(path), rules)
                     for syntax_rule in definition.rules:
-                        _check_rule(site, syntax_rule)
+                        _check_rule(site, syntax_rule, definition, self.directory)
                 return
         site = _Site(run, seg, position, _loop(path), rules)
         members = definition.members
@@ -419,7 +440,7 @@ class MessageValidator:
         for pos, member in enumerate(members, 1):
             self._check_member(site, pos, member)
         for syntax_rule in definition.rules:
-            _check_rule(site, syntax_rule)
+            _check_rule(site, syntax_rule, definition, self.directory)
 
     def _check_member(self, site: _Site, pos: int, member: Member) -> None:
         seg = site.seg
@@ -586,23 +607,38 @@ class MessageValidator:
         return composite.name if composite is not None else member.ref
 
 
-def _check_rule(site: _Site, rule: Rule) -> None:
+def _element_id(definition: SegmentDef, directory: Directory, element: int,
+                component: int | None) -> str | None:
+    """The data element number at a position, for acknowledgements (AK4-02, UCD)."""
+    if not 1 <= element <= len(definition.members):
+        return None
+    ref = definition.members[element - 1].ref
+    composite = directory.composites.get(ref)
+    if composite is not None and component and component <= len(composite.components):
+        return composite.components[component - 1].ref
+    return ref
+
+
+def _check_rule(site: _Site, rule: Rule, definition: SegmentDef, directory: Directory) -> None:
     """A segment syntax note (X12 P/R/E/C/L, EDIFACT D1-D7) or a DATE rule."""
     seg = site.seg
     values = [_value_at(seg, ref) for ref in rule.refs]
     present = [bool(v) for v in values]
     refs = rule.refs
 
-    def missing(ref: str, why: str) -> None:
+    def at(ref: str, **more: object) -> _Place:
         element, component = _split_ref(ref)
+        return site.at(element, component=component,
+                       element_id=_element_id(definition, directory, element, component),
+                       **more)
+
+    def missing(ref: str, why: str) -> None:
         site.report(Code.CONDITIONAL_MISSING, f"{seg.tag} {ref} is required: {why} (note "
-                    f"{rule.text}).", site.at(element, component=component))
+                    f"{rule.text}).", at(ref))
 
     def excluded(ref: str, why: str) -> None:
-        element, component = _split_ref(ref)
         site.report(Code.EXCLUSION_VIOLATED, f"{seg.tag} {ref} must be absent: {why} (note "
-                    f"{rule.text}).", site.at(element, component=component,
-                                              value=_value_at(seg, ref) or None))
+                    f"{rule.text}).", at(ref, value=_value_at(seg, ref) or None))
 
     kind = rule.kind
     listed = ", ".join(refs)
@@ -611,14 +647,12 @@ def _check_rule(site: _Site, rule: Rule) -> None:
         value, fmt = values[0], values[1]
         pattern = _DATE_FORMATS.get(fmt)
         if value and pattern and not check_date_format(value, pattern):
-            element, component = _split_ref(refs[0])
             shown = pattern
             for directive, letters in (("%Y", "CCYY"), ("%y", "YY"), ("%m", "MM"),
                                        ("%d", "DD"), ("%H", "HH"), ("%M", "MM"), ("%S", "SS")):
                 shown = shown.replace(directive, letters)
             site.report(Code.INVALID_DATE, f"{value!r} is not a valid date/time in format "
-                        f"{fmt} ({shown}).", site.at(element, component=component,
-                                                       value=value))
+                        f"{fmt} ({shown}).", at(refs[0], value=value))
     elif kind is RuleKind.PAIRED and there and len(there) < len(refs):
         for ref in refs:
             if ref not in there:

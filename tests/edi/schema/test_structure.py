@@ -310,9 +310,6 @@ def test_the_same_tag_at_two_places_is_placed_in_order() -> None:
     assert shape(tree) == ["BGM", "UNS", ("SG4", ["NAD"]), "UNS", "CNT"]
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a segment at its max use is "
-                   "counted again at the same place instead of moving on to the "
-                   "next place listing its tag")
 def test_the_same_tag_at_two_places_is_placed_in_order_when_nothing_is_between() -> None:
     """When the optional content between them is absent, the second occurrence still
     goes to the second place: no 'too often', no 'missing'."""

@@ -330,8 +330,6 @@ def test_edifact_group_too_often() -> None:
         spot(Code.GROUP_TOO_OFTEN, "QTY", 6, "SG19")]
 
 
-@pytest.mark.xfail(strict=True, reason="bug: the second UNS of a DELFOR without detail is "
-                                       "counted as a repeat of the first UNS place")
 def test_edifact_a_tag_listed_twice_goes_to_its_second_place() -> None:
     """DELFOR lists UNS before and after the optional detail groups; with no detail,
     the second UNS is its second place, not a repeat of the first."""
@@ -578,8 +576,6 @@ def test_x12_conditional_note_inside_the_detail() -> None:
         spot(Code.CONDITIONAL_MISSING, "PO1", 3, "PO1", 2, None, None, ANY_ID)]
 
 
-@pytest.mark.xfail(strict=True, reason="bug: syntax-note and DATE findings leave "
-                                       "element_id empty (AK4-02/IK4-02 go out blank)")
 @pytest.mark.parametrize(("data", "element_id"), [
     pytest.param(po("N1*ST*NORTHWIND*92", LINE), "67", id="x12-paired"),
     pytest.param(edifact("BGM+220+PO1+9", "DTM+137:20250230:102", "UNS+S"), "2380",
@@ -776,8 +772,6 @@ def test_x12_quick_pass_agrees_with_full_check(tag: str, elements: list[list[str
         assert spots(validate(data)) == quick
 
 
-@pytest.mark.xfail(strict=True, reason="bug: the quick pass lets X12 Nn values with a "
-                                       "decimal point through (CTT*1.5 is clean)")
 @pytest.mark.parametrize("value", ["1.5", "12.", ".5"])
 def test_x12_implied_decimal_numbers_have_no_decimal_point(value: str) -> None:
     """Nn values carry implied decimals: a written decimal point is not a number of
@@ -788,8 +782,6 @@ def test_x12_implied_decimal_numbers_have_no_decimal_point(value: str) -> None:
     assert spots(validate(po(LINE, f"CTT*{value}"))) == expected
 
 
-@pytest.mark.xfail(strict=True, reason="bug: the quick pass takes str.isdigit() digits "
-                                       "such as Latin-1 superscripts for numbers")
 @pytest.mark.parametrize("value", ["\u00b2", "1\u00b3", "\u00b9\u00b2"])
 def test_superscript_digits_are_not_a_number(value: str) -> None:
     """Numeric values are digits 0-9: UNOC's superscript digits are not a number,
@@ -800,8 +792,6 @@ def test_superscript_digits_are_not_a_number(value: str) -> None:
     assert spots(validate(orders("LIN+1", f"QTY+21:{value}"))) == expected
 
 
-@pytest.mark.xfail(strict=True, reason="bug: date/time checks call int() on str.isdigit() "
-                                       "text and raise ValueError on superscript digits")
 @pytest.mark.parametrize(("data", "code"), [
     pytest.param(x12("BEG*00*SA*PO1**\u00b20250101", LINE), Code.INVALID_DATE, id="x12-DT"),
     pytest.param(po("DTM*002*20250102*\u00b2330", LINE), Code.INVALID_TIME, id="x12-TM"),
@@ -1019,15 +1009,11 @@ def test_edifact_date_formats(value: str, fmt: str, valid: bool) -> None:
     assert codes == ([] if valid else [Code.INVALID_DATE])
 
 
-@pytest.mark.xfail(strict=True, reason="bug: format 106 (MMDD) is parsed with year 1900, so "
-                                       "29 February is refused")
 def test_edifact_february_29_is_a_real_month_and_day() -> None:
     """MMDD 0229 names a real day (in leap years) and passes format 106."""
     assert validate(edifact("BGM+220+PO1+9", "DTM+137:0229:106", "UNS+S")) == []
 
 
-@pytest.mark.xfail(strict=True, reason="bug: day-of-year formats accept day 366 of a "
-                                       "non-leap year")
 def test_edifact_day_366_of_a_common_year_is_invalid() -> None:
     """YYDDD 25366 is not a calendar day (2025 has 365 days)."""
     issues = validate(edifact("BGM+220+PO1+9", "DTM+137:25366:105", "UNS+S"))
