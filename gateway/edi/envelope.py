@@ -7,7 +7,9 @@ changes the tree. The rules are the table :data:`RULES`, not code per tag.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from gateway.edi.issues import Code, Issue, Location
@@ -171,6 +173,7 @@ def check_interchange(
         actual = interchange.message_count
     issues = check_pair(header, interchange.trailer, actual, scope, end_line=end_line,
                         before=before)
+    issues.extend(_header_values(header, scope))
     if (interchange.message_count == 0 and interchange.trailer is not None
             and not interchange.interchange_segments):
         issues.append(Issue.of(
@@ -178,6 +181,52 @@ def check_interchange(
             f"Interchange {interchange.reference!r} holds no messages.",
             scope.at(header),
         ))
+    return issues
+
+
+def _real_date(text: str) -> bool:
+    """YYMMDD or CCYYMMDD, a day that exists (two-digit years in this century)."""
+    if not (text.isascii() and text.isdigit()) or len(text) not in (6, 8):
+        return False
+    year = int(text[:-4]) + (2000 if len(text) == 6 else 0)
+    try:
+        date(year, int(text[-4:-2]), int(text[-2:]))
+    except ValueError:
+        return False
+    return True
+
+
+def _real_time(text: str) -> bool:
+    """HHMM, a time that exists."""
+    return (text.isascii() and text.isdigit() and len(text) == 4
+            and int(text[:2]) <= 23 and int(text[2:]) <= 59)
+
+
+def _header_values(header: Segment, scope: Scope) -> list[Issue]:
+    """The interchange header's date and time (ISA09/ISA10, UNB S004), and the X12
+    acknowledgment request and usage indicator (ISA14, ISA15): values a partner's
+    translator rejects the interchange for."""
+    x12 = header.tag == "ISA"
+    checks: list[tuple[Code, int, int, Callable[[str], bool], str]] = [
+        (Code.BAD_INTERCHANGE_DATE, 9 if x12 else 4, 1, _real_date, "a date (YYMMDD)"
+         if x12 else "a date (YYMMDD, or CCYYMMDD in syntax 4)"),
+        (Code.BAD_INTERCHANGE_TIME, 10 if x12 else 4, 1 if x12 else 2, _real_time,
+         "a time (HHMM)"),
+    ]
+    if x12:
+        checks += [
+            (Code.BAD_ACK_REQUEST, 14, 1, lambda v: v in ("0", "1"), "0 or 1"),
+            (Code.BAD_USAGE_INDICATOR, 15, 1, lambda v: v in ("P", "T", "I"), "P, T or I"),
+        ]
+    issues = []
+    for code, element, component, fits, wanted in checks:
+        value = header.get(element, component).strip()
+        if not fits(value):
+            name = f"ISA{element:02d}" if x12 else f"UNB {element:02d}-{component}"
+            issues.append(Issue.of(
+                code, f"{name} {value!r} is not {wanted}.",
+                scope.at(header, position=1, element=element,
+                         component=None if x12 else component, value=value)))
     return issues
 
 

@@ -63,6 +63,10 @@ class Code(StrEnum):
     MIXED_GROUPS = "envelope.groups-and-messages-mixed"
     EMPTY_ENVELOPE = "envelope.empty"
     BAD_ENVELOPE_VALUE = "envelope.bad-value"
+    BAD_INTERCHANGE_DATE = "envelope.bad-interchange-date"
+    BAD_INTERCHANGE_TIME = "envelope.bad-interchange-time"
+    BAD_ACK_REQUEST = "envelope.bad-acknowledgment-request"
+    BAD_USAGE_INDICATOR = "envelope.bad-usage-indicator"
     BARE_MESSAGE = "envelope.no-interchange"
     # schema: message structure and element content against the standard
     UNKNOWN_MESSAGE = "schema.unknown-message"

@@ -46,6 +46,20 @@ class Segment:
         """Build a segment from plain values: ``Segment.of("NAD", "BY", ["5412", "", "9"])``."""
         return cls(tag, [[e] if isinstance(e, str) else list(e) for e in elements])
 
+    def trimmed(self) -> Segment:
+        """This segment without trailing empty elements and components: how both
+        standards want a segment written."""
+        elements = []
+        for element in self.elements:
+            comps = list(element)
+            while len(comps) > 1 and comps[-1] == "":
+                comps.pop()
+            elements.append(comps)
+        while elements and elements[-1] == [""] and not (
+                self.repeats and len(elements) in self.repeats):
+            elements.pop()
+        return Segment(self.tag, elements, self.line, self.column, self.repeats)
+
     def __len__(self) -> int:
         return len(self.elements)
 

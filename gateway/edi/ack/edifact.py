@@ -10,10 +10,14 @@ envelope mirrors the inbound one, sender and recipient swapped. Pure.
 from __future__ import annotations
 
 from gateway.edi.ack.plan import AckOptions, Finding, InterchangePlan, MessagePlan, Status
+from gateway.edi.issues import Code
 from gateway.edi.tree import Group, Interchange, Message, Segment
 
 ACKNOWLEDGED, REJECTED = "7", "4"
 MAX_UCD = 99
+
+
+_HEADER_OF = {"UNT": "UNH", "UNE": "UNG", "UNZ": "UNB"}
 
 
 def _action(status: Status) -> str:
@@ -29,7 +33,10 @@ def _error_fields(finding: Finding | None) -> list[str | list[str]]:
     if finding is None:
         return []
     loc = finding.issue.location
-    fields: list[str | list[str]] = [finding.codes.contrl or "", loc.segment or ""]
+    tag = loc.segment or ""
+    if finding.issue.code is Code.MISSING_HEADER:
+        tag = _HEADER_OF.get(tag, tag)  # the segment missing, not the one that found it
+    fields: list[str | list[str]] = [finding.codes.contrl or "", tag]
     if loc.element is not None:
         fields.append([str(loc.element), *([str(loc.component)] if loc.component else [])])
     return fields
@@ -92,6 +99,7 @@ def build(plan: InterchangePlan, options: AckOptions) -> Interchange | None:
             for mplan in gplan.messages:
                 body.extend(_message_response(mplan))
     reference = str(options.set_control)
+    body = [seg.trimmed() for seg in body]
     message = Message(Segment.of("UNH", reference, identifier), body, None,
                       type="CONTRL", reference=reference)
     service = inbound.service_string if options.delimiters is None else None

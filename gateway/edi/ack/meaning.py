@@ -66,7 +66,7 @@ GROUP_ERRORS: dict[str, str] = {
     "4": "group control number in the header and trailer do not agree",
     "5": "number of included transaction sets does not match actual count",
     "6": "group control number violates syntax",
-    "19": "acknowledgment rejected, one or more transaction sets in error",
+    "19": "group control number not unique within the interchange",
 }
 
 TA1_NOTES: dict[str, str] = {

@@ -8,14 +8,18 @@ plan into segments; they decide nothing themselves.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import TypeVar
 
 from gateway.edi.ack.codes import AckCodes, AckLevel, ack_codes
 from gateway.edi.delimiters import Delimiters
 from gateway.edi.issues import Issue, Severity
-from gateway.edi.tree import Group, Interchange, Message
+from gateway.edi.tree import Group, Interchange, Message, Segment
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +125,25 @@ def _finding(issue: Issue) -> Finding | None:
     return Finding(issue, codes) if codes is not None else None
 
 
+# A segment or element problem whose segment cannot be found in the message:
+# the message is answered as having segments in error (AK502/IK502 5).
+_SEGMENTS_IN_ERROR = AckCodes(AckLevel.MESSAGE, x997="5", x999="5", contrl="12")
+
+
+def _position(message: Message, issue: Issue) -> int | None:
+    """The segment position of an issue located by line and column only (the
+    lexer's, before positions exist): the header counts as 1."""
+    loc = issue.location
+    if loc.position is not None:
+        return loc.position
+    if loc.line is None:
+        return None
+    for index, seg in enumerate(message.segments):
+        if seg.line == loc.line and seg.column == loc.column:
+            return index + 2
+    return None
+
+
 def plan_message(message: Message, issues: list[Issue]) -> MessagePlan:
     plan = MessagePlan(message)
     by_position: dict[tuple[int, str], SegmentReport] = {}
@@ -130,11 +153,15 @@ def plan_message(message: Message, issues: list[Issue]) -> MessagePlan:
             continue
         level = finding.codes.level
         loc = issue.location
-        if level in (AckLevel.SEGMENT, AckLevel.ELEMENT) and loc.position is not None:
-            key = (loc.position, loc.segment or "")
+        if level in (AckLevel.SEGMENT, AckLevel.ELEMENT):
+            position = _position(message, issue)
+            if position is None:
+                plan.findings.append(Finding(issue, _SEGMENTS_IN_ERROR))
+                continue
+            key = (position, loc.segment or "")
             report = by_position.get(key)
             if report is None:
-                report = SegmentReport(loc.segment or "", loc.position, loc.loop)
+                report = SegmentReport(loc.segment or "", position, loc.loop)
                 by_position[key] = report
             (report.segment if level is AckLevel.SEGMENT else report.elements).append(finding)
         else:
@@ -153,11 +180,11 @@ def plan_interchange(
     ``message_issues`` maps ``id(message)`` to that message's issues.
     """
     plan = InterchangePlan(interchange)
-    groups: dict[str | None, GroupPlan] = {}
+    groups: dict[str | None, list[GroupPlan]] = {}
     for group in interchange.groups:
         gplan = GroupPlan(group)
         plan.groups.append(gplan)
-        groups.setdefault(group.reference or None, gplan)
+        groups.setdefault(group.reference or None, []).append(gplan)
         for message in group.messages:
             mplan = plan_message(message, message_issues.get(id(message), []))
             # Message-level findings the code table files higher go up.
@@ -174,7 +201,8 @@ def plan_interchange(
         if finding is None:
             continue
         level = finding.codes.level
-        target = groups.get(issue.location.group) if issue.location.group else None
+        found = groups.get(issue.location.group) if issue.location.group else None
+        target = _owner(found, lambda g: g.group.header, issue) if found else None
         if level is AckLevel.GROUP and target is not None:
             target.findings.append(finding)
         elif level in (AckLevel.MESSAGE, AckLevel.SEGMENT, AckLevel.ELEMENT):
@@ -188,11 +216,24 @@ def plan_interchange(
     return plan
 
 
+def _owner(candidates: list[T], header: Callable[[T], Segment | None], issue: Issue) -> T:
+    """Which of several envelopes with one reference an issue is about: the one
+    whose header the issue points at, else the last (a duplicate reference is
+    reported where it occurs again, not where it was first used)."""
+    loc = issue.location
+    for candidate in candidates:
+        seg = header(candidate)
+        if seg is not None and loc.line is not None and (seg.line, seg.column) == (
+                loc.line, loc.column):
+            return candidate
+    return candidates[-1]
+
+
 def _message_plan(plan: InterchangePlan, issue: Issue) -> MessagePlan | None:
-    ref = issue.location.message
-    if ref is None:
+    loc = issue.location
+    if loc.message is None:
         return None
-    for mplan in plan.messages():
-        if mplan.message.reference == ref:
-            return mplan
-    return None
+    found = [m for g in plan.groups for m in g.messages
+             if m.message.reference == loc.message
+             and (loc.group is None or g.group.reference == loc.group)]
+    return _owner(found, lambda m: m.message.header, issue) if found else None

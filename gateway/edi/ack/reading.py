@@ -115,6 +115,12 @@ class AckReport:
         }
 
 
+def _position_text(comps: list[str]) -> str:
+    """An element position as written (``1``, ``1:2``, ``1::2`` with a repetition
+    but no component), its structure kept."""
+    return ":".join(comps).rstrip(":")
+
+
 def _int(text: str) -> int | None:
     return int(text) if text.strip().isdigit() else None
 
@@ -145,7 +151,7 @@ def _x12_functional(msg: Message, sent_by: str) -> AckReport:
                 current.segments.append(segment)
             code = seg.get(3)
             segment.elements.append(AckedElement(
-                ":".join(c for c in seg.composite(1) if c), seg.get(2), code,
+                _position_text(seg.composite(1)), seg.get(2), code,
                 meaning.describe(meaning.ELEMENT_ERRORS, code), seg.get(4)))
         elif tag in ("AK5", "IK5") and current is not None:
             current.status = _X12_STATUS.get(seg.get(1))
@@ -212,7 +218,7 @@ def _contrl(msg: Message, sent_by: str) -> AckReport:
                 current.segments.append(segment)
             code = seg.get(1)
             segment.elements.append(AckedElement(
-                ":".join(c for c in seg.composite(2) if c), "", code,
+                _position_text(seg.composite(2)), "", code,
                 meaning.describe(meaning.CONTRL_ERRORS, code)))
     return report
 
@@ -258,7 +264,8 @@ def explain(report: AckReport) -> str:
     for g in report.groups:
         counts = ""
         if g.received is not None:
-            counts = f" ({g.accepted} of {g.received} accepted)"
+            accepted = "unknown" if g.accepted is None else g.accepted
+            counts = f" ({accepted} of {g.received} accepted)"
         lines.append(f"  group {g.functional_id} {g.reference}: "
                      f"{g.status.value if g.status else 'status unknown'}{counts}"
                      + "".join(f"; {text}" for _, text in g.codes))

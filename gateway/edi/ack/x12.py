@@ -8,6 +8,8 @@ in as arguments; allocating them is the caller's job. Pure.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from gateway.edi.ack.plan import (
     AckOptions,
     Finding,
@@ -35,7 +37,8 @@ def _code(finding: Finding, kind: str) -> str | None:
 def _clean(value: str, d: Delimiters) -> str:
     """A copy of bad data fit for AK404/IK404: no delimiters, at most 99 characters."""
     banned = d.service_characters()
-    return "".join(ch for ch in value if ch not in banned)[:99]
+    # Trailing spaces are not data in X12 text (and validators flag them).
+    return "".join(ch for ch in value if ch not in banned)[:99].rstrip()
 
 
 def _position(finding: Finding, kind: str) -> list[str]:
@@ -107,7 +110,8 @@ def functional_ack(gplan: GroupPlan, kind: str, d: Delimiters, control: str) -> 
                            included if included.isdigit() else str(received), str(received),
                            str(gplan.accepted), *group_codes[:MAX_CODES]))
     header = Segment.of("ST", kind, control, *([X999_VERSION] if kind == "999" else []))
-    return Message(header, body, None, type=kind, reference=control)
+    return Message(header, [seg.trimmed() for seg in body], None, type=kind,
+                   reference=control)
 
 
 def ta1(plan: InterchangePlan) -> Segment:
@@ -117,6 +121,12 @@ def ta1(plan: InterchangePlan) -> Segment:
     notes = [f.codes.ta1 for f in plan.findings if f.codes.ta1]
     return Segment.of("TA1", isa.get(13), isa.get(9), isa.get(10),
                       _X12_STATUS[plan.status], notes[0] if notes else "000")
+
+
+def _free_repetition(d: Delimiters) -> str:
+    """A repetition separator the other delimiters leave free (``^`` by custom)."""
+    taken = d.service_characters()
+    return next(c for c in "^|!`{}" if c not in taken)
 
 
 def needs_ta1(plan: InterchangePlan) -> bool:
@@ -136,6 +146,9 @@ def build(plan: InterchangePlan, kind: str, options: AckOptions) -> Interchange 
         return None
     d = options.delimiters or inbound.delimiters
     version = "00501" if kind == "999" else isa.get(12)
+    if version >= "00402" and d.repetition is None:
+        # From 00402 on ISA11 is the repetition separator: one must be named.
+        d = replace(d, repetition=_free_repetition(d))
     now = options.now
     header = Segment.of(
         "ISA", isa.get(1), isa.get(2), isa.get(3), isa.get(4),

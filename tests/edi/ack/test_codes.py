@@ -236,8 +236,6 @@ def test_contrl_actions_are_0083_codes(version: str) -> None:
     assert {edifact.ACKNOWLEDGED, edifact.REJECTED} <= _codes("edifact", version, "0083")
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a duplicate GS06 is 999 AK905 6 (violates "
-                   "syntax); 005010 716 has 19 (not unique within interchange)")
 def test_duplicate_group_control_number_in_a_999_is_code_19() -> None:
     """005010 has a code for a group control number that is not unique: 716 code 19."""
     assert "19" in _codes("x12", "005010", "716")

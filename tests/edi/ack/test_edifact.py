@@ -230,8 +230,6 @@ def test_groups_get_ucf_with_their_action() -> None:
     assert _body(_contrl(counted))[1] == "UCF+G1+APPSEND:14+APPRECV:14+4+29+UNE+1'"
 
 
-@pytest.mark.xfail(strict=True, reason="bug: the duplicate UNH reference warning (26) is put "
-                   "on the first message with that reference, not on the duplicate")
 def test_duplicate_message_reference_is_reported_on_the_duplicate() -> None:
     """The second message reusing a reference gets UCM 7 with 26 and UNH."""
     assert _body(_contrl(_interchange(_order(), _order()))) == [

@@ -274,8 +274,6 @@ def test_messages_lists_every_set_in_group_order() -> None:
     assert [g.group.reference for g in plan.groups] == ["1", "2"]
 
 
-@pytest.mark.xfail(strict=True, reason="bug: plan_interchange files a duplicate ST02 "
-                   "warning with the first set of that number, not the duplicate")
 def test_duplicate_set_reference_is_filed_with_the_duplicate() -> None:
     """Code 23 (control number not unique) concerns the second set with that number."""
     plan = _plan(_x12(_group(GOOD_SET.format(ref="0001"), GOOD_SET.format(ref="0001"))))
@@ -284,8 +282,6 @@ def test_duplicate_set_reference_is_filed_with_the_duplicate() -> None:
     assert first.findings == []
 
 
-@pytest.mark.xfail(strict=True, reason="bug: plan_interchange files a duplicate GS06 "
-                   "warning with the first group of that number, not the duplicate")
 def test_duplicate_group_reference_is_filed_with_the_duplicate() -> None:
     """A duplicate group control number concerns the second group with that number."""
     plan = _plan(_x12(_group(GOOD_SET.format(ref="0001")), _group(GOOD_SET.format(ref="0001"))))

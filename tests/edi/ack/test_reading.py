@@ -150,8 +150,6 @@ def test_built_ta1_reads_back_to_its_finding() -> None:
     assert interchange.meaning == meaning.TA1_NOTES["001"]
 
 
-@pytest.mark.xfail(strict=True, reason="bug: reading joins C030 without its empty "
-                   "components, so IK401 1::2 (repetition 2) reads as 1:2 (component 2)")
 def test_999_repetition_position_reads_back_as_a_repetition() -> None:
     """IK401 element::repetition keeps the empty component position when read."""
     header = isa(version="00501", repetition="^")
@@ -362,8 +360,6 @@ def test_files_without_acknowledgements_read_to_nothing() -> None:
     assert _read(EDIFACT_IN.encode()) == []
 
 
-@pytest.mark.xfail(strict=True, reason="bug: explain prints 'None of 1 accepted' when AK904 "
-                   "is absent or not a number")
 def test_explain_never_prints_a_missing_count_as_none() -> None:
     """explain never shows an absent AK9 count as 'None'."""
     (report,) = _read(PARTNER_997.replace("AK9*P*2*2*1", "AK9*P*2*2").encode())
@@ -455,9 +451,6 @@ def test_contrl_actions_mean_what_0083_says() -> None:
     assert "received" in meaning.CONTRL_ACTIONS["8"]
 
 
-@pytest.mark.xfail(strict=True, reason="bug: meaning.GROUP_ERRORS['19'] says 'one or more "
-                   "transaction sets in error'; 716 code 19 is a group control number not "
-                   "unique within the interchange (005010)")
 def test_group_code_19_means_a_control_number_not_unique() -> None:
     """AK905 19 is explained as the standard's 716 code 19."""
     directory = load_directory("x12", "005010")

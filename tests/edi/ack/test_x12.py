@@ -444,8 +444,6 @@ def test_ta1_is_not_sent_unasked_for_a_clean_interchange() -> None:
     assert not any(line.startswith("TA1") for line in lines)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: ISA09/ISA10 are never checked, so an impossible "
-                   "interchange date gets no TA1 (note 014)")
 def test_impossible_interchange_date_is_noted_in_ta1() -> None:
     """ISA09 = 251399 is no date: TA1 R with note 014 (invalid interchange date)."""
     header = ISA_401.replace("*250101*", "*251399*")
@@ -515,8 +513,6 @@ def test_997_reports_guide_problems_with_standard_codes() -> None:
 # -- bugs -----------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a lexer issue without position (invalid tag) "
-                   "is filed at set level, so AK502 says 1 'transaction set not supported'")
 def test_invalid_segment_tag_is_not_reported_as_an_unsupported_set() -> None:
     """A malformed tag is a segment error (AK3 code 1); the set's AK5 says only 5."""
     bad = GOOD.format(ref="0001").replace("PO1*1", "B-G*1~PO1*1").replace("SE*4", "SE*5")
@@ -525,8 +521,6 @@ def test_invalid_segment_tag_is_not_reported_as_an_unsupported_set() -> None:
     assert body[-2] == "AK5*R*5~"
 
 
-@pytest.mark.xfail(strict=True, reason="bug: AK4/IK4 without a bad-data copy (and other "
-                   "segments ending in an empty element) are written with a trailing separator")
 def test_no_segment_ends_with_an_empty_element() -> None:
     """No segment of a 997/999 ends with an empty element (AK4*3*324*1, not ...*1*)."""
     for kind in ("997", "999"):
@@ -534,16 +528,12 @@ def test_no_segment_ends_with_an_empty_element() -> None:
         assert [line for line in written if line.endswith("*~")] == []
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a 999 answering an 00401 interchange writes "
-                   "ISA12 00501 with ISA11 'U', which 00501 reads as the repetition separator")
 def test_999_for_an_004010_interchange_declares_a_repetition_separator() -> None:
     """In an 00501 ISA, ISA11 is the repetition separator: not a letter or digit."""
     isa11 = _lines(_ack(_interchange(_group(GOOD.format(ref="0001"))), "999"))[0].split("*")[11]
     assert not isa11.isalnum()
 
 
-@pytest.mark.xfail(strict=True, reason="bug: the duplicate ST02 warning (code 23) is put on "
-                   "the first set with that control number, not on the duplicate")
 def test_duplicate_set_control_number_is_reported_on_the_duplicate() -> None:
     """The second set reusing ST02 gets AK5 E 23; the first is plainly accepted."""
     one = GOOD.format(ref="0001")
