@@ -9,6 +9,7 @@ never dropped or replaced. Owns the table of UNB 0001 syntax identifiers
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 # UNB S001/0001 -> Python codec. Levels A and B are subsets of ISO 646 (ASCII).
@@ -79,3 +80,30 @@ def looks_like_utf8(data: bytes) -> bool:
 
 def is_single_byte(codec: str) -> bool:
     return codec in _SINGLE_BYTE
+
+
+# Letters that do not decompose into an ASCII letter and a mark.
+_ASCII_SPELLING = {"ß": "ss", "Æ": "AE", "æ": "ae", "Ø": "O", "ø": "o", "Œ": "OE", "œ": "oe",
+                   "Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "Þ": "TH", "þ": "th", "€": "EUR",
+                   "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-",
+                   "\u2014": "-", "\u00a0": " "}
+
+
+def to_ascii(text: str) -> str:
+    """``text`` spelled in ASCII, for partners whose character set has nothing
+    else (X12's basic and extended sets): accents dropped (``ä`` -> ``a``),
+    ligatures and a few letters spelled out (``ß`` -> ``ss``), anything left
+    replaced by ``?``."""
+    if text.isascii():
+        return text
+    out = []
+    for ch in text:
+        if ch.isascii():
+            out.append(ch)
+            continue
+        spelled = _ASCII_SPELLING.get(ch)
+        if spelled is None:
+            base = unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode()
+            spelled = base or "?"
+        out.append(spelled)
+    return "".join(out)

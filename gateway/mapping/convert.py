@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from gateway.documents.common import Model
+from gateway.edi.charsets import to_ascii
 from gateway.edi.delimiters import EDIFACT_DEFAULT, Delimiters
 from gateway.edi.issues import Code, Issue, Location
 from gateway.edi.report import FileReport
@@ -97,6 +98,7 @@ class EnvelopeOptions:
     sender: str | None = None
     receiver: str | None = None
     qualifier: str | None = None
+    receiver_qualifier: str | None = None  # when it differs from the sender's
     test: bool = False
     delimiters: Delimiters | None = None
 
@@ -164,12 +166,21 @@ def to_x12(docs: list[Model], mappings: Mappings, version: str,
         assert group.header is not None
         group.header.elements[1] = [sender]
         group.header.elements[2] = [receiver]
-    isa = Segment.of("ISA", "00", "", "00", "", qualifier, sender, qualifier, receiver,
-                     now.strftime("%y%m%d"), now.strftime("%H%M"), "U",
-                     "00401" if version < "005" else "00501", f"{options.control:09d}", "0",
-                     "T" if options.test else "P", ">")
-    # ">" as component separator: what most X12 partners read.
-    delims = options.delimiters or Delimiters(segment="~", element="*", component=">")
+        for message in group.messages:
+            for seg in message.segments:
+                # X12's character sets are ASCII: other letters are spelled in it.
+                seg.elements = [[to_ascii(c) for c in comps] for comps in seg.elements]
+    isa_version = "00401" if version < "005" else "00501"
+    # ">" as component separator: what most X12 partners read; from 00402 on ISA11
+    # names a repetition separator, "^" by custom.
+    delims = options.delimiters or Delimiters(
+        segment="~", element="*", component=">",
+        repetition="^" if isa_version >= "00402" else None)
+    isa = Segment.of("ISA", "00", "", "00", "", qualifier, sender,
+                     options.receiver_qualifier or qualifier, receiver,
+                     now.strftime("%y%m%d"), now.strftime("%H%M"), delims.repetition or "U",
+                     isa_version, f"{options.control:09d}", "0",
+                     "T" if options.test else "P", delims.component)
     ic = Interchange("x12", delims, isa, list(groups.values()), line_ending="\n")
     return write([ic], encoding="ascii")
 
