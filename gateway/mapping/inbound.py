@@ -90,6 +90,7 @@ class _Problems:
 
 
 Getter = Callable[[Any, _Problems, dict[str, Any]], Any]
+POSITION = "@position"  # the ``from`` that counts the items of the enclosing ``each``
 
 
 @dataclass(slots=True)
@@ -120,7 +121,7 @@ class Compiler:
     def nodes_path(self, text: str, where: str, scope: Scope) -> tuple[Any, Scope]:
         """A path to repeating parts, and the scope its items give."""
         if self.family == "xml":
-            return self.path(text, where, scope), scope
+            return self.path(text, where, scope), scope.repeating()
         assert self.directory is not None
         try:
             return scope.nodes_path(text, self.directory)
@@ -187,10 +188,13 @@ class Compiler:
 
         def each(ctx: Any, problems: _Problems, env: dict[str, Any]) -> Any:
             out = []
-            for node in path.nodes(ctx):
+            outer = env.get(POSITION)
+            for position, node in enumerate(path.nodes(ctx), 1):
+                env[POSITION] = position
                 value = item(node, problems, env)
                 if value is not None:
                     out.append(value)
+            env[POSITION] = outer
             return out or None
         return each
 
@@ -235,6 +239,8 @@ class Compiler:
         return holds
 
     def _from(self, spec: dict[str, Any], where: str, scope: Scope) -> Getter:
+        if str(spec["from"]) == POSITION:
+            return self._position(spec, where, scope)
         path = self.path(str(spec["from"]), f"{where}.from", scope)
         kind = spec.get("as", "text")
         if kind not in _TYPES:
@@ -305,6 +311,23 @@ class Compiler:
             return default if value is None else value
         return get
 
+    def _position(self, spec: dict[str, Any], where: str, scope: Scope) -> Getter:
+        """``@position``: 1, 2, ... over the items of the innermost ``each``, for
+        lines a partner leaves unnumbered."""
+        if not scope.in_each:
+            raise self.fail(f"{where}.from", f"{POSITION} counts the items of an 'each'; "
+                            "there is none around it")
+        kind = spec.get("as", "text")
+        if kind not in ("text", "int"):
+            raise self.fail(f"{where}.as", f"{POSITION} is text or int")
+
+        def position(ctx: Any, problems: _Problems, env: dict[str, Any]) -> Any:
+            number = env.get(POSITION)
+            if number is None:
+                return None
+            return number if kind == "int" else str(number)
+        return position
+
     def _codes(self, spec: Any, where: str) -> CodeList | None:
         if spec is None:
             return None
@@ -323,10 +346,15 @@ class Scope:
     segment (inside ``each`` over segments). XML mappings need no scope."""
 
     def __init__(self, group: GroupNode | None, tag: str | None = None,
-                 enclosing: tuple[GroupNode, ...] = ()) -> None:
+                 enclosing: tuple[GroupNode, ...] = (), *, in_each: bool = False) -> None:
         self.group = group
         self.tag = tag
         self.enclosing = enclosing  # the groups around ``group``, for ``..``
+        self.in_each = in_each  # inside an ``each``: @position has a meaning
+
+    def repeating(self) -> Scope:
+        """This scope as the items of an ``each`` see it."""
+        return Scope(self.group, self.tag, self.enclosing, in_each=True)
 
     def value_path(self, text: str, directory: Directory) -> ValuePath:
         return ValuePath(text, self.group, directory, segment=self.tag,
@@ -335,7 +363,7 @@ class Scope:
     def nodes_path(self, text: str, directory: Directory) -> tuple[ValuePath, Scope]:
         path = ValuePath(text, self.group, directory, segment=self.tag, nodes_only=True,
                          enclosing=self.enclosing)
-        return path, Scope(path.end_group, path.end_tag, path.end_enclosing)
+        return path, Scope(path.end_group, path.end_tag, path.end_enclosing, in_each=True)
 
 
 @dataclass(slots=True)

@@ -274,6 +274,21 @@ def test_each_with_from_gives_a_list_of_values() -> None:
         Decimal("12.5"), Decimal("3")]
 
 
+def test_position_counts_the_items_of_the_innermost_each() -> None:
+    """`@position` is 1, 2, ... over the enclosing `each` (for unnumbered lines), the
+    innermost one when they nest, and an int with `as: int`."""
+    found = value({"each": "SG25", "fields": {
+        "n": "@position",
+        "prices": {"each": "SG28", "fields": {"k": {"from": "@position", "as": "int"}}}}})
+    assert found == [{"n": "1", "prices": [{"k": 1}]}, {"n": "2"}]
+
+
+def test_position_outside_each_fails_when_compiled() -> None:
+    """`@position` with no `each` around it is a mapping mistake, named on load."""
+    with pytest.raises(MappingError, match="@position counts the items of an 'each'"):
+        compile_edifact({"number": "@position"})
+
+
 def test_nested_each() -> None:
     """`each` inside `each` starts at the enclosing occurrence."""
     found = value({"each": "SG25", "fields": {
