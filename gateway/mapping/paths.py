@@ -10,6 +10,7 @@ predicates::
     N1[01=ST]/04                 X12: the N1 loop's trigger segment with N101 = ST
     DTM[2005=137]/2380           elements by data element number (EDIFACT)
     ../LOC/02                    from a group occurrence, the one that holds it
+    @parent/MAN[01=GM]/02        X12: from an HL loop, the HL loop its HL 02 names
 
 A step that names a segment which triggers child groups reaches into those
 groups' first segments, so ``NAD[01=BY]`` works from the message. Paths are
@@ -142,6 +143,14 @@ class ValuePath:
         tag: str | None = segment  # the segment the next element ref belongs to
         parts = _split_steps(text)
         enclosing = self._enclosing
+        while parts[0] == HL_PARENT and len(parts) > 1:
+            # X12 hierarchies: the HL loops are siblings in the structure and HL 02
+            # names the parent; the parent is a loop of the same group.
+            if segment is not None or group is None or group.trigger != "HL":
+                raise PathError(f"{text!r}: '{HL_PARENT}' climbs from an X12 HL loop to "
+                                "the HL loop its HL 02 names")
+            self._node_steps.append(_hl_parent_step)
+            parts = parts[1:]
         while parts[0] == ".." and len(parts) > 1:
             if segment is not None or group is None:
                 raise PathError(f"{text!r}: '..' climbs from a group; inside {segment} a "
@@ -314,6 +323,29 @@ def _segment_reachable(group: GroupNode, tag: str) -> bool:
     return any(
         (isinstance(c, SegmentNode) and c.tag == tag)
         or (isinstance(c, GroupNode) and c.trigger == tag) for c in group.children)
+
+
+HL_PARENT = "@parent"
+
+
+def _hl_parent_step(contexts: list[Context]) -> list[Context]:
+    """``@parent``: from HL loops to the loops their HL 02 names, among the
+    HL loops of the same holder."""
+    found: list[Context] = []
+    for context in contexts:
+        if not isinstance(context, Instance):
+            continue
+        trigger = context.trigger()
+        holder = context.up()
+        if trigger is None or holder is None or not trigger.get(2):
+            continue
+        wanted = trigger.get(2)
+        for sibling in holder.index().get("#" + context.id, ()):
+            head = sibling.trigger()
+            if head is not None and head.get(1) == wanted:
+                found.append(sibling)
+                break
+    return found
 
 
 def _up_step(contexts: list[Context]) -> list[Context]:

@@ -242,6 +242,48 @@ def test_inside_a_segment_a_path_names_its_elements() -> None:
         ValuePath("NAD/01", None, EDIFACT, segment="NAD")
 
 
+def test_dot_dot_climbs_to_the_enclosing_group_occurrence() -> None:
+    """`..` from a group occurrence reads the occurrence that holds it, and a path
+    cannot climb above the message."""
+    lines = ValuePath("SG25", ORDERS, EDIFACT, nodes_only=True)
+    inner = lines.end_group
+    assert inner is not None
+    order_number = ValuePath("../BGM/02", inner, EDIFACT, enclosing=lines.end_enclosing)
+    assert {order_number.first(line) for line in lines.nodes(ORDER)} == {"PO-1"}
+    with pytest.raises(PathError, match="climbs above"):
+        ValuePath("../../BGM/02", inner, EDIFACT, enclosing=lines.end_enclosing)
+    with pytest.raises(PathError, match="climbs from a group"):
+        ValuePath("../01", None, EDIFACT, segment="NAD")
+
+
+SH856: GroupNode = X12.messages["856"].structure
+SHIPMENT = instance_tree(segments(
+    "BSN*00*SH-1*20250310*1200~"
+    "HL*1**S~TD5*B*2*UPSN~"
+    "HL*2*1*O~PRF*PO-9~"
+    "HL*3*2*P~MAN*GM*00012345600000000001~"
+    "HL*4*3*I~LIN*1*UP*012345678905~SN1**10*EA~"
+    "HL*5*2*P~MAN*GM*00012345600000000002~"
+    "HL*6*5*I~LIN*2*VN*V-2~SN1**5*CA~"
+    "CTT*6~", "~", "*", ">"), SH856)
+
+
+def test_hl_parent_follows_hl02_to_the_parent_loop() -> None:
+    """X12 `@parent` goes from an HL loop to the one its HL 02 names: an item's pack
+    and, two levels up, its order; only from an HL loop."""
+    items = ValuePath("HL[HL/03=I]", SH856, X12, nodes_only=True)
+    hl = items.end_group
+    assert hl is not None
+    pack = ValuePath("@parent/MAN[01=GM]/02", hl, X12, enclosing=items.end_enclosing)
+    order = ValuePath("@parent/@parent/PRF/01", hl, X12, enclosing=items.end_enclosing)
+    nodes = items.nodes(SHIPMENT)
+    assert [pack.first(n) for n in nodes] == ["00012345600000000001",
+                                              "00012345600000000002"]
+    assert [order.first(n) for n in nodes] == ["PO-9", "PO-9"]
+    with pytest.raises(PathError, match="climbs from an X12 HL loop"):
+        ValuePath("@parent/BEG/03", PO850, X12)
+
+
 def test_a_value_path_must_end_at_an_element() -> None:
     """A value path must end at an element, and a path to repeat over must not."""
     for text in ("BGM", "SG2", "BGM[01=220]"):
