@@ -12,6 +12,12 @@ reason, and its documents survive the same round trip.
 Outbound mappings are picked the way the gateway picks them
 (:func:`gateway.mapping.convert.to_edifact`): an order change or cancellation
 is written as ORDCHG, every other purchase order as ORDERS.
+
+Values that live in a group around the one a mapping repeats over (read with
+``..``) are checked on small messages, one rule per test: a sales line's
+location and period, a despatch line's package, a forecast period's
+commitment and a forecast line's delivery point. A package's parent is not
+read yet; a strict xfail pins that.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from typing import Any
 import pytest
 
 from gateway.documents.common import Model
+from gateway.documents.models import DespatchAdvice, ProductActivity
 from gateway.edi.issues import Code, Level
 from gateway.edi.report import FileReport, inspect
 from gateway.errors import WriteError
@@ -280,3 +287,217 @@ def test_corpus_round_trip(entry: corpus.Entry) -> None:
         assert changed, f"listed as lossy but survives now: {entry.local_path}; remove it"
         return
     assert changed == []
+
+
+# -- values that live in an enclosing group ('..') ---------------------------------------
+
+ASSOCIATION = {("SLSRPT", "D96A"): "EAN004", ("SLSRPT", "D01B"): "EAN008",
+               ("DESADV", "D96A"): "EAN005", ("DESADV", "D01B"): "EAN007",
+               ("DELFOR", "D96A"): "EAN005", ("DELFOR", "D01B"): "EAN008"}
+STORE_A, STORE_B, STORE_C = "5412345000044", "5412345000051", "5412345000068"
+BEER, LAGER, CIDER = "4012345100013", "4012345100020", "4012345100044"
+PALLET, CARTON_1, CARTON_2 = "340123450000000116", "340123450000000123", "340123450000000130"
+
+
+def interchange(message: str, version: str, body: str) -> bytes:
+    """One message of ``body`` (segments after UNH, each ending in ') in an interchange."""
+    segments = [s for s in body.split("'") if s.strip()]
+    release = version[1:]
+    unh = f"UNH+1+{message}:D:{release}:UN:{ASSOCIATION[message, version]}"
+    text = "".join(s + "'" for s in [
+        "UNA:+.? ", "UNB+UNOC:3+5412345000013:14+4012345000016:14+240325:0400+T1", unh,
+        *segments, f"UNT+{len(segments) + 2}+1", "UNZ+1+T1"])
+    return text.encode("latin-1")
+
+
+def mapped(data: bytes) -> dict[str, Any]:
+    """The one document of ``data``, mapped without issues, as JSON."""
+    report, items = read(data)
+    assert report.valid, [str(i) for i in report.issues]
+    assert len(items) == 1 and items[0].issues == [], [str(i) for i in items[0].issues]
+    assert items[0].document is not None
+    value: dict[str, Any] = as_json(items[0].document)
+    return value
+
+
+def round_trip(document: Model, version: str) -> Model | None:
+    """``document`` written as EDIFACT of ``version`` (schema-valid) and read again."""
+    written, _, remapped = write_and_read([document], version)
+    assert_written_valid(written)
+    assert len(remapped) == 1, [str(i) for m in remapped for i in m.issues]
+    return remapped[0].document
+
+
+SALES_HEAD = ("BGM+73E+SR-1+9'DTM+137:20240325:102'DTM+90:20240311:102'DTM+91:20240324:102'"
+              "NAD+BY+5412345000013::9'NAD+SU+4012345000016::9'CUX+2:EUR:10'")
+WEEK_1 = {"start": "2024-03-11", "end": "2024-03-17"}
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_location_driven_sales_report_gives_each_line_its_location_and_period(
+        version: str) -> None:
+    """A location-driven SLSRPT line takes the location (LOC 162) and the period of the
+    location group it sits in: DTM 90 to 91, or a DTM 356 of one day."""
+    doc = mapped(interchange("SLSRPT", version, SALES_HEAD + (
+        f"LOC+162+{STORE_A}::9'DTM+90:20240311:102'DTM+91:20240317:102'"
+        f"LIN+1++{BEER}:EN'QTY+153:37'LIN+2++{LAGER}:EN'QTY+153:12'"
+        f"LOC+162+{STORE_B}::9'DTM+356:20240316:102'LIN+3++{BEER}:EN'QTY+153:9'"
+        f"LOC+162+{STORE_C}::9'LIN+4++{CIDER}:EN'QTY+153:4'")))
+    lines = [(line["item"]["gtin"], line.get("location"), line.get("period"))
+             for line in doc["lines"]]
+    assert lines == [
+        (BEER, STORE_A, WEEK_1),
+        (LAGER, STORE_A, WEEK_1),
+        (BEER, STORE_B, {"start": "2024-03-16", "end": "2024-03-16"}),
+        (CIDER, STORE_C, None),  # no period of its own: the report's period
+    ]
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+@pytest.mark.parametrize("dates", [
+    "DTM+90:20240311:102'",                 # a start without an end
+    "DTM+356:20240311-20240317:718'",       # a range: the engine reads its start only
+], ids=["start-only", "range-718"])
+def test_sales_line_period_is_whole_or_absent(version: str, dates: str) -> None:
+    """A line period the mapping cannot read both ends of is left out, and the report
+    still maps: a DTM 90 without 91, or a DTM 356 range (718), whose end the engine
+    cannot read yet."""
+    doc = mapped(interchange("SLSRPT", version, SALES_HEAD + (
+        f"LOC+162+{STORE_A}::9'{dates}LIN+1++{BEER}:EN'QTY+153:37'")))
+    assert [(line.get("location"), line.get("period")) for line in doc["lines"]] == \
+        [(STORE_A, None)]
+
+
+def test_product_driven_sales_report_gives_a_line_per_product_and_location() -> None:
+    """A product-driven D01B SLSRPT gives one line per location of a product (SG13),
+    with the product's item and that location's period, quantities and sales value;
+    the product's own MOA (its total) is no one line's amount."""
+    doc = mapped(interchange("SLSRPT", "D01B", SALES_HEAD + (
+        f"GIS+37'LIN+1++{BEER}:EN'PIA+1+4711-13:SA'MOA+203:80.00'"
+        f"LOC+162+{STORE_A}::9'DTM+90:20240311:102'DTM+91:20240317:102'MOA+203:35.00'"
+        "QTY+153:7'"
+        f"LOC+162+{STORE_B}::9'MOA+203:45.00'QTY+153:9'QTY+145:20'"
+        f"LIN+2++{LAGER}:EN'LOC+162+{STORE_A}::9'QTY+153:2'UNS+S'")))
+    beer = {"gtin": BEER, "supplier_part": "4711-13"}
+    assert doc["lines"] == [
+        {"item": beer, "location": STORE_A, "period": WEEK_1,
+         "sold": {"value": "7", "unit": "EA"}, "sales_amount": {"amount": "35.00"}},
+        {"item": beer, "location": STORE_B, "sold": {"value": "9", "unit": "EA"},
+         "on_hand": {"value": "20", "unit": "EA"}, "sales_amount": {"amount": "45.00"}},
+        {"item": {"gtin": LAGER}, "location": STORE_A, "sold": {"value": "2", "unit": "EA"}},
+    ]
+
+
+def test_product_driven_sales_report_without_locations_gives_a_line_per_product() -> None:
+    """A product-driven D01B SLSRPT whose products have no location group still gives
+    one line per product, with its item and sales value."""
+    doc = mapped(interchange("SLSRPT", "D01B", SALES_HEAD + (
+        f"GIS+37'LIN+1++{BEER}:EN'MOA+203:80.00'LIN+2++{LAGER}:EN'UNS+S'")))
+    assert doc["lines"] == [{"item": {"gtin": BEER}, "sales_amount": {"amount": "80.00"}},
+                            {"item": {"gtin": LAGER}}]
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_sales_line_location_and_period_survive_a_round_trip(version: str) -> None:
+    """A sales line's location and period are written (LOC 162, DTM 90 and 91) so that
+    reading the message back gives them again, in either version."""
+    _, (report,) = sample_documents(SAMPLES / "edifact" / "SLSRPT_D96A_locations.edi")
+    assert isinstance(report, ProductActivity)
+    assert any(line.location and line.period for line in report.lines)
+    assert round_trip(report, version) == report
+
+
+DESPATCH_HEAD = "BGM+351+DES-1+9'DTM+137:20240325:102'"
+PACKED = (f"CPS+1'PAC+1++201'PCI+33E'GIN+BJ+{PALLET}'"
+          f"CPS+2+1'PAC+1++CT'PCI+33E'GIN+BJ+{CARTON_1}'"
+          f"LIN+1++{BEER}:EN'QTY+12:24'"
+          f"LIN+2++{LAGER}:EN'QTY+12:6'PCI+33E'GIN+BJ+{CARTON_2}'"
+          f"CPS+3+1'LIN+3++{CIDER}:EN'QTY+12:12'CNT+2:3'")
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_despatch_line_is_in_the_package_of_its_packing_level(version: str) -> None:
+    """A DESADV line that names no SSCC of its own is in the package (PAC with GIN+BJ)
+    of the CPS it sits under; an SSCC the line names (PCI/GIN) wins; a line under a
+    CPS without an identified package has none."""
+    doc = mapped(interchange("DESADV", version, DESPATCH_HEAD + PACKED))
+    assert [(line["line_number"], line.get("package")) for line in doc["lines"]] == \
+        [("1", CARTON_1), ("2", CARTON_2), ("3", None)]
+    assert [(p["id"], p["kind"]) for p in doc["packages"]] == \
+        [(PALLET, "201"), (CARTON_1, "CT")]
+
+
+@pytest.mark.xfail(strict=True, reason="CPS levels are siblings tied by CPS 02 naming the "
+                   "parent's CPS 01; '@parent' follows only X12 HL 02, and not after '..'")
+def test_despatch_package_parent_is_read() -> None:
+    """A package's parent is the package of the CPS level its CPS names as parent (not
+    read yet: when this passes, remove the xfail)."""
+    _, (despatch,) = sample_documents(SAMPLES / "edifact" / "DESADV_D96A_nested.edi")
+    assert isinstance(despatch, DespatchAdvice)
+    assert [(p.id, p.parent) for p in despatch.packages] == \
+        [(PALLET, None), (CARTON_1, PALLET), (CARTON_2, PALLET)]
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_despatch_line_without_package_stays_without_one_after_a_round_trip(
+        version: str) -> None:
+    """The DESADV written for a despatch advice with packages keeps a line that has no
+    package out of every package's CPS, so reading it back gives it none."""
+    despatch = DespatchAdvice.model_validate(
+        mapped(interchange("DESADV", version, DESPATCH_HEAD + PACKED)))
+    assert [line.package for line in despatch.lines] == [CARTON_1, CARTON_2, None]
+    assert round_trip(despatch, version) == despatch
+
+
+FORECAST_HEAD = ("BGM+241+DF-1+9'DTM+137:20240325:102'DTM+158:20240401:102'"
+                 "DTM+159:20240428:102'NAD+BY+5412345000013::9'NAD+SU+4012345000016::9'")
+DC, DOCK = "5412345000037", "5412345000075"
+
+
+def _periods(line: dict[str, Any]) -> list[tuple[str, str, str]]:
+    return [(p["period"]["start"], p["quantity"]["value"], p["commitment"])
+            for p in line["periods"]]
+
+
+def test_forecast_line_keeps_firm_and_planning_periods() -> None:
+    """A D01B DELFOR period takes its commitment from the SCC of the group holding its
+    QTY (1 firm, 4 planning), so a line mixing both keeps every period, in order, with
+    the SG22 route as with SG17; QTY without SCC (SG15) is planning."""
+    doc = mapped(interchange("DELFOR", "D01B", FORECAST_HEAD + (
+        f"GIS+37'NAD+ST+{DC}::9'"
+        f"LIN+1++{BEER}:EN'SCC+1'QTY+113:240'DTM+2:20240401:102'"
+        "SCC+4'QTY+113:300'DTM+2:20240408:102'QTY+113:320'DTM+2:20240415:102'"
+        f"LIN+2++{LAGER}:EN'NAD+ST+{DOCK}::9'SCC+4'QTY+113:60'DTM+2:20240401:102'"
+        "SCC+1'QTY+113:48'DTM+2:20240408:102'"
+        f"LIN+3++{CIDER}:EN'QTY+113:12'DTM+2:20240401:102'")))
+    assert [_periods(line) for line in doc["lines"]] == [
+        [("2024-04-01", "240", "firm"), ("2024-04-08", "300", "planning"),
+         ("2024-04-15", "320", "planning")],
+        [("2024-04-01", "60", "planning"), ("2024-04-08", "48", "firm")],
+        [("2024-04-01", "12", "planning")],
+    ]
+
+
+def test_forecast_line_gets_the_delivery_point_of_its_section() -> None:
+    """A D01B DELFOR line without a delivery point of its own (SG22 NAD, LOC) takes the
+    one of its GIS section (SG7 NAD); each section's lines take their own section's."""
+    doc = mapped(interchange("DELFOR", "D01B", FORECAST_HEAD + (
+        f"GIS+37'NAD+ST+{DC}::9'"
+        f"LIN+1++{BEER}:EN'QTY+113:240'DTM+2:20240401:102'"
+        f"LIN+2++{LAGER}:EN'NAD+ST+{STORE_A}::9'SCC+4'QTY+113:60'DTM+2:20240401:102'"
+        f"GIS+37'NAD+ST+{DOCK}::9'"
+        f"LIN+3++{CIDER}:EN'QTY+113:12'DTM+2:20240401:102'")))
+    assert [(line["item"]["gtin"], line.get("location")) for line in doc["lines"]] == \
+        [(BEER, DC), (LAGER, STORE_A), (CIDER, DOCK)]
+
+
+def test_location_driven_d96a_forecast_line_gets_its_delivery_point() -> None:
+    """A location-driven D96A DELFOR line takes the delivery point of the SG4 it sits in
+    (NAD), unless it gives its own LOC."""
+    doc = mapped(interchange("DELFOR", "D96A", FORECAST_HEAD + (
+        f"UNS+D'NAD+ST+{DC}::9'"
+        f"LIN+1++{BEER}:EN'QTY+113:240'SCC+4'DTM+2:20240401:102'"
+        f"LIN+2++{LAGER}:EN'LOC+7+{STORE_A}::9'QTY+113:60'SCC+1'DTM+2:20240401:102'"
+        f"NAD+ST+{DOCK}::9'LIN+3++{CIDER}:EN'QTY+113:12'SCC+4'DTM+2:20240401:102'UNS+S'")))
+    assert [(line["item"]["gtin"], line.get("location")) for line in doc["lines"]] == \
+        [(BEER, DC), (LAGER, STORE_A), (CIDER, DOCK)]
