@@ -10,7 +10,7 @@ predicates::
     N1[01=ST]/04                 X12: the N1 loop's trigger segment with N101 = ST
     DTM[2005=137]/2380           elements by data element number (EDIFACT)
     ../LOC/02                    from a group occurrence, the one that holds it
-    @parent/MAN[01=GM]/02        X12: from an HL loop, the HL loop its HL 02 names
+    @parent/MAN[01=GM]/02        from an X12 HL loop (EDIFACT CPS group), the one its 02 names
 
 A step that names a segment which triggers child groups reaches into those
 groups' first segments, so ``NAD[01=BY]`` works from the message. Paths are
@@ -143,23 +143,23 @@ class ValuePath:
         tag: str | None = segment  # the segment the next element ref belongs to
         parts = _split_steps(text)
         enclosing = self._enclosing
-        while parts[0] == HL_PARENT and len(parts) > 1:
-            # X12 hierarchies: the HL loops are siblings in the structure and HL 02
-            # names the parent; the parent is a loop of the same group.
-            if segment is not None or group is None or group.trigger != "HL":
-                raise PathError(f"{text!r}: '{HL_PARENT}' climbs from an X12 HL loop to "
-                                "the HL loop its HL 02 names")
-            self._node_steps.append(_hl_parent_step)
-            parts = parts[1:]
-        while parts[0] == ".." and len(parts) > 1:
+        while parts[0] in ("..", PARENT) and len(parts) > 1:
             if segment is not None or group is None:
-                raise PathError(f"{text!r}: '..' climbs from a group; inside {segment} a "
-                                "path names one of its elements")
-            if not enclosing:
-                raise PathError(f"{text!r}: '..' climbs above "
-                                f"{group.id or 'the message'}, and nothing encloses it")
-            group, enclosing = enclosing[-1], enclosing[:-1]
-            self._node_steps.append(_up_step)
+                raise PathError(f"{text!r}: {parts[0]!r} climbs from a group; inside "
+                                f"{segment} a path names one of its elements")
+            if parts[0] == PARENT:
+                # Hierarchies kept in ids (X12 HL, EDIFACT CPS): the levels are
+                # sibling loops, and element 02 of the trigger names the parent's 01.
+                if group.trigger not in ("HL", "CPS"):
+                    raise PathError(f"{text!r}: '{PARENT}' climbs from an X12 HL loop or "
+                                    "an EDIFACT CPS group to the one its 02 names")
+                self._node_steps.append(_parent_step)
+            else:
+                if not enclosing:
+                    raise PathError(f"{text!r}: '..' climbs above "
+                                    f"{group.id or 'the message'}, and nothing encloses it")
+                group, enclosing = enclosing[-1], enclosing[:-1]
+                self._node_steps.append(_up_step)
             parts = parts[1:]
         if segment is not None and not _is_ref(parts[0]):
             raise PathError(f"{text!r}: inside {segment}, a path names one of its elements")
@@ -325,12 +325,12 @@ def _segment_reachable(group: GroupNode, tag: str) -> bool:
         or (isinstance(c, GroupNode) and c.trigger == tag) for c in group.children)
 
 
-HL_PARENT = "@parent"
+PARENT = "@parent"
 
 
-def _hl_parent_step(contexts: list[Context]) -> list[Context]:
-    """``@parent``: from HL loops to the loops their HL 02 names, among the
-    HL loops of the same holder."""
+def _parent_step(contexts: list[Context]) -> list[Context]:
+    """``@parent``: from HL loops (CPS groups) to the ones their 02 names, among
+    the occurrences of the same group in the same holder."""
     found: list[Context] = []
     for context in contexts:
         if not isinstance(context, Instance):

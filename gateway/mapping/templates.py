@@ -21,7 +21,7 @@ from gateway.mapping.values import CodeList, format_date, format_decimal
 _EXPR = re.compile(r"\{([^{}]*)\}")
 _SELECT = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\[([A-Za-z_][A-Za-z0-9_.]*)(!?=)([^\]]*)\]$")
 FILTERS = frozenset({"date", "decimal", "implied", "codes", "default", "upper", "max", "count",
-                     "sum", "strip", "int", "lower", "digits"})
+                     "sum", "strip", "int", "lower", "digits", "add", "position_in"})
 
 
 class TemplateError(ValueError):
@@ -149,6 +149,11 @@ def _filter(name: str, arg: str | None, codelists: dict[str, CodeList]) -> Filte
     if name == "max":
         size = _count_arg(name, arg or "35")
         return lambda v: str(v)[:size] if v not in (None, "") else None
+    if name == "add":
+        if not arg or not arg.lstrip("-").isdigit():
+            raise TemplateError(f"add:{arg}: the argument is a whole number")
+        amount = int(arg)
+        return lambda v: int(Decimal(str(v))) + amount if v not in (None, "") else None
     if name == "count":
         return lambda v: len(v) if isinstance(v, list | tuple) else (0 if v is None else 1)
     if name == "sum":
@@ -204,19 +209,44 @@ def _split_filters(text: str) -> list[str]:
     return parts
 
 
+class _PositionIn:
+    """``position_in:/packages.id``: where the value sits (1-based) among the values
+    a path gives over a list of the document (None when it is not there), to
+    point at another item by its number, as EDIFACT CPS 02 names a parent level."""
+
+    def __init__(self, arg: str | None) -> None:
+        if not arg or "." not in arg:
+            raise TemplateError(f"position_in:{arg}: give a list and a field, e.g. "
+                                "/packages.id")
+        where, _, key = arg.rpartition(".")
+        self.items = Lookup(where)
+        self.key = _split_path(key)
+
+    def __call__(self, value: Any, frame: Frame) -> Any:
+        if value in (None, ""):
+            return None
+        for position, item in enumerate(self.items.get(frame) or (), 1):
+            if _resolve(item, self.key) == value:
+                return position
+        return None
+
+
 class Expression:
     def __init__(self, text: str, codelists: dict[str, CodeList]) -> None:
         head, *filters = _split_filters(text)
         self.lookup = Lookup(head)
-        self.filters: list[Filter] = []
+        self.filters: list[Filter | _PositionIn] = []
         for item in filters:
             name, _, arg = item.strip().partition(":")
+            if name.strip() == "position_in":
+                self.filters.append(_PositionIn(arg.strip() or None))
+                continue
             self.filters.append(_filter(name.strip(), arg.strip() or None, codelists))
 
     def value(self, frame: Frame) -> Any:
         value = self.lookup.get(frame)
         for flt in self.filters:
-            value = flt(value)
+            value = flt(value, frame) if isinstance(flt, _PositionIn) else flt(value)
         return value
 
     def render(self, frame: Frame) -> str:

@@ -16,8 +16,8 @@ is written as ORDCHG, every other purchase order as ORDERS.
 Values that live in a group around the one a mapping repeats over (read with
 ``..``) are checked on small messages, one rule per test: a sales line's
 location and period, a despatch line's package, a forecast period's
-commitment and a forecast line's delivery point. A package's parent is not
-read yet; a strict xfail pins that.
+commitment and a forecast line's delivery point, and a package's parent (the
+CPS level its CPS 02 names).
 """
 
 from __future__ import annotations
@@ -427,11 +427,8 @@ def test_despatch_line_is_in_the_package_of_its_packing_level(version: str) -> N
         [(PALLET, "201"), (CARTON_1, "CT")]
 
 
-@pytest.mark.xfail(strict=True, reason="CPS levels are siblings tied by CPS 02 naming the "
-                   "parent's CPS 01; '@parent' follows only X12 HL 02, and not after '..'")
 def test_despatch_package_parent_is_read() -> None:
-    """A package's parent is the package of the CPS level its CPS names as parent (not
-    read yet: when this passes, remove the xfail)."""
+    """A package's parent is the package of the CPS level its CPS names as parent."""
     _, (despatch,) = sample_documents(SAMPLES / "edifact" / "DESADV_D96A_nested.edi")
     assert isinstance(despatch, DespatchAdvice)
     assert [(p.id, p.parent) for p in despatch.packages] == \

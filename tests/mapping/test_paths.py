@@ -280,7 +280,7 @@ def test_hl_parent_follows_hl02_to_the_parent_loop() -> None:
     assert [pack.first(n) for n in nodes] == ["00012345600000000001",
                                               "00012345600000000002"]
     assert [order.first(n) for n in nodes] == ["PO-9", "PO-9"]
-    with pytest.raises(PathError, match="climbs from an X12 HL loop"):
+    with pytest.raises(PathError, match="climbs from an X12 HL loop or an EDIFACT CPS group"):
         ValuePath("@parent/BEG/03", PO850, X12)
 
 

@@ -132,7 +132,21 @@ def test_filters(text: str, out: str) -> None:
 def test_the_filter_whitelist() -> None:
     """The filters are exactly the documented whitelist."""
     assert {"date", "decimal", "implied", "int", "codes", "default", "max", "upper", "lower",
-            "strip", "digits", "count", "sum"} == FILTERS
+            "strip", "digits", "count", "sum", "add", "position_in"} == FILTERS
+
+
+def test_position_in_points_at_another_item_by_number() -> None:
+    """`position_in:/list.field` is where the value sits among that field of a list of
+    the document (1-based), nothing when it is absent; `add:N` shifts a number."""
+    doc = {"packages": [{"id": "P1"}, {"id": "P2", "parent": "P1"}, {"id": "P3"}]}
+    template = Template("{parent|position_in:/packages.id|add:1|default:1}", CODES)
+    frames = [Frame([doc]).child(item, n) for n, item in enumerate(doc["packages"], 1)]
+    assert [template.render(f)[0] for f in frames] == ["1", "2", "1"]
+    assert Template("{packages|count|add:2}", CODES).render(Frame([doc]))[0] == "5"
+    with pytest.raises(TemplateError):
+        Template("{parent|position_in:packages}", CODES)
+    with pytest.raises(TemplateError):
+        Template("{x|add:two}", CODES)
 
 
 def test_value_keeps_the_raw_value_of_a_single_expression() -> None:
