@@ -379,6 +379,7 @@ class MessageValidator:
         self.structure = guide.apply(message.structure) if guide else message.structure
         self.tags = message.tags()
         self._plans: dict[str, _Plan] = {}
+        self._rule_plans: dict[str, tuple[tuple[Rule, int, bool], ...]] = {}
 
     # -- structure -------------------------------------------------------------
 
@@ -424,10 +425,13 @@ class MessageValidator:
             if plan is None:
                 plan = self._plans[seg.tag] = _plan(definition, self.directory)
             if _plainly_fine(seg, plan, run.context.decimal):
-                if definition.rules:
-                    site = _Site(run, seg, position, _loop(path), rules)
-                    for syntax_rule in definition.rules:
-                        _check_rule(site, syntax_rule, definition, self.directory)
+                count = len(seg.elements)
+                for syntax_rule, lowest, holds_empty in self._rule_plan(definition):
+                    if count <= lowest and holds_empty:
+                        continue  # none of its elements is there, and that is fine
+                    if not _rule_holds(seg, syntax_rule):
+                        _check_rule(_Site(run, seg, position, _loop(path), rules),
+                                    syntax_rule, definition, self.directory)
                 return
         site = _Site(run, seg, position, _loop(path), rules)
         members = definition.members
@@ -440,7 +444,18 @@ class MessageValidator:
         for pos, member in enumerate(members, 1):
             self._check_member(site, pos, member)
         for syntax_rule in definition.rules:
-            _check_rule(site, syntax_rule, definition, self.directory)
+            if not _rule_holds(seg, syntax_rule):
+                _check_rule(site, syntax_rule, definition, self.directory)
+
+    def _rule_plan(self, definition: SegmentDef) -> tuple[tuple[Rule, int, bool], ...]:
+        """A segment's notes with the first element each reads (0-based) and whether
+        it holds when none of its elements is there, computed once per tag."""
+        found = self._rule_plans.get(definition.tag)
+        if found is None:
+            found = self._rule_plans[definition.tag] = tuple(
+                (rule, min(_split_ref(ref)[0] for ref in rule.refs) - 1,
+                 rule.kind in _EMPTY_HOLDS) for rule in definition.rules)
+        return found
 
     def _check_member(self, site: _Site, pos: int, member: Member) -> None:
         seg = site.seg
@@ -674,6 +689,61 @@ def _check_rule(site: _Site, rule: Rule, definition: SegmentDef, directory: Dire
     elif kind is RuleKind.IF_FIRST_NONE and present[0]:
         for ref in there[1:]:
             excluded(ref, f"{refs[0]} is present")
+
+
+# Per rule: the (element, component) places it reads, 0-based, and the first
+# element it reads (a segment that stops before it has none of them).
+_RULE_PLACES: dict[int, tuple[tuple[tuple[int, int], ...], int]] = {}
+# The notes that hold when none of their elements is there.
+_EMPTY_HOLDS = frozenset({RuleKind.PAIRED, RuleKind.EXCLUSION, RuleKind.CONDITIONAL,
+                          RuleKind.LIST_CONDITIONAL, RuleKind.IF_FIRST_NONE, RuleKind.DATE})
+
+
+def _rule_holds(seg: Segment, rule: Rule) -> bool:
+    """The quick yes for a syntax note: most segments keep their notes, and only a
+    broken one needs :func:`_check_rule` to say what is wrong. Rules live as long
+    as their loaded directory, so their places are kept by ``id``."""
+    found = _RULE_PLACES.get(id(rule))
+    if found is None:
+        places = tuple((element - 1, (component or 1) - 1)
+                       for element, component in map(_split_ref, rule.refs))
+        found = _RULE_PLACES[id(rule)] = (places, min(e for e, _ in places))
+    places, lowest = found
+    elements = seg.elements
+    count = len(elements)
+    if count <= lowest:
+        return rule.kind in _EMPTY_HOLDS
+    values = []
+    there = 0
+    for element, component in places:
+        value = ""
+        if element < count:
+            comps = elements[element]
+            if component < len(comps):
+                value = comps[component]
+        values.append(value)
+        if value:
+            there += 1
+    kind = rule.kind
+    if kind is RuleKind.PAIRED:
+        return there == 0 or there == len(values)
+    if kind is RuleKind.DATE:
+        pattern = _DATE_FORMATS.get(values[1])
+        return not values[0] or pattern is None or check_date_format(values[0], pattern)
+    first = bool(values[0])
+    if kind is RuleKind.REQUIRED:
+        return there >= 1
+    if kind is RuleKind.EXCLUSION:
+        return there <= 1
+    if kind is RuleKind.ONE_ONLY:
+        return there == 1
+    if kind is RuleKind.CONDITIONAL:
+        return not first or there == len(values)
+    if kind is RuleKind.LIST_CONDITIONAL:
+        return not first or there >= 2
+    if kind is RuleKind.IF_FIRST_NONE:
+        return not first or there == 1
+    return False  # a kind this pass does not know: the full check decides
 
 
 def _split_ref(ref: str) -> tuple[int, int | None]:
