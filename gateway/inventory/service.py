@@ -14,10 +14,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, bindparam, insert, select
 
 from gateway.db.base import table
-from gateway.db.statements import insert_for
+from gateway.db.statements import Bulk, where_in
 from gateway.documents.common import ItemRef, Party
 from gateway.inventory.models import (
     Bucket,
@@ -29,12 +29,30 @@ from gateway.inventory.models import (
 from gateway.partners.models import TradingParty
 
 UNKNOWN_LOCATION = "unknown"
+_ZERO = Decimal(0)
 
 _ITEMS = table(Item)
 _LOCATIONS = table(Location)
 _PARTIES = table(TradingParty)
 _BALANCES = table(InventoryBalance)
 _MOVEMENTS = table(InventoryMovement)
+
+_NEW_ITEMS = Bulk(_ITEMS)
+_NEW_MOVEMENTS = Bulk(_MOVEMENTS)
+# Balances are keyed by (item, location): the rows of one flush never conflict with
+# one another, only with balances already stored, which they add to.
+_ADD_TO_BALANCES = Bulk(_BALANCES, ("item_id", "location_id"), lambda stmt: {
+    "on_hand": _BALANCES.c.on_hand + stmt.excluded.on_hand,
+    "on_order": _BALANCES.c.on_order + stmt.excluded.on_order,
+    "in_transit": _BALANCES.c.in_transit + stmt.excluded.in_transit,
+})
+_LOCATION_BY_KEY = select(_LOCATIONS.c.id).where(_LOCATIONS.c.key == bindparam("key"))
+_NEW_LOCATION = insert(_LOCATIONS).returning(_LOCATIONS.c.id)
+_PARTY_BY_KEY = select(_PARTIES.c.id).where(_PARTIES.c.key == bindparam("key"))
+_NEW_PARTY = insert(_PARTIES).returning(_PARTIES.c.id)
+_BALANCE = select(_BALANCES.c.on_hand, _BALANCES.c.on_order, _BALANCES.c.in_transit).where(
+    _BALANCES.c.item_id == bindparam("item_id"),
+    _BALANCES.c.location_id == bindparam("location_id"))
 
 
 @dataclass(slots=True)
@@ -53,26 +71,27 @@ class Catalog:
         self.parties.clear()
 
     def item_ids(self, refs: list[ItemRef]) -> list[int]:
-        """Ids for ``refs``, creating the items not seen before (one statement each way)."""
+        """Ids for ``refs``, creating the items not seen before (a few statements for
+        any number of them)."""
         keys = [ref.key() for ref in refs]
-        missing = {k: r for k, r in zip(keys, refs, strict=True) if k not in self.items}
+        known = self.items
+        missing = {k: r for k, r in zip(keys, refs, strict=True) if k not in known}
         if missing:
-            rows = self.conn.execute(select(_ITEMS.c.key, _ITEMS.c.id)
-                                     .where(_ITEMS.c.key.in_(list(missing))))
-            for key, ident in rows:
-                self.items[key] = ident
-                missing.pop(key, None)
+            self._look_up(list(missing))
+            for key in known.keys() & missing.keys():
+                del missing[key]
         if missing:
-            values = [{"key": k, "gtin": r.gtin, "supplier_part": r.supplier_part,
-                       "buyer_part": r.buyer_part,
-                       "description": (r.description or None) and r.description[:200]}
-                      for k, r in missing.items()]
-            created = self.conn.execute(
-                insert(_ITEMS).returning(_ITEMS.c.key, _ITEMS.c.id,
-                                         sort_by_parameter_order=True), values)
-            for key, ident in created:
-                self.items[key] = ident
-        return [self.items[k] for k in keys]
+            _NEW_ITEMS.run(self.conn, [
+                {"key": k, "gtin": r.gtin, "supplier_part": r.supplier_part,
+                 "buyer_part": r.buyer_part,
+                 "description": (r.description or None) and r.description[:200]}
+                for k, r in missing.items()])
+            self._look_up(list(missing))
+        return [known[k] for k in keys]
+
+    def _look_up(self, keys: list[str]) -> None:
+        for key, ident in where_in(self.conn, _ITEMS.c.key, keys, _ITEMS.c.key, _ITEMS.c.id):
+            self.items[key] = ident
 
     def item_id(self, ref: ItemRef) -> int:
         return self.item_ids([ref])[0]
@@ -82,10 +101,9 @@ class Catalog:
         found = self.locations.get(key)
         if found is not None:
             return found
-        ident = self.conn.execute(select(_LOCATIONS.c.id).where(_LOCATIONS.c.key == key)
-                                  ).scalar()
+        ident = self.conn.execute(_LOCATION_BY_KEY, {"key": key}).scalar()
         if ident is None:
-            ident = self.conn.execute(insert(_LOCATIONS).returning(_LOCATIONS.c.id),
+            ident = self.conn.execute(_NEW_LOCATION,
                                       {"key": key, "gln": gln, "name": name}).scalar_one()
         self.locations[key] = ident
         return int(ident)
@@ -102,11 +120,11 @@ class Catalog:
         found = self.parties.get(key)
         if found is not None:
             return found
-        ident = self.conn.execute(select(_PARTIES.c.id).where(_PARTIES.c.key == key)).scalar()
+        ident = self.conn.execute(_PARTY_BY_KEY, {"key": key}).scalar()
         if ident is None:
             country = party.address.country if party.address else None
             ident = self.conn.execute(
-                insert(_PARTIES).returning(_PARTIES.c.id),
+                _NEW_PARTY,
                 {"key": key, "gln": party.gln, "duns": party.duns,
                  "name": party.name[:200] if party.name else None, "country": country},
             ).scalar_one()
@@ -129,21 +147,21 @@ class Ledger:
              occurred_on: date | None = None, number: str | None = None) -> None:
         if not quantity:
             return
+        value = bucket.value
         self.movements.append({
-            "item_id": item_id, "location_id": location_id, "bucket": bucket.value,
+            "item_id": item_id, "location_id": location_id, "bucket": value,
             "kind": kind, "quantity": quantity, "occurred_on": occurred_on,
             "document_number": number, "message_id": message_id,
         })
-        self.deltas[(item_id, location_id)][bucket.value] += quantity
+        place = (item_id, location_id)
+        self.deltas[place][value] += quantity
         if unit:
-            self.units.setdefault((item_id, location_id), unit)
+            self.units.setdefault(place, unit)
 
     def balance(self, item_id: int, location_id: int) -> dict[str, Decimal]:
         """The balance as it will be after pending movements."""
-        row = self.conn.execute(
-            select(_BALANCES.c.on_hand, _BALANCES.c.on_order, _BALANCES.c.in_transit)
-            .where(_BALANCES.c.item_id == item_id, _BALANCES.c.location_id == location_id)
-        ).first()
+        row = self.conn.execute(_BALANCE, {"item_id": item_id, "location_id": location_id}
+                                ).first()
         current = {b.value: Decimal(0) for b in Bucket}
         if row is not None:
             current = {"on_hand": row[0], "on_order": row[1], "in_transit": row[2]}
@@ -153,25 +171,15 @@ class Ledger:
 
     def flush(self) -> None:
         """Write the movements and add their sums to the balances."""
-        if self.movements:
-            self.conn.execute(insert(_MOVEMENTS), self.movements)
+        _NEW_MOVEMENTS.run(self.conn, self.movements)
         if self.deltas:
-            stmt = insert_for(self.conn, _BALANCES)
-            upsert = stmt.on_conflict_do_update(
-                index_elements=["item_id", "location_id"],
-                set_={
-                    "on_hand": _BALANCES.c.on_hand + stmt.excluded.on_hand,
-                    "on_order": _BALANCES.c.on_order + stmt.excluded.on_order,
-                    "in_transit": _BALANCES.c.in_transit + stmt.excluded.in_transit,
-                })
+            units = self.units
             rows = [{
-                "item_id": item, "location_id": location,
-                "on_hand": d.get("on_hand", Decimal(0)),
-                "on_order": d.get("on_order", Decimal(0)),
-                "in_transit": d.get("in_transit", Decimal(0)),
-                "unit": self.units.get((item, location)),
-            } for (item, location), d in sorted(self.deltas.items())]
-            self.conn.execute(upsert, rows)
+                "item_id": place[0], "location_id": place[1],
+                "on_hand": d.get("on_hand", _ZERO), "on_order": d.get("on_order", _ZERO),
+                "in_transit": d.get("in_transit", _ZERO), "unit": units.get(place),
+            } for place, d in sorted(self.deltas.items())]
+            _ADD_TO_BALANCES.run(self.conn, rows)
         self.movements = []
         self.deltas = defaultdict(lambda: defaultdict(Decimal))
         self.units = {}

@@ -20,18 +20,26 @@ Effects, as a buyer and a supplier expect them:
   line outside tolerance is recorded, not silently accepted.
 
 Documents are unique by (issuer, number): receiving one twice changes nothing.
+
+Child rows without ids anyone needs back (order, despatch, receipt, response,
+count and forecast lines) go through :meth:`Work.add`. A batched unit of work
+(the pipeline's) keeps them until :meth:`Work.flush`, one statement per table
+for the whole batch; whatever reads one of those tables back first writes what
+is waiting for it, so a change, response or receipt later in the same batch
+sees the lines of an order earlier in it. Unbatched, they are written at once.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from gateway.db.base import table
-from gateway.db.statements import insert_for
+from gateway.db.statements import Bulk, insert_for, once
 from gateway.documents.common import ItemRef, PartyRole
 from gateway.documents.models import (
     DespatchAdvice,
@@ -75,6 +83,53 @@ from gateway.orders.models import (
 ZERO = Decimal(0)
 _ORDERS = table(PurchaseOrderRecord)
 _ORDER_LINES = table(PurchaseOrderLineRecord)
+_RECEIPT_LINES = table(ReceiptLineRecord)
+_FORECASTS = table(ForecastSchedule)
+_FORECAST_LINES = table(ForecastQuantity)
+_INVOICES = table(InvoiceRecord)
+_INVOICE_LINES = table(InvoiceLineRecord)
+_DESPATCHES = table(DespatchAdviceRecord)
+
+# Child rows, written in bulk (see Work.add).
+_NEW_ORDER_LINES = Bulk(_ORDER_LINES)
+_NEW_RESPONSE_LINES = Bulk(table(OrderResponseLineRecord))
+_NEW_DESPATCH_LINES = Bulk(table(DespatchLineRecord))
+_NEW_RECEIPT_LINES = Bulk(_RECEIPT_LINES)
+_NEW_REPORT_LINES = Bulk(table(InventoryReportLine))
+_NEW_FORECAST_LINES = Bulk(_FORECAST_LINES)
+
+# Statements built once; the values are parameters of each execute.
+_ORDER_LINES_OF = select(
+    _ORDER_LINES.c.id, _ORDER_LINES.c.line_number, _ORDER_LINES.c.item_id,
+    _ORDER_LINES.c.location_id, _ORDER_LINES.c.quantity, _ORDER_LINES.c.open_quantity,
+    _ORDER_LINES.c.state, _ORDER_LINES.c.unit_price, _ORDER_LINES.c.unit,
+).where(_ORDER_LINES.c.order_id == bindparam("order_id"))
+# The SET clause is the parameters given besides ``line_id``.
+_UPDATE_ORDER_LINE = update(_ORDER_LINES).where(_ORDER_LINES.c.id == bindparam("line_id"))
+_UPDATE_ORDER = update(_ORDERS).where(_ORDERS.c.id == bindparam("order_id"))
+_ORDER_BY_KEY = select(_ORDERS.c.id).where(_ORDERS.c.issuer_key == bindparam("issuer"),
+                                          _ORDERS.c.number == bindparam("number"))
+_ORDER_BY_NUMBER = select(_ORDERS.c.id).where(_ORDERS.c.number == bindparam("number")) \
+    .order_by(_ORDERS.c.id).limit(1)
+_SHIP_TO_OF_ORDER = select(_ORDERS.c.ship_to_id).where(_ORDERS.c.id == bindparam("order_id"))
+_DESPATCH_BY_NUMBER = select(_DESPATCHES.c.id) \
+    .where(_DESPATCHES.c.number == bindparam("number")).limit(1)
+_RECEIVED = select(func.count(), func.sum(_RECEIPT_LINES.c.received - _RECEIPT_LINES.c.rejected)
+                   ).where(_RECEIPT_LINES.c.order_line_id == bindparam("order_line_id"))
+_NEW_INVOICE_LINE = insert(_INVOICE_LINES).returning(_INVOICE_LINES.c.id)
+_NEW_MATCH = insert(table(InvoiceMatch))
+_UPDATE_INVOICE = update(_INVOICES).where(_INVOICES.c.id == bindparam("invoice_id"))
+_FORECAST_BY_KEY = select(_FORECASTS.c.id).where(
+    _FORECASTS.c.issuer_key == bindparam("issuer"), _FORECASTS.c.number == bindparam("number"))
+_FORECAST_LINES_OF = select(
+    _FORECAST_LINES.c.item_id, _FORECAST_LINES.c.location_id, _FORECAST_LINES.c.period_start,
+    _FORECAST_LINES.c.period_end, _FORECAST_LINES.c.quantity, _FORECAST_LINES.c.unit,
+    _FORECAST_LINES.c.commitment,
+).where(_FORECAST_LINES.c.forecast_id == bindparam("forecast_id")).order_by(_FORECAST_LINES.c.id)
+_DELETE_FORECAST_LINES = _FORECAST_LINES.delete() \
+    .where(_FORECAST_LINES.c.forecast_id == bindparam("forecast_id"))
+_UPDATE_FORECAST = update(_FORECASTS).where(_FORECASTS.c.id == bindparam("forecast_id"))
+_NEW_FORECAST = insert(_FORECASTS).returning(_FORECASTS.c.id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,12 +143,43 @@ class Tolerance:
 
 @dataclass(slots=True)
 class Work:
-    """The unit of work the store functions share."""
+    """The unit of work the store functions share.
+
+    ``batched``: child rows wait for :meth:`flush` (or for a read of their table)
+    instead of being written by the store function that makes them. Whoever
+    batches calls :meth:`flush` before committing; either way the ledger is
+    written by ``flush`` (or ``ledger.flush``)."""
 
     conn: Connection
     catalog: Catalog
     ledger: Ledger
     tolerance: Tolerance = field(default_factory=Tolerance)
+    batched: bool = False
+    pending: dict[Bulk, list[Mapping[str, Any]]] = field(default_factory=dict)
+
+    def add(self, bulk: Bulk, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Rows for ``bulk``'s table: now, or at the flush when batched."""
+        if not rows:
+            return
+        waiting = self.pending.get(bulk)
+        if waiting is None:
+            waiting = self.pending[bulk] = []
+        waiting.extend(rows)
+        if not self.batched:
+            self.write(bulk)
+
+    def write(self, *bulks: Bulk) -> None:
+        """Write the rows waiting for these tables (all, when none are named); before
+        anything reads one of them back."""
+        for bulk in bulks or tuple(self.pending):
+            rows = self.pending.pop(bulk, None)
+            if rows:
+                bulk.run(self.conn, rows)
+
+    def flush(self) -> None:
+        """Write every waiting row, then the ledger's movements and balances."""
+        self.write()
+        self.ledger.flush()
 
 
 @dataclass(slots=True)
@@ -135,9 +221,9 @@ def _party(document: Any, *roles: PartyRole) -> Any:
 
 def _claim(work: Work, table: Any, values: dict[str, Any], keys: list[str]) -> int | None:
     """Insert a document header unless its natural key exists; its id, or None."""
-    stmt = insert_for(work.conn, table).values(**values).on_conflict_do_nothing(
-        index_elements=keys).returning(table.c.id)
-    return work.conn.execute(stmt).scalar()
+    stmt = once(work.conn, ("claim", table.name), lambda conn: insert_for(conn, table)
+                .on_conflict_do_nothing(index_elements=keys).returning(table.c.id))
+    return work.conn.execute(stmt, values).scalar()
 
 
 # -- purchase orders -------------------------------------------------------------------
@@ -164,8 +250,8 @@ def store_purchase_order(work: Work, doc: PurchaseOrder, message_id: int,
     if doc.purpose is OrderPurpose.ORIGINAL:
         return Stored("duplicate", f"purchase order {doc.number} from {issuer} was already "
                       "received")
-    existing = work.conn.execute(select(_ORDERS.c.id).where(
-        _ORDERS.c.issuer_key == issuer, _ORDERS.c.number == doc.number)).scalar_one()
+    existing = work.conn.execute(_ORDER_BY_KEY, {"issuer": issuer, "number": doc.number}
+                                 ).scalar_one()
     return _change_order(work, doc, int(existing), message_id)
 
 
@@ -175,37 +261,33 @@ def _order_lines_new(work: Work, doc: PurchaseOrder, order_id: int, ship_to: int
     catalog = work.catalog
     cancelled = doc.purpose is OrderPurpose.CANCELLATION
     item_ids = catalog.item_ids([line.item for line in doc.lines])
+    state = (LineState.CANCELLED if cancelled else LineState.OPEN).value
+    move = work.ledger.move
     rows = []
     for line, item_id in zip(doc.lines, item_ids, strict=True):
         location = catalog.party_location(line.ship_to) if line.ship_to else ship_to
         quantity = line.quantity.value
+        unit = line.quantity.unit
         rows.append({
             "order_id": order_id, "line_number": line.line_number, "item_id": item_id,
-            "location_id": location, "quantity": quantity, "unit": line.quantity.unit,
+            "location_id": location, "quantity": quantity, "unit": unit,
             "unit_price": line.unit_price.amount if line.unit_price else None,
             "line_amount": line.line_amount.amount if line.line_amount else None,
             "requested_delivery": line.requested_delivery or doc.requested_delivery,
-            "state": (LineState.CANCELLED if cancelled else LineState.OPEN).value,
-            "confirmed_quantity": None, "open_quantity": ZERO if cancelled else quantity,
-            "message_id": message_id,
+            "state": state, "confirmed_quantity": None,
+            "open_quantity": ZERO if cancelled else quantity, "message_id": message_id,
         })
         if not cancelled:
-            work.ledger.move(item_id, location, Bucket.ON_ORDER, quantity,
-                             MovementKind.ORDERED, message_id=message_id,
-                             unit=line.quantity.unit, occurred_on=doc.issue_date,
-                             number=doc.number)
-    if rows:
-        work.conn.execute(insert(_ORDER_LINES), rows)
+            move(item_id, location, Bucket.ON_ORDER, quantity, MovementKind.ORDERED,
+                 message_id=message_id, unit=unit, occurred_on=doc.issue_date,
+                 number=doc.number)
+    work.add(_NEW_ORDER_LINES, rows)
     return Stored("stored", f"purchase order {doc.number}: {len(rows)} lines", 1 + len(rows))
 
 
 def _order_lines(work: Work, order_id: int) -> dict[str, Any]:
-    rows = work.conn.execute(
-        select(_ORDER_LINES.c.id, _ORDER_LINES.c.line_number, _ORDER_LINES.c.item_id,
-               _ORDER_LINES.c.location_id, _ORDER_LINES.c.quantity,
-               _ORDER_LINES.c.open_quantity, _ORDER_LINES.c.state, _ORDER_LINES.c.unit_price,
-               _ORDER_LINES.c.unit)
-        .where(_ORDER_LINES.c.order_id == order_id)).all()
+    work.write(_NEW_ORDER_LINES)
+    rows = work.conn.execute(_ORDER_LINES_OF, {"order_id": order_id}).all()
     return {row.line_number: row for row in rows}
 
 
@@ -215,8 +297,8 @@ def _set_open(work: Work, line: Any, new_open: Decimal, kind: MovementKind, *,
     delta = new_open - line.open_quantity
     work.ledger.move(line.item_id, line.location_id, Bucket.ON_ORDER, delta, kind,
                      message_id=message_id, unit=line.unit, number=number)
-    work.conn.execute(update(_ORDER_LINES).where(_ORDER_LINES.c.id == line.id)
-                      .values(open_quantity=new_open, **values))
+    work.conn.execute(_UPDATE_ORDER_LINE,
+                      {"line_id": line.id, "open_quantity": new_open, **values})
 
 
 def _change_order(work: Work, doc: PurchaseOrder, order_id: int, message_id: int) -> Stored:
@@ -226,11 +308,11 @@ def _change_order(work: Work, doc: PurchaseOrder, order_id: int, message_id: int
             if line.open_quantity:
                 _set_open(work, line, ZERO, MovementKind.ORDER_CANCELLED, message_id=message_id,
                       number=doc.number, state=LineState.CANCELLED.value)
-        work.conn.execute(update(_ORDERS).where(_ORDERS.c.id == order_id).values(
-            status=OrderStatus.CANCELLED.value, last_message_id=message_id))
+        work.conn.execute(_UPDATE_ORDER, {"order_id": order_id,
+                                          "status": OrderStatus.CANCELLED.value,
+                                          "last_message_id": message_id})
         return Stored("stored", f"purchase order {doc.number} cancelled", 1)
-    ship_to = work.conn.execute(select(_ORDERS.c.ship_to_id)
-                                .where(_ORDERS.c.id == order_id)).scalar_one()
+    ship_to = work.conn.execute(_SHIP_TO_OF_ORDER, {"order_id": order_id}).scalar_one()
     seen: set[str] = set()
     new_rows = []
     for line in doc.lines:
@@ -270,11 +352,11 @@ def _change_order(work: Work, doc: PurchaseOrder, order_id: int, message_id: int
             if number not in seen and old.open_quantity:
                 _set_open(work, old, ZERO, MovementKind.ORDER_CANCELLED, message_id=message_id,
                       number=doc.number, state=LineState.CANCELLED.value)
-    if new_rows:
-        work.conn.execute(insert(_ORDER_LINES), new_rows)
-    work.conn.execute(update(_ORDERS).where(_ORDERS.c.id == order_id).values(
-        status=OrderStatus.CHANGED.value, last_message_id=message_id,
-        total=doc.total.amount if doc.total else None))
+    work.add(_NEW_ORDER_LINES, new_rows)
+    work.conn.execute(_UPDATE_ORDER, {"order_id": order_id,
+                                      "status": OrderStatus.CHANGED.value,
+                                      "last_message_id": message_id,
+                                      "total": doc.total.amount if doc.total else None})
     return Stored("stored", f"purchase order {doc.number} changed: {len(doc.lines)} lines",
                   1 + len(doc.lines))
 
@@ -282,8 +364,7 @@ def _change_order(work: Work, doc: PurchaseOrder, order_id: int, message_id: int
 def _find_order(work: Work, number: str | None) -> int | None:
     if not number:
         return None
-    found = work.conn.execute(select(_ORDERS.c.id).where(_ORDERS.c.number == number)
-                              .order_by(_ORDERS.c.id).limit(1)).scalar()
+    found = work.conn.execute(_ORDER_BY_NUMBER, {"number": number}).scalar()
     return int(found) if found is not None else None
 
 
@@ -338,11 +419,11 @@ def store_order_response(work: Work, doc: OrderResponse, message_id: int,
         for order_line in _order_lines(work, order_id).values():
             _apply_response_line(work, order_line, LineStatus.REJECTED, None,
                                  message_id=message_id, number=doc.number)
-    if rows:
-        work.conn.execute(insert(table(OrderResponseLineRecord)), rows)
+    work.add(_NEW_RESPONSE_LINES, rows)
     if order_id is not None:
-        work.conn.execute(update(_ORDERS).where(_ORDERS.c.id == order_id).values(
-            status=OrderStatus.ACKNOWLEDGED.value, last_message_id=message_id))
+        work.conn.execute(_UPDATE_ORDER, {"order_id": order_id,
+                                          "status": OrderStatus.ACKNOWLEDGED.value,
+                                          "last_message_id": message_id})
     note = "" if order_id is not None else f" (order {doc.order_number} not on file)"
     return Stored("stored", f"order response {doc.number}: {len(rows)} lines{note}",
                   1 + len(rows))
@@ -398,8 +479,7 @@ def store_despatch_advice(work: Work, doc: DespatchAdvice, message_id: int,
                      "order_number": order_number,
                      "order_line_id": order_line.id if order_line is not None else None,
                      "package": line.package})
-    if rows:
-        work.conn.execute(insert(table(DespatchLineRecord)), rows)
+    work.add(_NEW_DESPATCH_LINES, rows)
     return Stored("stored", f"despatch advice {doc.number}: {len(rows)} lines", 1 + len(rows))
 
 
@@ -408,10 +488,9 @@ def store_receipt_advice(work: Work, doc: ReceiptAdvice, message_id: int,
     issuer = issuer_key(doc, sender)
     catalog = work.catalog
     location = catalog.party_location(_party(doc, PartyRole.SHIP_TO, PartyRole.BUYER))
-    despatch = table(DespatchAdviceRecord)
     despatch_id = work.conn.execute(
-        select(despatch.c.id).where(despatch.c.number == doc.despatch_number)
-        .limit(1)).scalar() if doc.despatch_number else None
+        _DESPATCH_BY_NUMBER, {"number": doc.despatch_number}).scalar() \
+        if doc.despatch_number else None
     receipt_id = _claim(work, table(ReceiptRecord), {
         "issuer_key": issuer, "number": doc.number, "issue_date": doc.issue_date,
         "receipt_date": doc.receipt_date, "despatch_number": doc.despatch_number,
@@ -451,8 +530,7 @@ def store_receipt_advice(work: Work, doc: ReceiptAdvice, message_id: int,
                      "item_id": item_id, "received": received, "damaged": damaged,
                      "rejected": rejected, "unit": unit,
                      "order_line_id": order_line.id if order_line is not None else None})
-    if rows:
-        work.conn.execute(insert(table(ReceiptLineRecord)), rows)
+    work.add(_NEW_RECEIPT_LINES, rows)
     return Stored("stored", f"receipt advice {doc.number}: {len(rows)} lines", 1 + len(rows))
 
 
@@ -460,10 +538,8 @@ def store_receipt_advice(work: Work, doc: ReceiptAdvice, message_id: int,
 
 
 def _received(work: Work, order_line_id: int) -> Decimal | None:
-    lines = table(ReceiptLineRecord)
-    row = work.conn.execute(
-        select(func.count(), func.sum(lines.c.received - lines.c.rejected))
-        .where(lines.c.order_line_id == order_line_id)).first()
+    work.write(_NEW_RECEIPT_LINES)
+    row = work.conn.execute(_RECEIVED, {"order_line_id": order_line_id}).first()
     if row is None or not row[0]:
         return None
     return Decimal(row[1] or 0)
@@ -498,14 +574,13 @@ def store_invoice(work: Work, doc: Invoice, message_id: int, sender: str | None)
         return Stored("duplicate", f"invoice {doc.number} was already received")
     tol = work.tolerance
     discrepancies = 0
-    line_table = table(InvoiceLineRecord)
     for line in doc.lines:
         item_id = work.catalog.item_id(line.item)
         line_order = _find_order(work, line.order_number) if line.order_number else order_id
         order_line = _order_line(work, line_order, line.order_line_number, None, item_id)
         invoiced = line.quantity.value
         price = line.unit_price.amount if line.unit_price else None
-        line_id = work.conn.execute(insert(line_table).returning(line_table.c.id), {
+        line_id = work.conn.execute(_NEW_INVOICE_LINE, {
             "invoice_id": invoice_id, "line_number": line.line_number, "item_id": item_id,
             "quantity": invoiced, "unit": line.quantity.unit, "unit_price": price,
             "line_amount": line.line_amount.amount if line.line_amount else None,
@@ -515,11 +590,9 @@ def store_invoice(work: Work, doc: Invoice, message_id: int, sender: str | None)
         if match["quantity_status"] != MatchStatus.MATCHED or \
                 match["price_status"] != MatchStatus.MATCHED:
             discrepancies += 1
-        work.conn.execute(insert(table(InvoiceMatch)),
-                          {"invoice_line_id": line_id, **match})
-    work.conn.execute(update(table(InvoiceRecord))
-                      .where(table(InvoiceRecord).c.id == invoice_id)
-                      .values(discrepancies=discrepancies))
+        work.conn.execute(_NEW_MATCH, {"invoice_line_id": line_id, **match})
+    work.conn.execute(_UPDATE_INVOICE, {"invoice_id": invoice_id,
+                                        "discrepancies": discrepancies})
     detail = f"invoice {doc.number}: {len(doc.lines)} lines"
     if discrepancies:
         detail += f", {discrepancies} outside tolerance"
@@ -579,8 +652,7 @@ def store_inventory_report(work: Work, doc: InventoryReport, message_id: int,
                          unit=line.on_hand.unit, occurred_on=doc.issue_date, number=doc.number)
         rows.append({"report_id": report_id, "item_id": item_id, "location_id": location,
                      "reported": counted, "previous": before, "unit": line.on_hand.unit})
-    if rows:
-        work.conn.execute(insert(table(InventoryReportLine)), rows)
+    work.add(_NEW_REPORT_LINES, rows)
     return Stored("stored", f"inventory report {doc.number}: {len(rows)} counts",
                   1 + len(rows))
 
@@ -588,7 +660,6 @@ def store_inventory_report(work: Work, doc: InventoryReport, message_id: int,
 def store_product_activity(work: Work, doc: ProductActivity, message_id: int,
                            sender: str | None) -> Stored:
     issuer = issuer_key(doc, sender)
-    sales = table(SalesRecord)
     rows = []
     for line in doc.lines:
         period = line.period or doc.period
@@ -606,22 +677,24 @@ def store_product_activity(work: Work, doc: ProductActivity, message_id: int,
         })
     if not rows:
         return Stored("stored", f"sales report {doc.number}: no lines")
-    stmt = insert_for(work.conn, sales)
     # A corrected report for the same item, place and period replaces the figures.
-    upsert = stmt.on_conflict_do_update(
+    # Row by row (executemany): a report may name the same one twice, the last wins.
+    work.conn.execute(once(work.conn, "sales upsert", _sales_upsert), rows)
+    return Stored("stored", f"sales report {doc.number}: {len(rows)} lines", len(rows))
+
+
+def _sales_upsert(conn: Connection) -> Any:
+    stmt = insert_for(conn, table(SalesRecord))
+    return stmt.on_conflict_do_update(
         index_elements=["issuer_key", "item_id", "location_id", "period_start", "period_end"],
         set_={c: stmt.excluded[c] for c in ("sold", "returned", "on_hand", "sales_amount",
                                             "unit", "message_id")})
-    work.conn.execute(upsert, rows)
-    return Stored("stored", f"sales report {doc.number}: {len(rows)} lines", len(rows))
 
 
 def store_forecast(work: Work, doc: Forecast, message_id: int, sender: str | None) -> Stored:
     issuer = issuer_key(doc, sender)
-    schedules = table(ForecastSchedule)
-    lines = table(ForecastQuantity)
-    existing = work.conn.execute(select(schedules.c.id).where(
-        schedules.c.issuer_key == issuer, schedules.c.number == doc.number)).scalar()
+    existing = work.conn.execute(_FORECAST_BY_KEY, {"issuer": issuer, "number": doc.number}
+                                 ).scalar()
     rows_values = []
     for line in doc.lines:
         item_id = work.catalog.item_id(line.item)
@@ -634,25 +707,22 @@ def store_forecast(work: Work, doc: Forecast, message_id: int, sender: str | Non
                                 "unit": period.quantity.unit,
                                 "commitment": period.commitment.value})
     if existing is not None:
-        old = work.conn.execute(
-            select(lines.c.item_id, lines.c.location_id, lines.c.period_start,
-                   lines.c.period_end, lines.c.quantity, lines.c.unit, lines.c.commitment)
-            .where(lines.c.forecast_id == existing).order_by(lines.c.id)).all()
+        work.write(_NEW_FORECAST_LINES)
+        old = work.conn.execute(_FORECAST_LINES_OF, {"forecast_id": existing}).all()
         if [tuple(r) for r in old] == [tuple(v.values()) for v in rows_values]:
             return Stored("duplicate", f"forecast {doc.number} was already received")
         # A revision under the same number replaces the quantities.
-        work.conn.execute(lines.delete().where(lines.c.forecast_id == existing))
-        work.conn.execute(update(schedules).where(schedules.c.id == existing).values(
-            issue_date=doc.issue_date, purpose=doc.purpose, message_id=message_id))
+        work.conn.execute(_DELETE_FORECAST_LINES, {"forecast_id": existing})
+        work.conn.execute(_UPDATE_FORECAST, {"forecast_id": existing,
+                                             "issue_date": doc.issue_date,
+                                             "purpose": doc.purpose, "message_id": message_id})
         forecast_id = int(existing)
     else:
-        forecast_id = work.conn.execute(insert(schedules).returning(schedules.c.id), {
+        forecast_id = work.conn.execute(_NEW_FORECAST, {
             "issuer_key": issuer, "number": doc.number, "issue_date": doc.issue_date,
             "purpose": doc.purpose, "received_at": None, "message_id": message_id,
         }).scalar_one()
-    if rows_values:
-        work.conn.execute(insert(lines), [{"forecast_id": forecast_id, **v}
-                                          for v in rows_values])
+    work.add(_NEW_FORECAST_LINES, [{"forecast_id": forecast_id, **v} for v in rows_values])
     return Stored("stored", f"forecast {doc.number}: {len(rows_values)} periods",
                   1 + len(rows_values))
 

@@ -9,22 +9,24 @@ whole or not at all, and the file's row records what became of each one.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy import Connection, Engine, bindparam, insert, select
 from sqlalchemy.exc import DBAPIError
 
 from gateway.db.base import table
+from gateway.db.statements import Bulk
 from gateway.edi.detect import detect
 from gateway.edi.envelope import Scope
 from gateway.edi.issues import Issue, Level
-from gateway.edi.lexer import EDIFACT, X12
-from gateway.edi.reader import MessageRead, stream
+from gateway.edi.lexer import EDIFACT, X12, paused_gc
+from gateway.edi.reader import Event, MessageRead, stream
 from gateway.edi.report import FileReport, inspect
 from gateway.edi.schema.loader import load_directory
 from gateway.edi.schema.validator import Context, Schemas, check_message
@@ -37,6 +39,11 @@ from gateway.traffic.models import InboundFile, InboundMessage, MessageStatus
 BATCH = 200
 _FILES = table(InboundFile)
 _MESSAGES = table(InboundMessage)
+_NEW_MESSAGES = Bulk(_MESSAGES)
+_MESSAGE_IDS = select(_MESSAGES.c.position, _MESSAGES.c.id).where(
+    _MESSAGES.c.file_id == bindparam("file_id"),
+    _MESSAGES.c.position.between(bindparam("first"), bindparam("last")))
+_UPDATE_MESSAGE = _MESSAGES.update().where(_MESSAGES.c.id == bindparam("message_id"))
 # Acknowledgements and service messages are read, not stored as business documents.
 SERVICE_TYPES = frozenset({"997", "999", "CONTRL", "APERAK", "TA1"})
 
@@ -95,7 +102,11 @@ def ingest(engine: Engine, data: bytes, name: str, mappings: Mappings, *,
     """Store every message of one file; see the module docstring for the guarantees.
 
     EDI files are streamed: a batch of messages is read, validated, mapped and
-    stored before the next is read, so memory stays bounded by the batch."""
+    stored before the next is read, so memory stays bounded by the batch. The
+    cyclic garbage collector is paused meanwhile: a batch is many small objects
+    and few if any reference cycles, and the collector would walk them, and soon
+    everything else alive, every few hundred allocations. Between batches it
+    collects the young generations only."""
     sha = hashlib.sha256(data).hexdigest()
     detection = detect(data)
     with engine.begin() as conn:
@@ -114,18 +125,33 @@ def ingest(engine: Engine, data: bytes, name: str, mappings: Mappings, *,
         _store_batch(engine, pending, tolerance)
         return result
     schemas = Schemas(load_directory)
-    pending = []
-    for event in stream(io.BytesIO(data)):
+    events = stream(io.BytesIO(data))
+    collecting = gc.isenabled()
+    with paused_gc():
+        while True:
+            pending = _next_batch(events, schemas, mappings, file_id, result, size=batch)
+            if pending:
+                _store_batch(engine, pending, tolerance)
+            if len(pending) < max(batch, 1):  # the file is read to its end
+                return result
+            if collecting:
+                # Whatever the batch left in unreachable cycles goes now; only the young
+                # generations are walked, not everything long-lived (schemas, mappings).
+                gc.collect(1)
+
+
+def _next_batch(events: Iterator[Event], schemas: Schemas, mappings: Mappings, file_id: int,
+                result: IngestResult, *, size: int) -> list[_Pending]:
+    """The next ``size`` messages read, validated and mapped; fewer only at the end."""
+    pending: list[_Pending] = []
+    for event in events:
         if isinstance(event, MessageRead):
             pending.append(_prepare_message(event, schemas, mappings, file_id, result))
-            if len(pending) >= batch:
-                _store_batch(engine, pending, tolerance)
-                pending = []
+            if len(pending) >= size:
+                break
         else:
             result.issues.extend(event.issues)
-    if pending:
-        _store_batch(engine, pending, tolerance)
-    return result
+    return pending
 
 
 def _already(conn: Connection, file_id: int, name: str) -> IngestResult:
@@ -230,6 +256,8 @@ def _settle(outcome: MessageOutcome, row: dict[str, Any], status: MessageStatus,
 def _store_batch(engine: Engine, batch: list[_Pending], tolerance: Tolerance) -> None:
     """Store a batch in one transaction; if the database refuses anything, store it
     again with a savepoint per message so only the refused ones fail."""
+    if not batch:
+        return
     try:
         results = _write(engine, batch, tolerance, careful=False)
     except DBAPIError:
@@ -243,12 +271,10 @@ def _write(engine: Engine, batch: list[_Pending], tolerance: Tolerance, *,
            careful: bool) -> list[tuple[MessageStatus, str]]:
     results: list[tuple[MessageStatus, str]] = []
     with engine.begin() as conn:
-        work = Work(conn, Catalog(conn), Ledger(conn), tolerance)
-        # All message rows first, in one statement; their ids carry the lineage.
-        rows = [_defaults({**item.row, "status": item.row.get("status") or "stored",
-                           "detail": item.row.get("detail")}) for item in batch]
-        ids = [r[0] for r in conn.execute(
-            insert(_MESSAGES).returning(_MESSAGES.c.id, sort_by_parameter_order=True), rows)]
+        # Carefully, each message's rows are written in its savepoint; else the
+        # batch's child rows and ledger are written together at the end.
+        work = Work(conn, Catalog(conn), Ledger(conn), tolerance, batched=not careful)
+        ids = _message_rows(conn, batch)
         documents = [item.document for item in batch if item.document is not None]
         work.catalog.item_ids([ref for doc in documents for ref in _items(doc)])
         for item, message_id in zip(batch, ids, strict=True):
@@ -274,10 +300,23 @@ def _write(engine: Engine, batch: list[_Pending], tolerance: Tolerance, *,
                     detail = f"the database refused it: {err.orig}"
             results.append((status, detail))
             if status is not MessageStatus.STORED or detail != item.row.get("detail"):
-                conn.execute(_MESSAGES.update().where(_MESSAGES.c.id == message_id)
-                             .values(status=status.value, detail=detail[:2000]))
-        work.ledger.flush()
+                conn.execute(_UPDATE_MESSAGE, {"message_id": message_id,
+                                               "status": status.value, "detail": detail[:2000]})
+        work.flush()
     return results
+
+
+def _message_rows(conn: Connection, batch: list[_Pending]) -> list[int]:
+    """All message rows of a batch first, in one statement; their ids (in batch order)
+    carry the lineage. A message is unique by its file and position."""
+    rows = [_defaults({**item.row, "status": item.row.get("status") or "stored",
+                       "detail": item.row.get("detail")}) for item in batch]
+    _NEW_MESSAGES.run(conn, rows)
+    positions = [row["position"] for row in rows]
+    found = dict(conn.execute(_MESSAGE_IDS, {"file_id": rows[0]["file_id"],
+                                             "first": min(positions),
+                                             "last": max(positions)}).all())
+    return [found[position] for position in positions]
 
 
 def _items(document: Any) -> list[Any]:

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from gateway.db.base import table
-from gateway.inventory.models import InventoryBalance
+from gateway.inventory.models import InventoryBalance, Item
 from gateway.mapping.registry import Mappings, load_mappings
 from gateway.orders.models import PurchaseOrderLineRecord, PurchaseOrderRecord
 from gateway.pipeline.ingest import ingest
@@ -118,3 +118,60 @@ def test_small_batches_give_the_same_result(engine: Engine, mappings: Mappings) 
     result = ingest(engine, _orders(5), "e.edi", mappings, batch=1)
     assert result.stored == 5
     assert _count(engine, PurchaseOrderLineRecord) == 10
+
+
+def _purchase_orders(*orders: tuple[str, str, tuple[tuple[int, int], ...]]) -> bytes:
+    """One interchange of purchase orders: (number, BGM function code, ((line, qty), ...));
+    line n orders item 40123451000n3."""
+    segments = ["UNB+UNOC:3+5412345000013:14+4012345000016:14+250310:1200+REF9"]
+    for m, (number, function, lines) in enumerate(orders, 1):
+        body = [f"BGM+220+{number}+{function}", "DTM+137:20250310:102",
+                "NAD+BY+5412345000013::9", "NAD+SU+4012345000016::9",
+                "NAD+DP+5412345000037::9"]
+        for line, quantity in lines:
+            body += [f"LIN+{line}++40123451000{line}3:EN", f"QTY+21:{quantity}"]
+        body.append("UNS+S")
+        segments += [f"UNH+{m}+ORDERS:D:96A:UN", *body, f"UNT+{len(body) + 2}+{m}"]
+    segments.append(f"UNZ+{len(orders)}+REF9")
+    return ("'\n".join(segments) + "'\n").encode("latin-1")
+
+
+def test_changes_in_the_batch_of_their_order_see_its_lines(engine: Engine,
+                                                            mappings: Mappings) -> None:
+    """Order lines are written at the end of a batch, yet a change, a replacement or a
+    cancellation later in the same batch finds the lines of its order."""
+    data = _purchase_orders(
+        ("PO-1", "9", ((1, 10), (2, 4))),
+        ("PO-2", "9", ((1, 7),)),
+        ("PO-1", "4", ((1, 6), (3, 5))),   # change: line 1 to 6, line 3 added
+        ("PO-2", "1", ((1, 7),)),          # cancellation
+        ("PO-3", "9", ((1, 2), (2, 2))),
+        ("PO-3", "5", ((2, 9),)),          # replacement: line 1 no longer ordered
+        ("PO-1", "9", ((1, 10), (2, 4))),  # the original again
+    )
+    result = ingest(engine, data, "changes.edi", mappings)
+    assert [m.status for m in result.messages] == ["stored"] * 6 + ["duplicate"]
+    balances, items = table(InventoryBalance), table(Item)
+    with engine.connect() as conn:
+        on_order = dict(conn.execute(
+            select(items.c.gtin, balances.c.on_order)
+            .join(items, items.c.id == balances.c.item_id)).all())
+    assert on_order == {"4012345100013": 6, "4012345100023": 13, "4012345100033": 5}
+    lines = table(PurchaseOrderLineRecord)
+    with engine.connect() as conn:
+        states = conn.execute(select(lines.c.line_number, lines.c.state, lines.c.open_quantity)
+                              .order_by(lines.c.id)).all()
+    assert [tuple(s) for s in states] == [
+        ("1", "changed", 6), ("2", "open", 4),            # PO-1
+        ("1", "cancelled", 0),                            # PO-2
+        ("3", "open", 5),                                 # PO-1, added by the change
+        ("1", "cancelled", 0), ("2", "changed", 9)]       # PO-3
+
+
+def test_a_file_that_is_no_document_is_recorded_without_messages(engine: Engine,
+                                                                  mappings: Mappings) -> None:
+    result = ingest(engine, b"hello world", "hello.txt", mappings)
+    assert result.file_id is not None and result.messages == []
+    assert result.issues
+    assert _count(engine, InboundFile) == 1
+    assert _count(engine, InboundMessage) == 0

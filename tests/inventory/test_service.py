@@ -1,0 +1,120 @@
+"""The catalog and the ledger write their rows in bulk (gateway/db/statements.py): what
+they store must be exactly what was given, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy.exc import DBAPIError
+
+from gateway.db.base import table
+from gateway.documents.common import ItemRef
+from gateway.inventory.models import Bucket, InventoryBalance, InventoryMovement, Item
+from gateway.inventory.service import Catalog, Ledger
+from gateway.traffic.models import InboundFile, InboundMessage
+
+AWKWARD = [
+    'say "cheese"', "back\\slash", "trailing\\", "{braces}", "a,b", "NULL", "null", "",
+    "  spaced  ", "quote'single", "ünïcödé ✓", "tab\tand\nnewline", '\\"', "}{,\"\\",
+]
+
+
+def _message(conn: Connection) -> int:
+    file_id = conn.execute(insert(table(InboundFile)).returning(table(InboundFile).c.id), {
+        "sha256": "0" * 64, "name": "f", "size": 1, "standard": "edifact",
+        "received_at": datetime(2025, 3, 10, tzinfo=UTC)}).scalar_one()
+    return int(conn.execute(insert(table(InboundMessage)).returning(
+        table(InboundMessage).c.id), {
+        "file_id": file_id, "position": 1, "message_type": "TEST", "status": "stored",
+        "interchange_ref": None, "group_ref": None, "message_ref": None, "version": None,
+        "sender": None, "receiver": None, "document_type": None, "document_number": None,
+        "detail": None}).scalar_one())
+
+
+def test_items_keep_every_character(engine: Engine) -> None:
+    """Texts arrive as they were sent: quotes, backslashes, braces, commas, the word
+    NULL, empty strings, whitespace and non-ASCII letters alike."""
+    refs = [ItemRef(supplier_part=f"P{i}", description=text or None)
+            for i, text in enumerate(AWKWARD)]
+    refs.append(ItemRef(buyer_part="B1", description="x" * 300))  # cut to 200 by the catalog
+    with engine.begin() as conn:
+        ids = Catalog(conn).item_ids(refs)
+    assert len(set(ids)) == len(refs)
+    items = table(Item)
+    with engine.connect() as conn:
+        stored = {row.key: row for row in conn.execute(select(items))}
+        # a second catalog finds them all, creating nothing
+        assert Catalog(conn).item_ids(refs) == ids
+    for ref, ident in zip(refs, ids, strict=True):
+        row = stored[ref.key()]
+        assert row.id == ident
+        assert (row.supplier_part, row.buyer_part, row.gtin) == \
+            (ref.supplier_part, ref.buyer_part, None)
+        assert row.description == ((ref.description or None) and ref.description[:200])
+
+
+def test_items_seen_twice_in_one_call_are_one_item(engine: Engine) -> None:
+    apple = ItemRef(gtin="04012345100013")
+    with engine.begin() as conn:
+        first, second = Catalog(conn).item_ids([apple, apple])
+    assert first == second
+    with engine.connect() as conn:
+        assert len(conn.execute(select(table(Item).c.id)).all()) == 1
+
+
+def test_a_value_too_long_is_refused_not_cut(engine: Engine) -> None:
+    """The bulk insert lets the column's type check values as an ordinary INSERT does:
+    PostgreSQL refuses a text longer than its column (SQLite does not check)."""
+    ref = ItemRef(supplier_part="S" * 81)  # supplier_part is String(80)
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            with pytest.raises(DBAPIError):
+                Catalog(conn).item_ids([ref])
+            return
+        Catalog(conn).item_ids([ref])
+    with engine.connect() as conn:
+        assert conn.execute(select(table(Item).c.supplier_part)).scalar_one() == "S" * 81
+
+
+def test_movements_and_balances_are_stored_exactly(engine: Engine) -> None:
+    """Amounts to the column's six places, exponents, signs, dates and missing values
+    survive the bulk insert; balances add what is already there."""
+    quantities = [Decimal("1E+2"), Decimal("0.000001"), Decimal("-2.5"),
+                  Decimal("123456789.123456"), Decimal("3.1234564"), Decimal(7)]
+    with engine.begin() as conn:
+        message = _message(conn)
+        [item] = Catalog(conn).item_ids([ItemRef(gtin="04012345100013")])
+        location = Catalog(conn).location_id("5412345000037", 'Store "37"')
+        ledger = Ledger(conn)
+        for n, quantity in enumerate(quantities):
+            ledger.move(item, location, Bucket.ON_HAND, quantity, "received",
+                        message_id=message, unit="EA",
+                        occurred_on=date(2025, 3, n + 1) if n % 2 else None,
+                        number=AWKWARD[n])
+        ledger.move(item, location, Bucket.IN_TRANSIT, Decimal(4), "despatched",
+                    message_id=message)
+        ledger.flush()
+    with engine.begin() as conn:
+        ledger = Ledger(conn)
+        ledger.move(item, location, Bucket.ON_HAND, Decimal(1), "received", message_id=message)
+        ledger.flush()
+    movements = table(InventoryMovement)
+    with engine.connect() as conn:
+        rows = conn.execute(select(movements.c.quantity, movements.c.occurred_on,
+                                   movements.c.document_number, movements.c.bucket,
+                                   movements.c.kind).order_by(movements.c.id)).all()
+        balance = conn.execute(select(
+            table(InventoryBalance).c.on_hand, table(InventoryBalance).c.on_order,
+            table(InventoryBalance).c.in_transit, table(InventoryBalance).c.unit)).one()
+    expected: list[tuple[Any, ...]] = [
+        (q.quantize(Decimal("0.000001")), date(2025, 3, n + 1) if n % 2 else None,
+         AWKWARD[n], "on_hand", "received") for n, q in enumerate(quantities)]
+    expected += [(Decimal(4), None, None, "in_transit", "despatched"),
+                 (Decimal(1), None, None, "on_hand", "received")]
+    assert [tuple(r) for r in rows] == expected
+    total = sum(quantities, Decimal(1)).quantize(Decimal("0.000001"))
+    assert tuple(balance) == (total, Decimal(0), Decimal(4), "EA")
