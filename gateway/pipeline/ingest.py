@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, insert, select
+from sqlalchemy import Connection, Engine, String, bindparam, insert, select
 from sqlalchemy.exc import DBAPIError
 
 from gateway.db.base import table
@@ -329,6 +329,17 @@ def _items(document: Any) -> list[Any]:
     return found
 
 
+# What a partner puts in an envelope reference or type can be any length in a broken
+# file; the message row keeps as much as its column holds rather than be refused.
+_LENGTHS = {column.name: column.type.length for column in _MESSAGES.columns
+            if isinstance(column.type, String) and column.type.length}
+
+
 def _defaults(row: dict[str, Any]) -> dict[str, Any]:
-    return {"document_type": None, "document_number": None, "status": "", "detail": None,
+    full = {"document_type": None, "document_number": None, "status": "", "detail": None,
             **row}
+    for name, length in _LENGTHS.items():
+        value = full.get(name)
+        if isinstance(value, str) and len(value) > length:
+            full[name] = value[:length]
+    return full

@@ -175,3 +175,18 @@ def test_a_file_that_is_no_document_is_recorded_without_messages(engine: Engine,
     assert result.issues
     assert _count(engine, InboundFile) == 1
     assert _count(engine, InboundMessage) == 0
+
+
+def test_overlong_envelope_values_are_kept_clipped_not_refused(engine: Engine,
+                                                                mappings: Mappings) -> None:
+    """A reference or type longer than its column (a broken file, a long XML id) is
+    kept as far as the column holds: the message is recorded, not lost to a crash."""
+    long_ref = "R" * 60
+    data = _orders(1).replace(b"UNH+1+", f"UNH+{long_ref}+".encode()).replace(
+        b"+1'\nUNZ", f"+{long_ref}'\nUNZ".encode())
+    result = ingest(engine, data, "long.edi", mappings)
+    assert [m.status for m in result.messages] == ["stored"]
+    messages = table(InboundMessage)
+    with engine.connect() as conn:
+        stored = conn.execute(select(messages.c.message_ref)).scalar_one()
+    assert stored == long_ref[:35]
