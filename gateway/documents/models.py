@@ -77,7 +77,8 @@ class LineStatus(StrEnum):
 
 class ResponseLine(Model):
     line_number: str
-    item: ItemRef
+    # A line may confirm an order line by its number alone (cXML without ItemIn).
+    item: ItemRef | None = None
     status: LineStatus
     quantity: Quantity | None = None
     unit_price: Money | None = None

@@ -107,7 +107,7 @@ class OrderResponseLineRecord(Base):
     response_id: Mapped[int] = mapped_column(ForeignKey("order_responses.id"), index=True)
     line_number: Mapped[str] = mapped_column(String(20))
     order_line_id: Mapped[int | None] = mapped_column(ForeignKey("purchase_order_lines.id"))
-    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("items.id"))
     status: Mapped[str] = mapped_column(String(16))
     quantity: Mapped[Decimal | None] = mapped_column(Amount)
     unit_price: Mapped[Decimal | None] = mapped_column(Amount)

@@ -402,9 +402,11 @@ def store_order_response(work: Work, doc: OrderResponse, message_id: int,
         return Stored("duplicate", f"order response {doc.number} was already received")
     rows = []
     for line in doc.lines:
-        item_id = work.catalog.item_id(line.item)
+        item_id = work.catalog.item_id(line.item) if line.item is not None else None
         order_line = _order_line(work, order_id, line.order_line_number or line.line_number,
                                  None, item_id)
+        if item_id is None and order_line is not None:
+            item_id = order_line.item_id  # confirmed by line number alone
         rows.append({"response_id": response_id, "line_number": line.line_number,
                      "order_line_id": order_line.id if order_line is not None else None,
                      "item_id": item_id, "status": line.status.value,

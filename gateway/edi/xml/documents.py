@@ -70,6 +70,7 @@ CXML_REFERENCES: dict[str, tuple[str, str]] = {
     "ShipNoticeRequest": ("ShipNoticeHeader", "shipmentID"),
     "InvoiceDetailRequest": ("InvoiceDetailRequestHeader", "invoiceID"),
     "ConfirmationRequest": ("ConfirmationHeader", "confirmID"),
+    "ReceiptRequest": ("ReceiptRequestHeader", "receiptID"),
 }
 
 # Some national profiles (Colombia's DIAN) write "UBL 2.1" where the schema wants "2.1".
