@@ -12,9 +12,9 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from gateway.documents.common import (
     AwareDatetime,
@@ -116,6 +116,16 @@ class Package(Model):
     id: str  # SSCC where the partner uses them
     kind: str | None = None  # pallet, carton, ... as the partner codes it
     parent: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _not_its_own_parent(cls, data: Any) -> Any:
+        """A package named as its own parent (files that give every level one SSCC)
+        has none: no hierarchy can hold it."""
+        if isinstance(data, dict) and data.get("parent") is not None \
+                and data.get("parent") == data.get("id"):
+            return {k: v for k, v in data.items() if k != "parent"}
+        return data
 
 
 class DespatchAdvice(Model):

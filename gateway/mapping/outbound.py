@@ -67,14 +67,29 @@ class _Segment:
 
 @dataclass(slots=True)
 class _HL:
-    """X12 hierarchical level: HL01 id, HL02 parent id, HL03 level code, HL04 child code."""
+    """X12 hierarchical level: HL01 id, HL02 parent id, HL03 level code, HL04 child code.
+
+    The parent is the level the mapping's nesting puts it under, unless ``parent``
+    names the ``key`` of a level written before (a carton's pallet, a line's
+    carton): then that level's id, so hierarchies the document keeps by
+    reference are written as such."""
 
     level: str
+    key: Template | None = None
+    parent: Template | None = None
 
     def render(self, frame: Frame, out: list[Segment], state: _State) -> None:
         state.hl_counter += 1
         own = str(state.hl_counter)
         parent = state.hl_stack[-1] if state.hl_stack else ""
+        if self.key is not None:
+            key = self.key.render(frame)[0]
+            if key:
+                state.hl_keys.setdefault(key, own)
+        if self.parent is not None:
+            named = state.hl_keys.get(self.parent.render(frame)[0])
+            if named is not None and named != own:
+                parent = named
         out.append(Segment("HL", [[own], [parent], [self.level], ["0"]]))
         state.hl_current = own
 
@@ -114,6 +129,7 @@ class _State:
     hl_counter: int = 0
     hl_stack: list[str] = field(default_factory=list)
     hl_current: str | None = None
+    hl_keys: dict[str, str] = field(default_factory=dict)  # a level's key: its HL01
 
 
 def _finish_hl(segments: list[Segment]) -> None:
@@ -201,7 +217,18 @@ class _EdiCompiler:
             return _Each(self.template("{" + str(item["each"]) + "}", f"{where}.each"),
                          self.blocks(item.get("segments"), f"{where}.segments"), when)
         if "hl" in item:
-            return _HL(str(item["hl"]))
+            spec = item["hl"]
+            if isinstance(spec, dict):
+                unknown = set(spec) - {"level", "key", "parent"}
+                if unknown or "level" not in spec:
+                    raise self.fail(f"{where}.hl", "an HL is a level code, or level with "
+                                    "optional key and parent templates")
+                return _HL(str(spec["level"]),
+                           self.template(str(spec["key"]), f"{where}.hl.key")
+                           if "key" in spec else None,
+                           self.template(str(spec["parent"]), f"{where}.hl.parent")
+                           if "parent" in spec else None)
+            return _HL(str(spec))
         if "segment" in item:
             tag, elements = str(item["segment"]), item.get("elements", [])
             when = self.condition(item["when"], f"{where}.when") if "when" in item else None

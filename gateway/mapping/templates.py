@@ -21,7 +21,8 @@ from gateway.mapping.values import CodeList, format_date, format_decimal
 _EXPR = re.compile(r"\{([^{}]*)\}")
 _SELECT = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\[([A-Za-z_][A-Za-z0-9_.]*)(!?=)([^\]]*)\]$")
 FILTERS = frozenset({"date", "decimal", "implied", "codes", "default", "upper", "max", "count",
-                     "sum", "strip", "int", "lower", "digits", "add", "position_in"})
+                     "sum", "strip", "int", "lower", "digits", "add", "position_in",
+                     "where"})
 
 
 class TemplateError(ValueError):
@@ -231,22 +232,51 @@ class _PositionIn:
         return None
 
 
+class _Where:
+    """``where:parent=id``: the items of a list whose field equals a value of the
+    current item (``id``, ``^.id``, ``/number``); ``where:!parent``: those whose
+    field is empty. To nest items under the item they name (a carton's lines
+    under its HL level)."""
+
+    def __init__(self, arg: str | None) -> None:
+        text = (arg or "").strip()
+        self.empty = text.startswith("!")
+        key, _, ref = text.lstrip("!").partition("=")
+        if not key or (self.empty == bool(ref)):
+            raise TemplateError(f"where:{arg}: give field=value-path or !field")
+        self.key = _split_path(key.strip())
+        self.ref = Lookup(ref) if ref else None
+
+    def __call__(self, value: Any, frame: Frame) -> Any:
+        if not isinstance(value, list | tuple):
+            return None
+        if self.ref is None:
+            return [item for item in value if _resolve(item, self.key) in (None, "")]
+        wanted = self.ref.get(frame)
+        if wanted in (None, ""):
+            return []
+        return [item for item in value if _resolve(item, self.key) == wanted]
+
+
 class Expression:
     def __init__(self, text: str, codelists: dict[str, CodeList]) -> None:
         head, *filters = _split_filters(text)
         self.lookup = Lookup(head)
-        self.filters: list[Filter | _PositionIn] = []
+        self.filters: list[Filter | _PositionIn | _Where] = []
         for item in filters:
             name, _, arg = item.strip().partition(":")
             if name.strip() == "position_in":
                 self.filters.append(_PositionIn(arg.strip() or None))
+                continue
+            if name.strip() == "where":
+                self.filters.append(_Where(arg.strip() or None))
                 continue
             self.filters.append(_filter(name.strip(), arg.strip() or None, codelists))
 
     def value(self, frame: Frame) -> Any:
         value = self.lookup.get(frame)
         for flt in self.filters:
-            value = flt(value, frame) if isinstance(flt, _PositionIn) else flt(value)
+            value = flt(value, frame) if isinstance(flt, _PositionIn | _Where) else flt(value)
         return value
 
     def render(self, frame: Frame) -> str:

@@ -220,6 +220,28 @@ def test_hl_numbering_counts_ids_and_names_parents() -> None:
     assert text(out)[-1] == "CTT+2"
 
 
+def test_hl_parent_by_key_writes_the_hierarchy_the_document_names() -> None:
+    """An `hl` with `key` is found again by the `parent` of a later level: cartons
+    under their pallet, a line under the carton it names; an unknown or own key
+    leaves the parent the nesting gives."""
+    segments: list[Any] = [
+        {"hl": "S"},
+        {"each": "packages", "segments": [
+            {"hl": {"level": "P", "key": "{id}", "parent": "{parent}"}}]},
+        {"each": "lines", "segments": [
+            {"hl": {"level": "I", "parent": "{package}"}}]}]
+    document = asn(
+        packages=(Package(id="PAL"), Package(id="C1", parent="PAL"),
+                  Package(id="C2", parent="ELSEWHERE")),
+        lines=(DespatchLine(line_number="1", item=ItemRef(gtin="1"), package="C1",
+                            quantity=Quantity(value=Decimal(1))),
+               DespatchLine(line_number="2", item=ItemRef(gtin="2"),
+                            quantity=Quantity(value=Decimal(2)))))
+    assert hl(asn_mapping(segments).render(document)) == [
+        ("1", "", "S", "1"), ("2", "1", "P", "1"), ("3", "2", "P", "1"), ("4", "1", "P", "0"),
+        ("5", "3", "I", "0"), ("6", "1", "I", "0")]
+
+
 def test_hl_without_children_has_no_child_code() -> None:
     """A level nothing hangs under gets HL04 0; siblings share their parent."""
     out = asn_mapping(ASN_SEGMENTS).render(asn(packages=()))

@@ -132,7 +132,21 @@ def test_filters(text: str, out: str) -> None:
 def test_the_filter_whitelist() -> None:
     """The filters are exactly the documented whitelist."""
     assert {"date", "decimal", "implied", "int", "codes", "default", "max", "upper", "lower",
-            "strip", "digits", "count", "sum", "add", "position_in"} == FILTERS
+            "strip", "digits", "count", "sum", "add", "position_in", "where"} == FILTERS
+
+
+def test_where_keeps_the_items_that_name_the_current_one() -> None:
+    """`where:field=path` keeps the list's items whose field equals the current item's
+    value at path; `where:!field` those with the field empty."""
+    doc = {"packages": [{"id": "P1"}, {"id": "P2", "parent": "P1"}, {"id": "P3", "parent": "P1"},
+                        {"id": "P4"}]}
+    pallet = Frame([doc]).child(doc["packages"][0], 1)
+    children = Template("{/packages|where:parent=id}", CODES).value(pallet)
+    assert [p["id"] for p in children] == ["P2", "P3"]
+    top = Template("{/packages|where:!parent}", CODES).value(pallet)
+    assert [p["id"] for p in top] == ["P1", "P4"]
+    with pytest.raises(TemplateError):
+        Template("{/packages|where:parent}", CODES)
 
 
 def test_position_in_points_at_another_item_by_number() -> None:
