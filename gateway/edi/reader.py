@@ -544,9 +544,12 @@ class _Assembler:
         msg.trailer = trailer
         self.msg = None
         group = self.group or self._implicit_group()
-        group.message_count += 1
         assert self.ic is not None
-        self.ic.message_count += 1
+        # Stray segments inside an interchange are reported where they are; they
+        # are not a message the partner counted in UNZ/GE.
+        if msg.header is not None or self.ic.header is None:
+            group.message_count += 1
+            self.ic.message_count += 1
         where = envelope.Scope(self.ic.reference or None, group.reference or None,
                                msg.reference or None)
         issues = self.msg_issues

@@ -573,3 +573,13 @@ def test_read_keeps_segments_as_values() -> None:
     """Segments compare by tag, elements and repetitions, not by position in the file."""
     result = read(EDIFACT_TEXT.encode())
     assert _only_message(result).segments == [Segment.of("BGM", "220", "PO1", "9")]
+
+
+def test_stray_segments_are_not_counted_as_a_message_in_the_trailer() -> None:
+    """Segments outside any message inside an interchange are reported where they are,
+    and the UNZ count is checked against the messages the partner sent."""
+    data = (b"UNB+UNOC:3+S+R+250101:1200+1'UNH+1+ORDERS:D:96A:UN'BGM+220'UNT+3+1'"
+            b"BGM+221'UNT+2+2'UNZ+1+1'")
+    codes = [i.code for i in read(data).issues]
+    assert Code.UNEXPECTED_SEGMENT in codes and Code.MISSING_HEADER in codes
+    assert Code.COUNT_MISMATCH not in codes
