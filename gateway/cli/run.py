@@ -1,28 +1,61 @@
-"""``edi-gateway run``: the gateway's main job on embedded defaults.
+"""``edi-gateway run``: the gateway's inbound job on embedded defaults.
 
-For now it reads the golden samples shipped in ``samples/`` (or a folder
-given) and reports, per file, what the gateway found: standard, messages and
-whether they are valid. Later the same command runs the inbound pipeline.
+Brings the embedded SQLite database (``var/gateway.db``, or ``--database``) to
+the current schema, then takes every file of a folder (the project's
+``samples/`` unless another is given) through the inbound pipeline: archived
+by content hash, detected, validated, mapped and stored. It prints one line
+per message and a summary of what the tables now hold. Run twice, it recognises the files it already
+has. The transports that will feed this job (folders watched, HTTP, SFTP, AS2)
+come with the partner pipeline.
 """
 
 from __future__ import annotations
 
 import argparse
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from gateway.edi.issues import Level
-from gateway.edi.report import inspect
+from sqlalchemy import Engine, func, select
+
+from gateway.db.engine import DEFAULT_URL, make_engine
+from gateway.db.migrate import upgrade
+from gateway.db.models import metadata
+from gateway.mapping.registry import load_mappings
+from gateway.pipeline.ingest import ingest
 
 DEFAULT_SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 INPUT_SUFFIXES = {".edi", ".x12", ".xml", ".txt"}
+# Tables worth a line in the summary, in the order a reader expects them.
+SUMMARY_TABLES = ("inbound_files", "inbound_messages", "purchase_orders", "purchase_order_lines",
+                  "order_responses", "despatch_advices", "receipts", "invoices",
+                  "invoice_matches", "inventory_reports", "inventory_balances", "sales_history",
+                  "forecasts", "forecast_lines")
 
 
 def register(commands: Any) -> None:
-    p = commands.add_parser("run", help="run the gateway on its embedded defaults")
+    p = commands.add_parser("run", help="run the inbound job on the embedded defaults")
     p.add_argument("--samples", type=Path, default=DEFAULT_SAMPLES,
-                   help="folder of files to read (default: the project's samples/)")
+                   help="folder of files to take in (default: the project's samples/)")
+    p.add_argument("--database", default=DEFAULT_URL, metavar="URL",
+                   help=f"SQLAlchemy URL (default: {DEFAULT_URL}, the embedded SQLite file)")
     p.set_defaults(handler=cmd_run)
+
+
+def _files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in INPUT_SUFFIXES)
+
+
+def _summary(engine: Engine) -> list[str]:
+    lines = []
+    with engine.connect() as conn:
+        for name in SUMMARY_TABLES:
+            table = metadata.tables.get(name)
+            if table is None:
+                continue
+            count = conn.execute(select(func.count()).select_from(table)).scalar_one()
+            lines.append(f"{name:<22} {count:>8}")
+    return lines
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -30,17 +63,32 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not folder.is_dir():
         print(f"edi-gateway run: {folder} is not a folder")
         return 2
-    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in INPUT_SUFFIXES)
-    valid = 0
+    mappings = load_mappings()
+    engine = make_engine(args.database)
+    upgrade(engine)
+    statuses: Counter[str] = Counter()
+    files = _files(folder)
     for path in files:
-        report = inspect(path.read_bytes())
-        line = report.validation_json(str(path.relative_to(folder)), Level.ENVELOPE)
-        kinds = ", ".join(f"{m['type']} {m['version']}".strip() for m in line["messages"])
-        mark = "ok " if line["valid"] else "BAD"
-        print(f"{mark} {line['path']:<55} {line['standard']:<8} {kinds}")
-        for issue in line["issues"]:
-            if issue["severity"] in ("fatal", "error"):
-                print(f"      {issue['severity']}: {issue['message']}")
-        valid += bool(line["valid"])
-    print(f"{len(files)} files read from {folder}: {valid} valid, {len(files) - valid} not.")
+        data = path.read_bytes()
+        shown = path.relative_to(folder).as_posix()
+        result = ingest(engine, data, shown, mappings)
+        if result.already:
+            print(f"= {shown}: already taken in")
+            statuses["already"] += 1
+            continue
+        if not result.messages:
+            reason = result.issues[0].message if result.issues else "nothing to read"
+            print(f"! {shown}: {reason}")
+            statuses["unreadable"] += 1
+            continue
+        for message in result.messages:
+            mark = {"stored": "+", "duplicate": "=", "skipped": "-"}.get(message.status, "!")
+            print(f"{mark} {shown} #{message.position} {message.message_type}: "
+                  f"{message.detail}")
+            statuses[message.status] += 1
+    print(f"\n{len(files)} files from {folder} into {engine.url.render_as_string()}:")
+    print("  " + ", ".join(f"{count} {status}" for status, count in sorted(statuses.items())))
+    for line in _summary(engine):
+        print("  " + line)
+    engine.dispose()
     return 0
