@@ -1,0 +1,72 @@
+"""``edi-gateway run`` and ``ingest``: the inbound job from the command line, on a
+database file of the test's own."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from gateway.cli.main import main
+from gateway.db.engine import make_engine
+from gateway.db.models import metadata
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+
+
+def _count(url: str, name: str) -> int:
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        count = conn.execute(select(func.count()).select_from(metadata.tables[name])).scalar_one()
+    engine.dispose()
+    return int(count)
+
+
+def test_run_takes_a_folder_into_the_database_and_knows_it_the_second_time(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`run` migrates the database, stores every message of every file with one line
+    each, and on a second run recognises every file as already taken in."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("edifact/ORDERS_D96A.edi", "x12/855_004010.x12", "ubl/Invoice.xml"):
+        shutil.copy(SAMPLES / name, folder / Path(name).name)
+    url = f"sqlite:///{tmp_path / 'gateway.db'}"
+    assert main(["run", "--samples", str(folder), "--database", url]) == 0
+    out = capsys.readouterr().out
+    assert "+ ORDERS_D96A.edi #1 ORDERS: purchase order" in out
+    assert "+ 855_004010.x12 #1 855: order response" in out
+    assert "+ Invoice.xml #1 Invoice: invoice" in out
+    assert _count(url, "inbound_files") == 3
+    assert _count(url, "purchase_orders") == 1
+    assert main(["run", "--samples", str(folder), "--database", url]) == 0
+    again = capsys.readouterr().out
+    assert again.count("already taken in") == 3
+    assert _count(url, "inbound_files") == 3
+
+
+def test_run_without_the_folder_is_a_usage_error(tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """A folder that is not there is said so, with exit code 2."""
+    assert main(["run", "--samples", str(tmp_path / "nowhere"),
+                 "--database", f"sqlite:///{tmp_path / 'g.db'}"]) == 2
+    assert "is not a folder" in capsys.readouterr().out
+
+
+def test_ingest_prints_one_line_per_file_and_fails_on_an_invalid_message(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`ingest` prints a JSON line per file with each message's outcome; exit 1 when a
+    message could not be stored, 0 when all were."""
+    url = f"sqlite:///{tmp_path / 'gateway.db'}"
+    good = str(SAMPLES / "edifact" / "ORDERS_D96A.edi")
+    assert main(["ingest", good, "--database", url]) == 0
+    line = json.loads(capsys.readouterr().out)
+    assert [m["status"] for m in line["messages"]] == ["stored"]
+    broken = tmp_path / "broken.edi"
+    broken.write_bytes((SAMPLES / "edifact" / "ORDERS_D96A.edi").read_bytes()
+                       .replace(b"BGM+", b"XXX+", 1))
+    assert main(["ingest", str(broken), "--database", url]) == 1
+    line = json.loads(capsys.readouterr().out)
+    assert [m["status"] for m in line["messages"]] == ["failed"]
