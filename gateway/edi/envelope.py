@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
+from gateway.edi.dates import is_date, is_time
 from gateway.edi.issues import Code, Issue, Location
 from gateway.edi.tree import Group, Interchange, Message, Segment
 
@@ -184,22 +184,8 @@ def check_interchange(
     return issues
 
 
-def _real_date(text: str) -> bool:
-    """YYMMDD or CCYYMMDD, a day that exists (two-digit years in this century)."""
-    if not (text.isascii() and text.isdigit()) or len(text) not in (6, 8):
-        return False
-    year = int(text[:-4]) + (2000 if len(text) == 6 else 0)
-    try:
-        date(year, int(text[-4:-2]), int(text[-2:]))
-    except ValueError:
-        return False
-    return True
-
-
-def _real_time(text: str) -> bool:
-    """HHMM, a time that exists."""
-    return (text.isascii() and text.isdigit() and len(text) == 4
-            and int(text[:2]) <= 23 and int(text[2:]) <= 59)
+def _hhmm(text: str) -> bool:
+    return is_time(text, lengths=(4,))
 
 
 def _header_values(header: Segment, scope: Scope) -> list[Issue]:
@@ -208,9 +194,9 @@ def _header_values(header: Segment, scope: Scope) -> list[Issue]:
     translator rejects the interchange for."""
     x12 = header.tag == "ISA"
     checks: list[tuple[Code, int, int, Callable[[str], bool], str]] = [
-        (Code.BAD_INTERCHANGE_DATE, 9 if x12 else 4, 1, _real_date, "a date (YYMMDD)"
+        (Code.BAD_INTERCHANGE_DATE, 9 if x12 else 4, 1, is_date, "a date (YYMMDD)"
          if x12 else "a date (YYMMDD, or CCYYMMDD in syntax 4)"),
-        (Code.BAD_INTERCHANGE_TIME, 10 if x12 else 4, 1 if x12 else 2, _real_time,
+        (Code.BAD_INTERCHANGE_TIME, 10 if x12 else 4, 1 if x12 else 2, _hhmm,
          "a time (HHMM)"),
     ]
     if x12:

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
+from gateway.edi.dates import ascii_digits, is_date, is_time
 from gateway.edi.envelope import Scope
 from gateway.edi.issues import Code, Issue, Location, Severity
 from gateway.edi.schema.guide import ElementRule, Guide
@@ -62,13 +63,8 @@ def _width(pattern: str) -> int:
     return sum(_WIDTH[pattern[i:i + 2]] for i in range(0, len(pattern), 2))
 
 
-def _digits(value: str) -> bool:
-    """ASCII digits only (``str.isdigit`` also takes superscripts and other scripts)."""
-    return value.isascii() and value.isdigit()
-
-
 def _check_one(value: str, pattern: str) -> bool:
-    if not _digits(value):
+    if not ascii_digits(value):
         return False
     if pattern in ("YYDDD", "YYWW", "CCYYWW"):
         year_digits = 4 if pattern.startswith("CC") else 2
@@ -105,26 +101,6 @@ def check_date_format(value: str, pattern: str) -> bool:
     # Some partners omit the range dash; accept the two halves glued together.
     width = len(left) if left in ("YYDDD", "YYWW", "CCYYWW") else _width(left)
     return _check_one(value[:width], left) and _check_one(value[width:], right)
-
-
-def _x12_date(value: str) -> bool:
-    """CCYYMMDD or YYMMDD, and a real calendar day."""
-    if not _digits(value) or len(value) not in (6, 8):
-        return False
-    year = int(value[:-4]) + (2000 if len(value) == 6 else 0)
-    try:
-        date(year, int(value[-4:-2]), int(value[-2:]))
-    except ValueError:
-        return False
-    return True
-
-
-def _x12_time(value: str) -> bool:
-    if not _digits(value) or len(value) not in (4, 6, 7, 8):
-        return False
-    hour, minute = int(value[:2]), int(value[2:4])
-    second = int(value[4:6]) if len(value) >= 6 else 0
-    return hour <= 23 and minute <= 59 and second <= 59
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,7 +176,7 @@ def _plainly_valid(value: str, element: ElementDef, decimal: str) -> bool:
     if kind in ("an", "AN", "ID"):
         fits = element.min_length <= length <= element.max_length
     elif kind == "n" or (kind[:1] == "N" and kind[1:].isdigit()):
-        fits = _digits(value) and element.min_length <= length <= element.max_length
+        fits = ascii_digits(value) and element.min_length <= length <= element.max_length
     else:
         return False
     return fits and (element.codes is None or value in element.codes)
@@ -311,18 +287,18 @@ def _leaf_fine(value: str, leaf: _Leaf, decimal: str) -> bool:
         return False
     length = len(value)
     if kind == _INTEGER:
-        if not _digits(value):
+        if not ascii_digits(value):
             return False
-    elif kind in (_DIGITS_ONLY, _REAL) and not _digits(value):
+    elif kind in (_DIGITS_ONLY, _REAL) and not ascii_digits(value):
         # A plain decimal with the mark; anything else takes the full check.
         digits = value.replace(decimal if kind == _DIGITS_ONLY else ".", "", 1)
-        if not _digits(digits):
+        if not ascii_digits(digits):
             return False
         length -= 1
     elif kind == _DATE:
-        return _x12_date(value) and low <= length <= high
+        return is_date(value) and low <= length <= high
     elif kind == _TIME:
-        return _x12_time(value) and low <= length <= high
+        return is_time(value) and low <= length <= high
     return low <= length <= high and (codes is None or value in codes)
 
 
@@ -583,10 +559,10 @@ class MessageValidator:
             length = len(found.group(1)) + len(found.group(2))
         elif kind == "a" and _DIGITS.search(value):
             report(Code.INVALID_CHARACTER, f"{value!r} has digits; {name} is alphabetic.", loc)
-        elif kind == "DT" and not _x12_date(value):
+        elif kind == "DT" and not is_date(value):
             report(Code.INVALID_DATE, f"{value!r} is not a valid date ({name}).", loc)
             return
-        elif kind == "TM" and not _x12_time(value):
+        elif kind == "TM" and not is_time(value):
             report(Code.INVALID_TIME, f"{value!r} is not a valid time ({name}).", loc)
             return
         low, high = element.min_length, element.max_length
