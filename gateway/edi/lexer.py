@@ -432,7 +432,8 @@ class Lexer:
         sep = self._separator(text, d)
         pieces = text.split(sep)
         tail = "" if self._eof else pieces.pop()
-        if d.release and d.release in text:
+        # Only a release character right before a separator escapes a terminator.
+        if d.release and d.release + sep in text:
             pieces = _merge_released(pieces, sep, d.release)
             if pieces and not self._eof and _ends_released(pieces[-1], d.release):
                 tail = pieces.pop() + sep + tail
