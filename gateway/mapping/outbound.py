@@ -172,12 +172,13 @@ class OutboundMapping:
         return template.render(Frame([document.model_dump(mode="python")], 1))[0]
 
 
-class _EdiCompiler:
-    def __init__(self, name: str, codelists: dict[str, CodeList],
-                 known_tags: frozenset[str] | None) -> None:
+class TemplateCompiler:
+    """What the EDI and XML outbound compilers share: templates and conditions
+    compiled with the file's code lists, mistakes naming file and field."""
+
+    def __init__(self, name: str, codelists: dict[str, CodeList]) -> None:
         self.name = name
         self.codelists = codelists
-        self.known_tags = known_tags
 
     def fail(self, where: str, problem: str) -> MappingError:
         return MappingError(f"{self.name}: {where}: {problem}")
@@ -200,6 +201,13 @@ class _EdiCompiler:
             return Template(text, self.codelists)
         except TemplateError as err:
             raise self.fail(where, str(err)) from err
+
+
+class _EdiCompiler(TemplateCompiler):
+    def __init__(self, name: str, codelists: dict[str, CodeList],
+                 known_tags: frozenset[str] | None) -> None:
+        super().__init__(name, codelists)
+        self.known_tags = known_tags
 
     def blocks(self, items: Any, where: str) -> list[_Block]:
         if not isinstance(items, list):

@@ -30,6 +30,7 @@ from lxml import etree
 from gateway.edi.schema.model import Directory, GroupNode, SegmentNode
 from gateway.edi.schema.structure import Instance
 from gateway.edi.tree import Segment
+from gateway.mapping.values import split_outside_brackets
 
 Context = Instance | Segment
 _POSITION = re.compile(r"^(\d\d)(?:-(\d+))?$")
@@ -89,21 +90,7 @@ Step = Callable[[list[Context]], list[Context]]
 
 def _split_steps(text: str) -> list[str]:
     """Split at '/' outside brackets."""
-    steps: list[str] = []
-    current: list[str] = []
-    depth = 0
-    for ch in text:
-        if ch == "[":
-            depth += 1
-        elif ch == "]":
-            depth -= 1
-        if ch == "/" and depth == 0:
-            steps.append("".join(current))
-            current = []
-        else:
-            current.append(ch)
-    steps.append("".join(current))
-    return steps
+    return split_outside_brackets(text, "/")
 
 
 class ValuePath:

@@ -16,7 +16,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from gateway.mapping.values import CodeList, format_date, format_decimal
+from gateway.mapping.values import (
+    CodeList,
+    format_date,
+    format_decimal,
+    split_outside_brackets,
+)
 
 _EXPR = re.compile(r"\{([^{}]*)\}")
 _SELECT = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\[([A-Za-z_][A-Za-z0-9_.]*)(!?=)([^\]]*)\]$")
@@ -71,19 +76,7 @@ def _resolve(value: Any, names: list[str]) -> Any:
 
 
 def _split_path(text: str) -> list[str]:
-    parts, depth, current = [], 0, ""
-    for ch in text:
-        if ch == "[":
-            depth += 1
-        elif ch == "]":
-            depth -= 1
-        if ch == "." and depth == 0:
-            parts.append(current)
-            current = ""
-        else:
-            current += ch
-    parts.append(current)
-    return [p for p in parts if p]
+    return [part for part in split_outside_brackets(text, ".") if part]
 
 
 class Lookup:
@@ -195,19 +188,7 @@ def _text(value: Any) -> str:
 
 def _split_filters(text: str) -> list[str]:
     """Split at ``|`` outside brackets: ``parties[role=a|b].gln|max:13``."""
-    parts, depth, current = [], 0, ""
-    for ch in text:
-        if ch == "[":
-            depth += 1
-        elif ch == "]":
-            depth -= 1
-        if ch == "|" and depth == 0:
-            parts.append(current)
-            current = ""
-        else:
-            current += ch
-    parts.append(current)
-    return parts
+    return split_outside_brackets(text, "|")
 
 
 class _PositionIn:

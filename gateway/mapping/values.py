@@ -22,6 +22,23 @@ DATE_PATTERNS: dict[str, str] = {
 }
 
 
+def split_outside_brackets(text: str, separator: str) -> list[str]:
+    """``text`` split at ``separator`` where it stands outside ``[...]`` predicates:
+    path steps at ``/``, template paths at ``.``, filters at ``|``."""
+    parts: list[str] = []
+    depth, start = 0, 0
+    for i, ch in enumerate(text):
+        if ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth -= 1
+        elif ch == separator and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return parts
+
+
 class ValueProblem(ValueError):
     """A value a transform cannot convert; the mapper turns it into an issue."""
 

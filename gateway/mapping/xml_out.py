@@ -27,9 +27,9 @@ from typing import Any
 from lxml import etree
 
 from gateway.documents.common import Model
-from gateway.mapping.inbound import MappingError
+from gateway.mapping.outbound import TemplateCompiler
 from gateway.mapping.paths import UBL_NAMESPACES
-from gateway.mapping.templates import Condition, Frame, Template, TemplateError
+from gateway.mapping.templates import Condition, Frame, Template
 from gateway.mapping.values import CodeList
 
 _QNAME = re.compile(r"^(?:([A-Za-z][\w-]*):)?([A-Za-z_][\w.-]*)$")
@@ -129,15 +129,11 @@ class XmlOutboundMapping:
         return out if isinstance(out, bytes) else out.encode("utf-8")
 
 
-class _XmlCompiler:
+class _XmlCompiler(TemplateCompiler):
     def __init__(self, name: str, namespaces: dict[str | None, str],
                  codelists: dict[str, CodeList]) -> None:
-        self.name = name
+        super().__init__(name, codelists)
         self.namespaces = namespaces
-        self.codelists = codelists
-
-    def fail(self, where: str, problem: str) -> MappingError:
-        return MappingError(f"{self.name}: {where}: {problem}")
 
     def qname(self, text: str, where: str, *, attribute: bool = False) -> str:
         found = _QNAME.match(text)
@@ -150,25 +146,6 @@ class _XmlCompiler:
         if prefix not in self.namespaces:
             raise self.fail(where, f"prefix {prefix!r} is not declared in namespaces")
         return f"{{{self.namespaces[prefix]}}}{local}"
-
-    def condition(self, text: Any, where: str) -> Condition:
-        """A ``when``: ``{x}`` holds when x has a value, ``!{x}`` when it has none."""
-        if not isinstance(text, str):
-            raise self.fail(where, f"a template string, not {text!r}")
-        try:
-            return Condition(text, self.codelists)
-        except TemplateError as err:
-            raise self.fail(where, str(err)) from err
-
-    def template(self, text: Any, where: str) -> Template:
-        if isinstance(text, int | float):
-            text = str(text)
-        if not isinstance(text, str):
-            raise self.fail(where, f"a template string, not {text!r}")
-        try:
-            return Template(text, self.codelists)
-        except TemplateError as err:
-            raise self.fail(where, str(err)) from err
 
     def nodes(self, items: Any, where: str) -> list[_Node]:
         if not isinstance(items, list):
