@@ -9,13 +9,13 @@ running gateway allocates them from its database instead.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from gateway.cli.edi import load_guides
+from gateway.cli.jsonlines import json_line
 from gateway.edi.ack import edifact as contrl
 from gateway.edi.ack import x12
 from gateway.edi.ack.plan import AckOptions, plan_interchange
@@ -121,7 +121,7 @@ def _read(data: bytes, args: argparse.Namespace) -> int:
         return 1
     if args.json:
         for ack in acks:
-            sys.stdout.write(json.dumps(ack.to_json(), ensure_ascii=False) + "\n")
+            sys.stdout.write(json_line(ack.to_json()) + "\n")
     else:
         for ack in acks:
             sys.stdout.write(explain(ack))

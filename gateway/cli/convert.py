@@ -9,12 +9,12 @@ through its inbound mapping and writes the documents in the target form;
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from gateway.cli.jsonlines import json_line
 from gateway.edi.issues import Level
 from gateway.edi.report import inspect
 from gateway.errors import UsageError
@@ -105,7 +105,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
 def _render(docs: list[Any], args: argparse.Namespace, mappings: Any) -> list[bytes]:
     target = args.target
     if target == "json":
-        return [(json.dumps(d.model_dump(mode="json", exclude_none=True), ensure_ascii=False)
+        return [(json_line(d.model_dump(mode="json", exclude_none=True))
                  + "\n").encode("utf-8") for d in docs]
     version = args.version or DEFAULT_VERSIONS[target]
     if target in ("ubl", "cxml"):

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from gateway.cli.jsonlines import json_line
 from gateway.edi.detect import detect
 from gateway.edi.issues import Level
 from gateway.edi.jsonform import result_to_json, tree_from_json
@@ -58,7 +59,7 @@ def _read_file(path: str) -> bytes:
 
 
 def _emit(obj: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    sys.stdout.write(json_line(obj) + "\n")
 
 
 def _unreadable(path: str, err: OSError) -> dict[str, Any]:

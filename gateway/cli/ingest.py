@@ -8,11 +8,11 @@ message was stored (or was a duplicate or an acknowledgement), 1 otherwise.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
+from gateway.cli.jsonlines import json_line
 from gateway.db.engine import DEFAULT_URL, make_engine
 from gateway.db.migrate import upgrade
 from gateway.mapping.inbound import MappingError
@@ -44,16 +44,16 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         try:
             data = Path(path).read_bytes()
         except OSError as err:
-            print(json.dumps({"path": path, "error": f"cannot read: {err.strerror or err}"}))
+            print(json_line({"path": path, "error": f"cannot read: {err.strerror or err}"}))
             worst = 2
             continue
         result = ingest(engine, data, path, mappings)
         ok = {MessageStatus.STORED, MessageStatus.DUPLICATE, MessageStatus.SKIPPED}
         if not result.messages or any(m.status not in ok for m in result.messages):
             worst = max(worst, 1)
-        print(json.dumps({
+        print(json_line({
             "path": path, "already_ingested": result.already,
             "messages": [m.to_json() for m in result.messages],
-        }, ensure_ascii=False))
+        }))
     engine.dispose()
     return worst
