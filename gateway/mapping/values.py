@@ -62,7 +62,7 @@ def parse_date(text: str, fmt: str | None) -> date:
             width = _width(pattern, text)
             if len(text) < width:
                 continue  # strptime would take '2025031' for March 1st
-            return datetime.strptime(text[:width], pattern).date()
+            return strptime_fixed(text[:width], pattern).date()
         except ValueError:
             continue
     raise ValueProblem(f"{text!r} is not a date in format {fmt or 'any usual form'}")
@@ -85,9 +85,77 @@ def parse_datetime(text: str, fmt: str | None) -> datetime:
         return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     pattern = DATE_PATTERNS.get(fmt, fmt)
     try:
-        return datetime.strptime(text, pattern).replace(tzinfo=UTC)
+        return strptime_fixed(text, pattern).replace(tzinfo=UTC)
     except ValueError as err:
         raise ValueProblem(f"{text!r} is not a moment in format {fmt}") from err
+
+
+@dataclass(frozen=True, slots=True)
+class _Fixed:
+    """A pattern of fixed-width numbers: where each field's digits stand, and the
+    literal characters between them."""
+
+    length: int
+    fields: tuple[tuple[str, int, int], ...]  # directive letter, start, end
+    literals: tuple[tuple[int, str], ...]  # position, character
+
+
+def _fixed(pattern: str) -> _Fixed:
+    widths = {"Y": 4, "y": 2, "m": 2, "d": 2, "H": 2, "M": 2, "S": 2}
+    fields: list[tuple[str, int, int]] = []
+    literals: list[tuple[int, str]] = []
+    at, i = 0, 0
+    while i < len(pattern):
+        if pattern[i] == "%":
+            width = widths[pattern[i + 1]]
+            fields.append((pattern[i + 1], at, at + width))
+            at, i = at + width, i + 2
+        else:
+            literals.append((at, pattern[i]))
+            at, i = at + 1, i + 1
+    return _Fixed(at, tuple(fields), tuple(literals))
+
+
+# The patterns of DATE_PATTERNS, read by slicing instead of strptime's regular
+# expressions; other patterns (a mapping's own strftime) still go to strptime.
+_FIXED = {pattern: _fixed(pattern) for pattern in {*DATE_PATTERNS.values()}}
+
+
+def strptime_fixed(text: str, pattern: str) -> datetime:
+    """``datetime.strptime(text, pattern)``, sliced for the fixed-width patterns.
+
+    Text of exactly a fixed pattern's length, ASCII digits where its fields stand,
+    can only be split one way by strptime (every field at its widest, or there is
+    text left over), so slicing gives its result, and the datetime constructor
+    refuses the same out-of-range fields. Any other text goes to strptime itself,
+    which accepts or refuses it as it always has (one-digit months, spaces, ...)."""
+    fixed = _FIXED.get(pattern)
+    if fixed is None or len(text) != fixed.length or not text.isascii():
+        return datetime.strptime(text, pattern)
+    if fixed.literals:
+        if any(text[at] != char for at, char in fixed.literals) or not all(
+                text[start:end].isdigit() for _, start, end in fixed.fields):
+            return datetime.strptime(text, pattern)
+    elif not text.isdigit():
+        return datetime.strptime(text, pattern)
+    year, month, day, hour, minute, second = 1900, 1, 1, 0, 0, 0  # strptime's defaults
+    for letter, start, end in fixed.fields:
+        number = int(text[start:end])
+        if letter == "Y":
+            year = number
+        elif letter == "y":
+            year = number + (2000 if number <= 68 else 1900)  # strptime's pivot
+        elif letter == "m":
+            month = number
+        elif letter == "d":
+            day = number
+        elif letter == "H":
+            hour = number
+        elif letter == "M":
+            minute = number
+        else:
+            second = number
+    return datetime(year, month, day, hour, minute, second)
 
 
 def parse_decimal(text: str, decimal_mark: str = ".", implied: int = 0) -> Decimal:

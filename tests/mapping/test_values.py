@@ -4,6 +4,7 @@ text, code lists both ways, and round trips through the outbound formatters."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 
@@ -12,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gateway.mapping.values import (
+    DATE_PATTERNS,
     CodeList,
     ValueProblem,
     format_date,
@@ -19,6 +21,7 @@ from gateway.mapping.values import (
     parse_date,
     parse_datetime,
     parse_decimal,
+    strptime_fixed,
 )
 
 # -- dates ----------------------------------------------------------------------------------
@@ -231,6 +234,53 @@ def test_date_round_trip_two_digit_years(value: date, fmt: str) -> None:
 def test_moment_round_trip(value: datetime, fmt: str) -> None:
     """A UTC moment written as 203/204 reads back as the same aware moment."""
     assert parse_datetime(format_date(value, fmt), fmt) == value
+
+
+# -- fixed-width dates read by slicing ------------------------------------------------------
+
+def _strptime_outcome(read: Callable[[str, str], datetime], text: str, pattern: str
+                      ) -> datetime | str:
+    try:
+        return read(text, pattern)
+    except ValueError:
+        return "refused"
+
+
+FIXED_PATTERNS = sorted({*DATE_PATTERNS.values()})
+
+
+@pytest.mark.parametrize("text", [
+    "20240229", "20230229", "20250230", "20251310", "20250010", "20250100", "20250132",
+    "00000101", "00010101", "99991231", "000101", "690101", "681231", "2025-03-10",
+    "2025-3-10", "2025-03-1", "2025+03-10", "202503101200", "202503102400", "202503101260",
+    "20250310123060", "20250310123061", "1230", "2400", "0060", "123059", "123060",
+    "2025 310", "202503 1", " 2025031", "2025031",
+    "\uff12\uff10\uff12\uff15\uff10\uff13\uff11\uff10",  # full-width digits
+    "\u0662\u0660\u0662\u0665\u0660\u0663\u0661\u0660",  # Arabic-Indic digits
+    "2025_310", "+2025031", "", "abcdefgh",
+])
+@pytest.mark.parametrize("pattern", FIXED_PATTERNS)
+def test_sliced_dates_read_as_strptime_does(text: str, pattern: str) -> None:
+    """Every fixed-width 2379 / X12 pattern read by slicing gives strptime's date, or
+    is refused where strptime refuses: leap days, out-of-range fields, padding,
+    one-digit fields, signs and non-ASCII digits alike."""
+    assert _strptime_outcome(strptime_fixed, text, pattern) == \
+        _strptime_outcome(datetime.strptime, text, pattern)
+
+
+def _digits_about(pattern: str) -> st.SearchStrategy[tuple[str, str]]:
+    width = len(format_date(date(2000, 1, 1), pattern))
+    return st.tuples(st.just(pattern),
+                     st.text("0123456789-", min_size=width - 1, max_size=width + 1))
+
+
+@given(st.sampled_from(FIXED_PATTERNS).flatmap(_digits_about))
+def test_sliced_dates_read_any_digits_as_strptime_does(case: tuple[str, str]) -> None:
+    """Any run of digits and dashes about a fixed pattern's length reads as strptime
+    reads it, or is refused as strptime refuses it."""
+    pattern, text = case
+    assert _strptime_outcome(strptime_fixed, text, pattern) == \
+        _strptime_outcome(datetime.strptime, text, pattern)
 
 
 # -- code lists ---------------------------------------------------------------------------------
