@@ -15,7 +15,10 @@ predicates::
 A step that names a segment which triggers child groups reaches into those
 groups' first segments, so ``NAD[01=BY]`` works from the message. Paths are
 compiled once against the message structure and the segment directory, so a
-wrong name fails when the mapping is loaded, not when a message arrives.
+wrong name fails when the mapping is loaded, not when a message arrives; the
+first value of a path is then found by closures built for its shape
+(:meth:`ValuePath.finder`), which the general step-by-step walk
+(:meth:`ValuePath.first_walked`) stays the reference for.
 XML documents use XPath (:func:`compile_xpath`). Pure.
 """
 
@@ -69,7 +72,7 @@ class _Predicate:
 
     def on_segment(self) -> Callable[[Segment], bool]:
         """The test on a segment's own element, without the general dispatch: the
-        predicates of direct paths run for every candidate segment."""
+        predicates of segment steps run for every candidate segment."""
         path = self.path
         if not isinstance(path, _OwnElement):
             return self.holds
@@ -77,15 +80,45 @@ class _Predicate:
         values, negate = self.values, self.negate
 
         def holds(seg: Segment) -> bool:
-            try:
-                found = seg.elements[element][component]
-            except IndexError:
+            elements = seg.elements
+            if element < len(elements):
+                components = elements[element]
+                found = components[component] if component < len(components) else ""
+            else:
                 found = ""
-            return (found not in values) if negate else (found in values)
+            return (found in values) is not negate
+        return holds
+
+    def on_group(self) -> Callable[[Context], bool]:
+        """The test on a group occurrence: its path's compiled finder, then the values."""
+        path = self.path
+        if isinstance(path, _OwnElement):
+            return self.holds
+        find = path.finder()
+        values, negate = self.values, self.negate
+
+        def holds(context: Context) -> bool:
+            return ((find(context) or "") in values) is not negate
         return holds
 
 
 Step = Callable[[list[Context]], list[Context]]
+Finder = Callable[[Context], str | None]
+
+
+@dataclass(frozen=True, slots=True)
+class _Walk:
+    """One step of a path as data, from which :func:`_finder` builds the closures
+    that find a first value: ``kind`` is ``up`` (``..``), ``parent`` (``@parent``),
+    ``group`` (occurrences of ``key``) or ``segment`` (segments tagged ``tag``, met
+    directly when ``direct`` and as the triggers of the groups in ``via``)."""
+
+    kind: str
+    preds: tuple[_Predicate, ...] = ()
+    key: str = ""
+    tag: str = ""
+    direct: bool = False
+    via: tuple[str, ...] = ()
 
 
 def _split_steps(text: str) -> list[str]:
@@ -111,19 +144,15 @@ class ValuePath:
         # The groups around end_group, outermost first (for paths from there on).
         self.end_enclosing: tuple[GroupNode, ...] = ()
         self._enclosing = enclosing
-        # Set when the path is one segment met directly in the group, then an element:
-        # the commonest shape, served without building intermediate lists.
-        self._direct: tuple[str, tuple[_Predicate, ...]] | None = None
+        # The same steps as data, for the finder of first values.
+        self._walk: list[_Walk] = []
         self._compile(text, structure, directory, segment)
         if nodes_only and self._element is not None:
             raise PathError(f"{text!r}: ends at an element; give a group or segment to repeat")
         if not nodes_only and self._element is None:
             raise PathError(f"{text!r}: ends at a group or segment; give an element")
-        if len(self._node_steps) != 1 or self._element is None:
-            self._direct = None
-        self._direct_tests: tuple[Callable[[Segment], bool], ...] = ()
-        if self._direct is not None:
-            self._direct_tests = tuple(p.on_segment() for p in self._direct[1])
+        self._find: Finder = _nothing if self._element is None else \
+            _finder(self._walk, self._element, self._node_steps)
 
     def _compile(self, text: str, group: GroupNode | None, directory: Directory,
                  segment: str | None) -> None:
@@ -141,12 +170,14 @@ class ValuePath:
                     raise PathError(f"{text!r}: '{PARENT}' climbs from an X12 HL loop or "
                                     "an EDIFACT CPS group to the one its 02 names")
                 self._node_steps.append(_parent_step)
+                self._walk.append(_Walk("parent"))
             else:
                 if not enclosing:
                     raise PathError(f"{text!r}: '..' climbs above "
                                     f"{group.id or 'the message'}, and nothing encloses it")
                 group, enclosing = enclosing[-1], enclosing[:-1]
                 self._node_steps.append(_up_step)
+                self._walk.append(_Walk("up"))
             parts = parts[1:]
         if segment is not None and not _is_ref(parts[0]):
             raise PathError(f"{text!r}: inside {segment}, a path names one of its elements")
@@ -170,6 +201,7 @@ class ValuePath:
             if child_group is not None and not _is_ref(parts[i + 1] if not last else ""):
                 preds = self._predicates(predicates, child_group, None, directory, text)
                 self._node_steps.append(_group_step(name, preds))
+                self._walk.append(_Walk("group", preds, key="#" + name))
                 enclosing = (*enclosing, group)
                 group = child_group
                 self.end_group, self.end_tag = group, None
@@ -182,9 +214,11 @@ class ValuePath:
                 raise PathError(f"{text!r}: {name} is not a segment of {directory.version}")
             preds = self._predicates(predicates, None, name, directory, text)
             self._node_steps.append(_segment_step(name, group, preds))
-            direct_only = not any(isinstance(c, GroupNode) and c.trigger == name
-                                  for c in group.children)
-            self._direct = (name, preds) if direct_only else None
+            self._walk.append(_Walk(
+                "segment", preds, tag=name,
+                direct=any(isinstance(c, SegmentNode) and c.tag == name for c in group.children),
+                via=tuple("#" + c.id for c in group.children
+                          if isinstance(c, GroupNode) and c.trigger == name)))
             tag = name
             group = None
             self.end_group, self.end_tag = None, name
@@ -261,31 +295,119 @@ class ValuePath:
 
     def first(self, context: Context) -> str | None:
         """The first value: steps are walked depth first and stop at the first hit."""
-        element = self._element
-        if element is None:
+        return self._find(context)
+
+    def finder(self) -> Finder:
+        """:meth:`first` as a plain function, compiled for the shape of the path:
+        what mappings call for every field of every message."""
+        return self._find
+
+    def guarded_by(self, condition: ValuePath, values: frozenset[str] | None,
+                   negate: bool) -> Finder:
+        """A finder of the first value, given only where ``condition``'s first value
+        is one of ``values`` (``negate``: is none of them; ``values`` None: is there);
+        None elsewhere. The ``from`` and ``when`` of one mapping spec: when both
+        read the same directly held segment, a context holding one such segment is
+        read once for both."""
+        find, test = self._find, condition._find
+        if values is None:
+            def general(context: Context) -> str | None:
+                return None if test(context) is None else find(context)
+        else:
+            def general(context: Context) -> str | None:
+                return None if ((test(context) or "") in values) is negate else find(context)
+        read = self.held_read(condition, values, negate)
+        return general if read is None else first_held((read,), general)
+
+    def held_read(self, condition: ValuePath | None = None,
+                  values: frozenset[str] | None = None, negate: bool = False
+                  ) -> HeldRead | None:
+        """This path as a :class:`HeldRead` (under ``condition``, as in
+        :meth:`guarded_by`), when it and the condition are one segment held directly
+        by the group, without predicates, then an element; else None."""
+        mine = self._held_element()
+        if mine is None:
             return None
-        direct = self._direct
-        if direct is not None:
-            if not isinstance(context, Instance):
-                return None
-            tests = self._direct_tests
-            position, component = element[0] - 1, element[1] - 1
-            for seg in context.index().get(direct[0], ()):
-                fits = True
-                for test in tests:
-                    if not test(seg):
-                        fits = False
-                        break
-                if not fits:
-                    continue
-                try:
-                    value: str = seg.elements[position][component]
-                except IndexError:
-                    continue
-                if value:
-                    return value
+        if condition is None:
+            return HeldRead(*mine, None)
+        theirs = condition._held_element()
+        if theirs is None or theirs[0] != mine[0]:
             return None
-        return _first(context, self._node_steps, 0, element)
+        return HeldRead(*mine, (theirs[1], theirs[2], values, negate))
+
+    def _held_element(self) -> tuple[str, int, int] | None:
+        if len(self._walk) != 1 or self._element is None:
+            return None
+        step = self._walk[0]
+        if step.kind != "segment" or not step.direct or step.via or step.preds:
+            return None
+        return step.tag, self._element[0] - 1, self._element[1] - 1
+
+    def first_walked(self, context: Context) -> str | None:
+        """:meth:`first` by the general step functions, without the compiled finder:
+        the reference the finders are held to."""
+        if self._element is None:
+            return None
+        return _first(context, self._node_steps, 0, self._element)
+
+
+@dataclass(frozen=True, slots=True)
+class HeldRead:
+    """An element (0-based ``position`` and ``component``) of the segments tagged
+    ``tag`` that a group holds directly, read where ``test`` holds on an element
+    of the same segment: its position, component, the values it must be one of
+    (None: any non-empty value) and whether it must rather be none of them."""
+
+    tag: str
+    position: int
+    component: int
+    test: tuple[int, int, frozenset[str] | None, bool] | None
+
+
+def first_held(reads: tuple[HeldRead, ...], general: Finder) -> Finder:
+    """The first value of the first of ``reads`` (all of one tag) that gives one:
+    an occurrence holding a single segment of the tag, the common case, is read
+    once for all; any other goes to ``general``, which must find the same."""
+    tag = reads[0].tag
+    assert all(read.tag == tag for read in reads)
+    table = tuple((read.position, read.component,
+                   -1 if read.test is None else read.test[0],
+                   0 if read.test is None else read.test[1],
+                   frozenset() if read.test is None or read.test[2] is None else read.test[2],
+                   read.test is not None and read.test[2] is None,
+                   read.test is not None and read.test[3]) for read in reads)
+
+    def find(context: Context) -> str | None:
+        if not isinstance(context, Instance):
+            return None
+        index = context._index  # the cache; see _segment_finder
+        held = (context.index() if index is None else index).get(tag)
+        if not held:
+            return None  # no segment, no value, whatever the conditions say
+        if len(held) != 1:
+            return general(context)
+        elements = held[0].elements
+        count = len(elements)
+        for position, component, at, part, values, presence, negate in table:
+            if at >= 0:
+                if at < count:
+                    components = elements[at]
+                    found = components[part] if part < len(components) else ""
+                else:
+                    found = ""
+                if presence:
+                    if not found:
+                        continue
+                elif (found in values) is negate:
+                    continue
+            if position < count:
+                components = elements[position]
+                if component < len(components):
+                    value: str = components[component]
+                    if value:
+                        return value
+        return None
+    return find
 
 
 def _first(context: Context, steps: list[Step], at: int,
@@ -299,6 +421,155 @@ def _first(context: Context, steps: list[Step], at: int,
         if found:
             return found
     return None
+
+
+def _nothing(context: Context) -> str | None:
+    return None
+
+
+def _finder(walk: list[_Walk], element: tuple[int, int], steps: list[Step]) -> Finder:
+    """The first value of a path, as nested closures specialised per step: the
+    steps before the last segment wrap the segment's finder, depth first."""
+    position, component = element[0] - 1, element[1] - 1
+    if not walk:
+        return _own_finder(position, component)
+    *before, last = walk
+    if last.kind != "segment" or any(w.kind == "segment" for w in before):
+        # Not a shape _compile builds; the general walk stays right for any.
+        return lambda context: _first(context, steps, 0, element)
+    find = _segment_finder(last, position, component)
+    for step in reversed(before):
+        find = _wrap(step, find)
+    return find
+
+
+def _own_finder(position: int, component: int) -> Finder:
+    """An element of the context segment itself (paths inside ``each`` over segments)."""
+    def find(context: Context) -> str | None:
+        if isinstance(context, Segment):
+            elements = context.elements
+            if position < len(elements):
+                components = elements[position]
+                if component < len(components):
+                    return components[component] or None
+        return None
+    return find
+
+
+def _segment_finder(step: _Walk, position: int, component: int) -> Finder:
+    # The finders read an occurrence's index from its cache when it is built
+    # (Instance.index() builds it on the first call): they run for every field of
+    # every message, and the method call is a good part of their cost.
+    tag, preds, via = step.tag, step.preds, step.via
+    tests = tuple(p.on_segment() for p in preds)
+    if step.direct and not via and not preds:
+        def find_plain(context: Context) -> str | None:
+            if isinstance(context, Instance):
+                index = context._index
+                for seg in (context.index() if index is None else index).get(tag, ()):
+                    elements = seg.elements
+                    if position < len(elements):
+                        components = elements[position]
+                        if component < len(components):
+                            value: str = components[component]
+                            if value:
+                                return value
+            return None
+        return find_plain
+    if step.direct and not via and len(preds) == 1 and isinstance(preds[0].path, _OwnElement):
+        # One qualifier test on the segment's own element (DTM[01-1=137]): inlined.
+        own = preds[0].path
+        at, part = own.position - 1, own.component - 1
+        values, negate = preds[0].values, preds[0].negate
+
+        def find_qualified(context: Context) -> str | None:
+            if isinstance(context, Instance):
+                index = context._index
+                for seg in (context.index() if index is None else index).get(tag, ()):
+                    elements = seg.elements
+                    count = len(elements)
+                    if at < count:
+                        held = elements[at]
+                        found = held[part] if part < len(held) else ""
+                    else:
+                        found = ""
+                    if (found in values) is negate or position >= count:
+                        continue
+                    components = elements[position]
+                    if component < len(components):
+                        value: str = components[component]
+                        if value:
+                            return value
+            return None
+        return find_qualified
+    direct = step.direct
+
+    def find(context: Context) -> str | None:
+        if not isinstance(context, Instance):
+            return None
+        index = context._index
+        if index is None:
+            index = context.index()
+        if direct:
+            for seg in index.get(tag, ()):
+                value = _tested_value(seg, tests, position, component)
+                if value:
+                    return value
+        for key in via:
+            for inst in index.get(key, ()):
+                trigger = inst.trigger()
+                if trigger is not None and trigger.tag == tag:
+                    value = _tested_value(trigger, tests, position, component)
+                    if value:
+                        return value
+        return None
+    return find
+
+
+def _tested_value(seg: Segment, tests: tuple[Callable[[Segment], bool], ...],
+                  position: int, component: int) -> str | None:
+    for test in tests:
+        if not test(seg):
+            return None
+    elements = seg.elements
+    if position < len(elements):
+        components = elements[position]
+        if component < len(components):
+            return components[component]
+    return None
+
+
+def _wrap(step: _Walk, then: Finder) -> Finder:
+    """The finder through one step before the last: each node it reaches, in order,
+    until ``then`` finds a value there."""
+    if step.kind == "group":
+        key = step.key
+        tests = tuple(p.on_group() for p in step.preds)
+
+        def through_group(context: Context) -> str | None:
+            if isinstance(context, Instance):
+                index = context._index
+                for inst in (context.index() if index is None else index).get(key, ()):
+                    fits = True
+                    for test in tests:
+                        if not test(inst):
+                            fits = False
+                            break
+                    if fits:
+                        found = then(inst)
+                        if found:
+                            return found
+            return None
+        return through_group
+    walk = _up_step if step.kind == "up" else _parent_step
+
+    def through(context: Context) -> str | None:
+        for node in walk([context]):
+            found = then(node)
+            if found:
+                return found
+        return None
+    return through
 
 
 def _is_ref(part: str) -> bool:
@@ -431,6 +702,10 @@ class XmlPath:
 
     def first(self, context: etree._Element) -> str | None:
         return next(self.values(context), None)
+
+    def finder(self) -> Callable[[etree._Element], str | None]:
+        """:meth:`first` as a function, as :meth:`ValuePath.finder` gives it."""
+        return self.first
 
 
 def compile_xpath(text: str, namespaces: dict[str, str]) -> XmlPath:
