@@ -13,8 +13,11 @@ lines each, as bench/generate.py writes them) and, in the same run, times:
 - ``ingest PostgreSQL``: the same into a fresh database on 127.0.0.1:5432
   (skipped with a note when no server answers).
 
-It prints orders/s, rows/s and the ratio of (ingest - parse) to parse: what
-storing and mapping cost on top of reading. Targets: at least 1,000 orders/s
+Each ingest runs twice: in one process, and shared among the worker processes
+the gateway would use by default (one per core; see
+``gateway.pipeline.ingest.worker_count``). It prints orders/s, rows/s and the
+ratio of (ingest - parse) to parse: what validating, mapping and storing cost on
+top of reading. Targets: at least 1,000 orders/s
 into SQLite; mapping and storing together at most three times parsing.
 """
 
@@ -44,7 +47,7 @@ from gateway.edi.schema.loader import load_directory
 from gateway.edi.schema.validator import Context, Schemas, check_message
 from gateway.mapping.convert import map_message
 from gateway.mapping.registry import Mappings, load_mappings
-from gateway.pipeline.ingest import ingest
+from gateway.pipeline.ingest import ingest, worker_count
 
 warnings.filterwarnings("ignore", message=r"Dialect sqlite\+pysqlite does \*not\* support")
 
@@ -100,6 +103,22 @@ def postgres() -> tuple[str, object] | None:
     return None
 
 
+def ingest_into(url: str, data: bytes, mappings: Mappings, *, label: str, orders: int,
+                parse: float, workers: int | None) -> None:
+    engine = make_engine(url)
+    upgrade(engine)
+    count = worker_count(engine, len(data)) if workers is None else workers
+    start = time.perf_counter()
+    ingest(engine, data, "bench.edi", mappings, workers=count)
+    seconds = time.perf_counter() - start
+    engine.dispose()
+    rows = rows_in(url)
+    name = f"{label}, {count} worker{'s' if count > 1 else ''}"
+    print(f"  {name:<30} {seconds:7.2f} s {orders / seconds:8.0f} orders/s "
+          f"{rows / seconds:10.0f} rows/s  ({rows} rows)  "
+          f"(ingest - parse) / parse: {(seconds - parse) / parse:5.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--orders", type=int, default=10_000)
@@ -111,39 +130,25 @@ def main() -> None:
     parse = timed("parse only", args.orders, lambda: parse_only(data))
     timed("validate + map", args.orders, lambda: validate_and_map(data, mappings))
     with tempfile.TemporaryDirectory() as folder:
-        url = f"sqlite:///{folder}/bench.db"
-        engine = make_engine(url)
-        upgrade(engine)
-        start = time.perf_counter()
-        ingest(engine, data, "bench.edi", mappings)
-        seconds = time.perf_counter() - start
-        engine.dispose()
-        rows = rows_in(url)
-        print(f"  {'ingest SQLite':<22} {seconds:7.2f} s {args.orders / seconds:8.0f} "
-              f"orders/s {rows / seconds:10.0f} rows/s  ({rows} rows)")
-        print(f"  mapping+storing / parsing (SQLite): {(seconds - parse) / parse:5.2f}"
-              "  (target <= 3)")
-    found = postgres()
-    if found is None:
-        print("  ingest PostgreSQL: skipped, no server answers at 127.0.0.1:5432")
-        return
-    url, admin = found
-    try:
-        engine = make_engine(url)
-        upgrade(engine)
-        start = time.perf_counter()
-        ingest(engine, data, "bench.edi", mappings)
-        seconds = time.perf_counter() - start
-        engine.dispose()
-        rows = rows_in(url)
-        print(f"  {'ingest PostgreSQL':<22} {seconds:7.2f} s {args.orders / seconds:8.0f} "
-              f"orders/s {rows / seconds:10.0f} rows/s  ({rows} rows)")
-        print(f"  mapping+storing / parsing (PostgreSQL): {(seconds - parse) / parse:5.2f}")
-    finally:
-        name = url.rsplit("/", 1)[1]
-        with admin.connect() as conn:  # type: ignore[attr-defined]
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()  # type: ignore[attr-defined]
+        for workers in (1, None):
+            url = f"sqlite:///{folder}/bench-{workers}.db"
+            ingest_into(url, data, mappings, label="ingest SQLite", orders=args.orders,
+                        parse=parse, workers=workers)
+    print("  targets: >= 1000 orders/s into SQLite; (ingest - parse) / parse <= 3")
+    for workers in (1, None):
+        found = postgres()
+        if found is None:
+            print("  ingest PostgreSQL: skipped, no server answers at 127.0.0.1:5432")
+            return
+        url, admin = found
+        try:
+            ingest_into(url, data, mappings, label="ingest PostgreSQL", orders=args.orders,
+                        parse=parse, workers=workers)
+        finally:
+            name = url.rsplit("/", 1)[1]
+            with admin.connect() as conn:  # type: ignore[attr-defined]
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()  # type: ignore[attr-defined]
 
 
 if __name__ == "__main__":

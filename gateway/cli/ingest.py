@@ -1,6 +1,8 @@
-"""``edi-gateway ingest FILE... [--database URL]``: map and store files.
+"""``edi-gateway ingest FILE... [--database URL] [--workers N]``: map and store files.
 
 Prints one JSON line per file: what was stored from each message, or why not.
+A large file is shared among worker processes (one per core by default; see
+:func:`gateway.pipeline.ingest.worker_count`); ``--workers 1`` keeps it in one.
 The database is migrated to the current schema first. Exit 0 when every
 message was stored (or was a duplicate or an acknowledgement), 1 otherwise.
 """
@@ -27,8 +29,21 @@ def register(commands: Any) -> None:
     p.add_argument("--database", default=DEFAULT_URL, metavar="URL",
                    help=f"SQLAlchemy URL (default: {DEFAULT_URL}, the embedded SQLite file)")
     p.add_argument("--partner", help="apply this partner's mapping overlays")
+    p.add_argument("--workers", type=_positive, metavar="N",
+                   help="processes sharing a large file (default: one per core, up to 4, "
+                        "for files of 2 MB and more)")
     p.add_argument("--mappings", type=Path, default=DEFAULT_ROOT, help=argparse.SUPPRESS)
     p.set_defaults(handler=cmd_ingest)
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
+    return value
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -47,7 +62,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             print(json_line({"path": path, "error": f"cannot read: {err.strerror or err}"}))
             worst = 2
             continue
-        result = ingest(engine, data, path, mappings)
+        result = ingest(engine, data, path, mappings, workers=args.workers)
         ok = {MessageStatus.STORED, MessageStatus.DUPLICATE, MessageStatus.SKIPPED}
         if not result.messages or any(m.status not in ok for m in result.messages):
             worst = max(worst, 1)

@@ -12,13 +12,18 @@ from __future__ import annotations
 import gc
 import hashlib
 import io
+import multiprocessing
+import os
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Connection, Engine, String, bindparam, insert, select
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import QueuePool
 
 from gateway.db.base import table
 from gateway.db.statements import Bulk
@@ -26,7 +31,7 @@ from gateway.edi.detect import detect
 from gateway.edi.envelope import Scope
 from gateway.edi.issues import Issue, Level
 from gateway.edi.lexer import EDIFACT, X12, paused_gc
-from gateway.edi.reader import Event, MessageRead, stream
+from gateway.edi.reader import MessageRead, stream
 from gateway.edi.report import FileReport, inspect
 from gateway.edi.schema.loader import load_directory
 from gateway.edi.schema.validator import Context, Schemas, check_message
@@ -34,6 +39,7 @@ from gateway.inventory.service import Catalog, Ledger
 from gateway.mapping.convert import documents, map_message
 from gateway.mapping.registry import Mappings
 from gateway.orders.service import STORES, Tolerance, Work
+from gateway.pipeline.workers import Job, run_workers
 from gateway.traffic.models import InboundFile, InboundMessage, MessageStatus
 
 BATCH = 200
@@ -98,7 +104,7 @@ def _utc_now() -> datetime:
 
 def ingest(engine: Engine, data: bytes, name: str, mappings: Mappings, *,
            clock: Clock = _utc_now, tolerance: Tolerance | None = None,
-           batch: int = BATCH) -> IngestResult:
+           batch: int = BATCH, workers: int | None = None) -> IngestResult:
     """Store every message of one file; see the module docstring for the guarantees.
 
     EDI files are streamed: a batch of messages is read, validated, mapped and
@@ -106,7 +112,12 @@ def ingest(engine: Engine, data: bytes, name: str, mappings: Mappings, *,
     cyclic garbage collector is paused meanwhile: a batch is many small objects
     and few if any reference cycles, and the collector would walk them, and soon
     everything else alive, every few hundred allocations. Between batches it
-    collects the young generations only."""
+    collects the young generations only.
+
+    A large file is ingested by several processes at once (``workers``; by
+    default :func:`worker_count` decides): each reads the whole file, validates
+    and maps its own share of the batches, and stores them in the file's order,
+    so the result is the one a single process gives."""
     sha = hashlib.sha256(data).hexdigest()
     detection = detect(data)
     with engine.begin() as conn:
@@ -125,33 +136,86 @@ def ingest(engine: Engine, data: bytes, name: str, mappings: Mappings, *,
         _store_batch(engine, pending, tolerance)
         return result
     schemas = Schemas(load_directory)
-    events = stream(io.BytesIO(data))
+    count = worker_count(engine, len(data)) if workers is None else max(workers, 1)
+    if count > 1:
+        outcomes, issues = run_workers(Job(
+            engine,
+            partial(batches, data, schemas, mappings, file_id, size=max(batch, 1)),
+            partial(_store_in_turn, tolerance), count))
+        result.issues.extend(issues)
+        result.messages.extend(outcomes)
+        return result
     collecting = gc.isenabled()
     with paused_gc():
-        while True:
-            pending = _next_batch(events, schemas, mappings, file_id, result, size=batch)
-            if pending:
-                _store_batch(engine, pending, tolerance)
-            if len(pending) < max(batch, 1):  # the file is read to its end
-                return result
+        for read in batches(data, schemas, mappings, file_id, size=max(batch, 1)):
+            result.issues.extend(read.issues)
+            result.messages.extend(item.outcome for item in read.pending)
+            _store_batch(engine, read.pending, tolerance)
             if collecting:
                 # Whatever the batch left in unreachable cycles goes now; only the young
                 # generations are walked, not everything long-lived (schemas, mappings).
                 gc.collect(1)
+    return result
 
 
-def _next_batch(events: Iterator[Event], schemas: Schemas, mappings: Mappings, file_id: int,
-                result: IngestResult, *, size: int) -> list[_Pending]:
-    """The next ``size`` messages read, validated and mapped; fewer only at the end."""
+# Below this size a file is ingested in the calling process: starting workers
+# costs more than they would save.
+PARALLEL_FROM = 2_000_000
+MAX_WORKERS = 4
+
+
+def worker_count(engine: Engine, size: int) -> int:
+    """How many processes should ingest a file of ``size`` bytes into ``engine``.
+
+    More than one only where each process can open its own connection to the
+    same database (not an in-memory SQLite one), where processes can be forked
+    safely (a POSIX system, and no other thread running that could hold a lock
+    at the moment of the fork), and where there is more than one core."""
+    if size < PARALLEL_FROM or not isinstance(engine.pool, QueuePool):
+        return 1
+    if "fork" not in multiprocessing.get_all_start_methods() or \
+            threading.active_count() > 1:
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else \
+        (os.cpu_count() or 1)
+    return max(1, min(cores, MAX_WORKERS))
+
+
+@dataclass(slots=True)
+class Batch:
+    """One batch of a file: its index from 0, its messages read, validated and
+    mapped (none where the batch is another worker's), and the issues found
+    between messages (envelope problems) while reading it."""
+
+    index: int
+    pending: list[_Pending]
+    issues: list[Issue]
+
+
+def batches(data: bytes, schemas: Schemas, mappings: Mappings, file_id: int, *, size: int,
+            mine: Callable[[int], bool] | None = None) -> Iterator[Batch]:
+    """The file's messages in batches of ``size``; only the batches ``mine`` accepts
+    are validated and mapped, the others are read to keep count. Positions count
+    the messages of the whole file from 1."""
     pending: list[_Pending] = []
-    for event in events:
-        if isinstance(event, MessageRead):
-            pending.append(_prepare_message(event, schemas, mappings, file_id, result))
-            if len(pending) >= size:
-                break
-        else:
-            result.issues.extend(event.issues)
-    return pending
+    issues: list[Issue] = []
+    index = count = position = 0
+    wanted = mine is None or mine(0)
+    for event in stream(io.BytesIO(data)):
+        if not isinstance(event, MessageRead):
+            issues.extend(event.issues)
+            continue
+        position += 1
+        count += 1
+        if wanted:
+            pending.append(_prepare_message(event, schemas, mappings, file_id, position))
+        if count == size:
+            yield Batch(index, pending, issues)
+            index += 1
+            pending, issues, count = [], [], 0
+            wanted = mine is None or mine(index)
+    if count or issues:
+        yield Batch(index, pending, issues)
 
 
 def _already(conn: Connection, file_id: int, name: str) -> IngestResult:
@@ -171,10 +235,9 @@ def _blocking(issues: list[Issue]) -> list[Issue]:
 
 
 def _prepare_message(event: MessageRead, schemas: Schemas, mappings: Mappings,
-                     file_id: int, result: IngestResult) -> _Pending:
+                     file_id: int, position: int) -> _Pending:
     """Validate and map one message read from the stream."""
     ic, group, message = event.interchange, event.group, event.message
-    position = len(result.messages) + 1
     sender = ic.sender[0] or None
     scope = Scope(ic.reference or None, group.reference or None, message.reference or None)
     issues, placed = check_message(message, Context(scope, ic.delimiters.decimal, ic.standard),
@@ -197,7 +260,6 @@ def _prepare_message(event: MessageRead, schemas: Schemas, mappings: Mappings,
     else:
         mapped = map_message(message, ic.standard, ic.delimiters.decimal, mappings, placed)
         document = _mapped(outcome, row, mapped.document, mapped.issues)
-    result.messages.append(outcome)
     return _Pending(outcome, row, document, sender)
 
 
@@ -251,6 +313,11 @@ def _settle(outcome: MessageOutcome, row: dict[str, Any], status: MessageStatus,
     outcome.detail = detail
     row["status"] = status.value
     row["detail"] = detail[:2000]
+
+
+def _store_in_turn(tolerance: Tolerance, engine: Engine, batch: list[_Pending]) -> None:
+    """A worker's store: looked up when called, so it is the module's current one."""
+    _store_batch(engine, batch, tolerance)
 
 
 def _store_batch(engine: Engine, batch: list[_Pending], tolerance: Tolerance) -> None:

@@ -70,3 +70,24 @@ def test_ingest_prints_one_line_per_file_and_fails_on_an_invalid_message(
     assert main(["ingest", str(broken), "--database", url]) == 1
     line = json.loads(capsys.readouterr().out)
     assert [m["status"] for m in line["messages"]] == ["failed"]
+
+
+def test_ingest_with_workers_prints_what_one_process_prints(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`ingest --workers 2` shares a file between two processes and prints the same
+    outcomes as `--workers 1`; a count below one is a usage error (exit 2)."""
+    mailbag = tmp_path / "mailbag.edi"
+    mailbag.write_bytes(b"".join((SAMPLES / "edifact" / f"{name}.edi").read_bytes()
+                                 for name in ("ORDERS_D96A", "ORDCHG_D96A", "DESADV_D96A",
+                                              "RECADV_D96A", "INVOIC_D96A")))
+    lines = []
+    for workers in ("1", "2"):
+        url = f"sqlite:///{tmp_path / f'gateway-{workers}.db'}"
+        assert main(["ingest", str(mailbag), "--database", url, "--workers", workers]) == 0
+        lines.append(json.loads(capsys.readouterr().out))
+    assert len(lines[0]["messages"]) == 5
+    assert lines[0]["messages"] == lines[1]["messages"]
+    with pytest.raises(SystemExit) as exit_:
+        main(["ingest", str(mailbag), "--workers", "0"])
+    assert exit_.value.code == 2
+    assert "at least 1" in capsys.readouterr().err
