@@ -5,15 +5,23 @@ its definition, one segment at a time, keeps the group occurrences open, and
 builds the message's instance tree (which segments fell in which group
 occurrence). It tells a :class:`Listener` what it meets — a segment used, a
 group entered, a mandatory entry skipped — so the validator can report and
-the mappings can navigate with the same placement. Pure.
+the mappings can navigate with the same placement.
+
+Placement depends on nothing but the sequence of segment tags, and partners
+send the same shapes of message over and over. A :class:`Tracer` places like
+a placer and keeps what it did as a :class:`Placement`, which gives the next
+message of that shape its tree and its events without placing again;
+:class:`Shapes` keeps the placements of the most recent shapes. Pure: the
+caches belong to whoever holds them.
 """
 
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterator
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 from gateway.edi.schema.model import GroupNode, Node, SegmentNode, Usage
 from gateway.edi.tree import Segment
@@ -231,6 +239,210 @@ class Placer:
             frame = self.stack.pop()
             self._missing(frame, frame.index, len(frame.group.children), position)
         return self.root
+
+
+# What a listener was told, kept for replay: the method, the node, the count (0 for
+# ``missing``), the position, and the loop (``used``) or group path (``missing``).
+Event = tuple[str, Node, int, int, str | None]
+_NO_EVENTS: tuple[Event, ...] = ()
+
+
+class _Tape:
+    """A listener that passes every event on to ``listener`` and keeps it for replay.
+
+    With a ``counter`` (how many findings the listener holds so far), an event that
+    left the count unchanged is not kept: for a listener whose findings depend only
+    on the event, replaying it would find nothing, and a clean shape then replays
+    no event at all."""
+
+    def __init__(self, listener: Listener, counter: Callable[[], int] | None) -> None:
+        self.listener = listener
+        self.counter = counter
+        self.events: list[Event] = []
+
+    def _keep(self, before: int, event: Event) -> None:
+        if self.counter is None or self.counter() != before:
+            self.events.append(event)
+
+    def used(self, node: SegmentNode, count: int, seg: Segment, position: int,
+             loop: str | None) -> None:
+        before = self.counter() if self.counter else 0
+        self.listener.used(node, count, seg, position, loop)
+        self._keep(before, ("used", node, count, position, loop))
+
+    def entered(self, group: GroupNode, count: int, seg: Segment, position: int) -> None:
+        before = self.counter() if self.counter else 0
+        self.listener.entered(group, count, seg, position)
+        self._keep(before, ("entered", group, count, position, None))
+
+    def missing(self, node: Node, path: str, position: int) -> None:
+        before = self.counter() if self.counter else 0
+        self.listener.missing(node, path, position)
+        self._keep(before, ("missing", node, 0, position, path))
+
+    def take(self) -> tuple[Event, ...]:
+        """The events kept since the last call."""
+        if not self.events:
+            return _NO_EVENTS
+        events = tuple(self.events)
+        self.events.clear()
+        return events
+
+
+class _Form:
+    """The shape of one occurrence in a placement's tree: its id and what it holds,
+    in order: the index of each segment in the message body, or the form of each
+    inner occurrence."""
+
+    __slots__ = ("entries", "id")
+
+    def __init__(self, group_id: str, entries: tuple[int | _Form, ...]) -> None:
+        self.id = group_id
+        self.entries = entries
+
+    def grow(self, segments: Sequence[Segment], parent: weakref.ref[Instance] | None
+             ) -> Instance:
+        """A fresh occurrence of this form holding ``segments`` at its indexes."""
+        instance = Instance(self.id, [], None, parent)
+        items = instance.items
+        ref = None
+        for entry in self.entries:
+            if isinstance(entry, int):
+                items.append(segments[entry])
+            else:
+                if ref is None:
+                    ref = weakref.ref(instance)
+                items.append(entry.grow(segments, ref))
+        return instance
+
+
+def _form(instance: Instance, segments: Sequence[Segment], counter: list[int]
+          ) -> _Form | None:
+    """The form of a tree placed from ``segments``, or None when the tree does not
+    list them in message order (the placer always does: a segment goes to an open
+    occurrence, and an outer one takes a segment only once the inner ones are
+    closed)."""
+    entries: list[int | _Form] = []
+    for item in instance.items:
+        if isinstance(item, Instance):
+            inner = _form(item, segments, counter)
+            if inner is None:
+                return None
+            entries.append(inner)
+            continue
+        index = counter[0]
+        if index >= len(segments) or segments[index] is not item:
+            return None
+        entries.append(index)
+        counter[0] = index + 1
+    return _Form(instance.id, tuple(entries))
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """What placing one shape of message did, ready to be done again for another
+    message of the same tags: per body segment whether it was placed and the group
+    path it left open, the events told to the listener while placing each segment
+    (and, last, while finishing), and the form of the instance tree."""
+
+    placed: tuple[bool, ...]
+    paths: tuple[str, ...]
+    events: tuple[tuple[Event, ...], ...]
+    form: _Form
+
+    def tree(self, segments: Sequence[Segment]) -> Instance:
+        """A fresh instance tree holding ``segments``, as placing them would build it."""
+        return self.form.grow(segments, None)
+
+    def replay(self, step: int, segments: Sequence[Segment], listener: Listener) -> None:
+        """Tell ``listener`` the events of placing segment ``step`` (``len(segments)``:
+        of finishing), for a message of this shape."""
+        seg = segments[step] if step < len(segments) else None
+        for kind, node, count, position, where in self.events[step]:
+            if kind == "missing":
+                assert where is not None
+                listener.missing(node, where, position)
+            elif kind == "used":
+                assert isinstance(node, SegmentNode) and seg is not None
+                listener.used(node, count, seg, position, where)
+            else:
+                assert isinstance(node, GroupNode) and seg is not None
+                listener.entered(node, count, seg, position)
+
+
+class Tracer:
+    """Places like a :class:`Placer` and keeps a :class:`Placement` of what it did.
+
+    ``counter`` is passed to the tape (see :class:`_Tape`): with it, only the events
+    that made ``listener`` find something are kept for replay."""
+
+    def __init__(self, structure: GroupNode, listener: Listener,
+                 counter: Callable[[], int] | None = None) -> None:
+        self._tape = _Tape(listener, counter)
+        self._placer = Placer(structure, self._tape)
+        self._segments: list[Segment] = []
+        self._placed: list[bool] = []
+        self._paths: list[str] = []
+        self._events: list[tuple[Event, ...]] = []
+
+    @property
+    def path(self) -> str:
+        return self._placer.path
+
+    def place(self, seg: Segment, position: int) -> bool:
+        placed = self._placer.place(seg, position)
+        self._segments.append(seg)
+        self._placed.append(placed)
+        self._paths.append(self._placer.path)
+        self._events.append(self._tape.take())
+        return placed
+
+    def finish(self, position: int) -> tuple[Instance, Placement | None]:
+        """The tree, and the placement (None in the unlikely case that it cannot be
+        replayed: see :func:`_form`)."""
+        tree = self._placer.finish(position)
+        self._events.append(self._tape.take())
+        counter = [0]
+        form = _form(tree, self._segments, counter)
+        if form is None or counter[0] != len(self._segments):
+            return tree, None
+        return tree, Placement(tuple(self._placed), tuple(self._paths), tuple(self._events),
+                               form)
+
+
+Shape = tuple[tuple[str, ...], int]
+V = TypeVar("V")
+
+
+def shape_of(segments: Sequence[Segment], end: int) -> Shape:
+    """What placement depends on: the body's tags, and the position ``finish`` is
+    given (where missing entries at the end are reported)."""
+    return tuple([seg.tag for seg in segments]), end
+
+
+class Shapes(Generic[V]):
+    """What was learnt about the most recent message shapes, at most ``size`` of them:
+    the least recently used shape is forgotten first, so memory stays bounded
+    whatever the traffic."""
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self._found: OrderedDict[Shape, V] = OrderedDict()
+
+    def get(self, shape: Shape) -> V | None:
+        found = self._found.get(shape)
+        if found is not None:
+            self._found.move_to_end(shape)
+        return found
+
+    def put(self, shape: Shape, value: V) -> None:
+        self._found[shape] = value
+        self._found.move_to_end(shape)
+        while len(self._found) > self.size:
+            self._found.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._found)
 
 
 def instance_tree(segments: list[Segment], structure: GroupNode) -> Instance:

@@ -36,7 +36,15 @@ from gateway.edi.schema.model import (
     SegmentNode,
     Usage,
 )
-from gateway.edi.schema.structure import Instance, Placer, loop_of
+from gateway.edi.schema.structure import (
+    Instance,
+    Placement,
+    Shape,
+    Shapes,
+    Tracer,
+    loop_of,
+    shape_of,
+)
 from gateway.edi.tree import Components, Message, Segment
 
 # ASCII digits only: other scripts' digits are characters, not numbers, here.
@@ -344,11 +352,98 @@ class _Reporter:
                                 loop=loop))
 
 
+# A prepared segment check: (run, segment, position).
+_Check = Callable[[_Run, Segment, int], None]
+
+
+class _Step:
+    """The checks of segments with one tag at one place (the group path they fell
+    in, placed or not), prepared once per validator: the definition, the guide's
+    element rules, the quick-pass plan and the syntax notes are looked up here
+    rather than for every segment."""
+
+    __slots__ = ("definition", "loop", "notes", "path", "placed", "plan", "rules", "tag",
+                 "validator")
+
+    def __init__(self, validator: MessageValidator, tag: str, path: str, placed: bool) -> None:
+        self.validator = validator
+        self.tag = tag
+        self.path = path
+        self.placed = placed
+        self.loop = _loop(path)
+        definition = validator.directory.segments.get(tag)
+        self.definition = definition
+        guide = validator.guide
+        self.rules = guide.element_rules(path, tag) if guide and definition else {}
+        # The quick pass is for segments the guide says nothing about.
+        self.plan = validator._plan(definition) if definition and not self.rules else None
+        self.notes = validator._rule_plan(definition) if definition else ()
+
+    def bound(self) -> _Check:
+        """The check to run on each segment of this step."""
+        if not self.placed:
+            return self._unplaced
+        if self.definition is None:
+            return self._nothing
+        return self._placed
+
+    def _site(self, run: _Run, seg: Segment, position: int) -> _Site:
+        return _Site(run, seg, position, self.loop, self.rules)
+
+    @staticmethod
+    def _nothing(run: _Run, seg: Segment, position: int) -> None:
+        return None
+
+    def _placed(self, run: _Run, seg: Segment, position: int) -> None:
+        definition = self.definition
+        assert definition is not None
+        plan = self.plan
+        if plan is not None and _plainly_fine(seg, plan, run.context.decimal):
+            count = len(seg.elements)
+            for syntax_rule, lowest, holds_empty in self.notes:
+                if count <= lowest and holds_empty:
+                    continue  # none of its elements is there, and that is fine
+                if not _rule_holds(seg, syntax_rule):
+                    _check_rule(self._site(run, seg, position), syntax_rule, definition,
+                                self.validator.directory)
+            return
+        self.validator._check_elements(self._site(run, seg, position), definition)
+
+    def _unplaced(self, run: _Run, seg: Segment, position: int) -> None:
+        validator = self.validator
+        directory = validator.directory
+        loc = run.at(seg, position, self.loop)
+        if self.definition is None:
+            run.report(Code.UNRECOGNIZED_SEGMENT, f"{seg.tag} is not a segment of "
+                       f"{directory.standard.upper()} {directory.version}.", loc)
+            return
+        if seg.tag not in validator.tags:
+            run.report(Code.SEGMENT_NOT_IN_MESSAGE, f"{seg.tag} has no place in a "
+                       f"{validator.definition.type} message.", loc)
+        else:
+            run.report(Code.SEGMENT_OUT_OF_ORDER, f"{seg.tag} is out of order: it cannot "
+                       "follow what came before it here.", loc)
+        self._placed(run, seg, position)
+
+
+# How many message shapes (sequences of segment tags) a validator remembers the
+# placement and prepared checks of: enough for the line counts of a partner's
+# orders, at a few kilobytes each.
+SHAPES = 256
+
+
 class MessageValidator:
-    """Validates messages of one type and version, optionally under a guide."""
+    """Validates messages of one type and version, optionally under a guide.
+
+    Placing a message depends only on its tags, so the validator remembers, for the
+    most recent shapes of message, where each segment fell, the structure events
+    that gave an issue, and the checks of each segment; a message of a known shape
+    is then validated without placing it again, with the same issues in the same
+    order and a fresh instance tree. ``shapes`` is how many shapes it remembers (0:
+    none, every message is placed)."""
 
     def __init__(self, directory: Directory, message: MessageDef,
-                 guide: Guide | None = None) -> None:
+                 guide: Guide | None = None, shapes: int = SHAPES) -> None:
         self.directory = directory
         self.definition = message
         self.guide = guide
@@ -356,6 +451,8 @@ class MessageValidator:
         self.tags = message.tags()
         self._plans: dict[str, _Plan] = {}
         self._rule_plans: dict[str, tuple[tuple[Rule, int, bool], ...]] = {}
+        self._steps: dict[tuple[str, str, bool], _Step] = {}
+        self._shapes: Shapes[tuple[Placement, tuple[_Check, ...]]] = Shapes(shapes)
 
     # -- structure -------------------------------------------------------------
 
@@ -365,51 +462,55 @@ class MessageValidator:
     def check(self, message: Message, context: Context) -> tuple[list[Issue], Instance]:
         """The message's issues, and its instance tree (for the mappings)."""
         run = _Run(context)
-        placer = Placer(self.structure, _Reporter(self, run))
-        for index, seg in enumerate(message.segments):
+        segments = message.segments
+        shape = shape_of(segments, message.segment_count())
+        known = self._shapes.get(shape)
+        if known is None:
+            return self._learn(segments, shape, run)
+        placement, checks = known
+        events = placement.events
+        reporter = _Reporter(self, run)
+        for index, seg in enumerate(segments):
+            if events[index]:
+                placement.replay(index, segments, reporter)
+            checks[index](run, seg, index + 2)
+        if events[-1]:
+            placement.replay(len(segments), segments, reporter)
+        return run.issues, placement.tree(segments)
+
+    def _learn(self, segments: list[Segment], shape: Shape, run: _Run
+               ) -> tuple[list[Issue], Instance]:
+        """Validate a message of a shape not seen lately, placing it segment by
+        segment, and remember the shape."""
+        tracer = Tracer(self.structure, _Reporter(self, run), lambda: len(run.issues))
+        checks: list[_Check] = []
+        for index, seg in enumerate(segments):
             position = index + 2
-            if not placer.place(seg, position):
-                self._unplaced(run, seg, position, placer.path)
-                continue
-            definition = self.directory.segments.get(seg.tag)
-            if definition is not None:
-                self._check_segment(run, seg, definition, position, placer.path)
-        tree = placer.finish(message.segment_count())
+            placed = tracer.place(seg, position)
+            check = self._step(seg.tag, tracer.path, placed).bound()
+            checks.append(check)
+            check(run, seg, position)
+        tree, placement = tracer.finish(shape[1])
+        if placement is not None:
+            self._shapes.put(shape, (placement, tuple(checks)))
         return run.issues, tree
 
-    def _unplaced(self, run: _Run, seg: Segment, position: int, path: str) -> None:
-        loc = run.at(seg, position, _loop(path))
-        if seg.tag not in self.directory.segments:
-            run.report(Code.UNRECOGNIZED_SEGMENT, f"{seg.tag} is not a segment of "
-                       f"{self.directory.standard.upper()} {self.directory.version}.", loc)
-            return
-        if seg.tag not in self.tags:
-            run.report(Code.SEGMENT_NOT_IN_MESSAGE, f"{seg.tag} has no place in a "
-                       f"{self.definition.type} message.", loc)
-        else:
-            run.report(Code.SEGMENT_OUT_OF_ORDER, f"{seg.tag} is out of order: it cannot "
-                       "follow what came before it here.", loc)
-        self._check_segment(run, seg, self.directory.segments[seg.tag], position, path)
+    def _step(self, tag: str, path: str, placed: bool) -> _Step:
+        """The prepared checks of ``tag`` at ``path``; kept for the tags of the
+        directory only, so unknown tags in bad data cannot grow the table."""
+        key = (tag, path, placed)
+        step = self._steps.get(key)
+        if step is None:
+            step = _Step(self, tag, path, placed)
+            if tag in self.directory.segments:
+                self._steps[key] = step
+        return step
 
     # -- elements ----------------------------------------------------------------
 
-    def _check_segment(self, run: _Run, seg: Segment, definition: SegmentDef, position: int,
-                       path: str) -> None:
-        rules = self.guide.element_rules(path, seg.tag) if self.guide else {}
-        if not rules:
-            plan = self._plans.get(seg.tag)
-            if plan is None:
-                plan = self._plans[seg.tag] = _plan(definition, self.directory)
-            if _plainly_fine(seg, plan, run.context.decimal):
-                count = len(seg.elements)
-                for syntax_rule, lowest, holds_empty in self._rule_plan(definition):
-                    if count <= lowest and holds_empty:
-                        continue  # none of its elements is there, and that is fine
-                    if not _rule_holds(seg, syntax_rule):
-                        _check_rule(_Site(run, seg, position, _loop(path), rules),
-                                    syntax_rule, definition, self.directory)
-                return
-        site = _Site(run, seg, position, _loop(path), rules)
+    def _check_elements(self, site: _Site, definition: SegmentDef) -> None:
+        """The full check of a segment's elements, which says what is wrong."""
+        seg = site.seg
         members = definition.members
         if len(seg.elements) > len(members):
             extra = seg.elements[len(members):]
@@ -422,6 +523,12 @@ class MessageValidator:
         for syntax_rule in definition.rules:
             if not _rule_holds(seg, syntax_rule):
                 _check_rule(site, syntax_rule, definition, self.directory)
+
+    def _plan(self, definition: SegmentDef) -> _Plan:
+        plan = self._plans.get(definition.tag)
+        if plan is None:
+            plan = self._plans[definition.tag] = _plan(definition, self.directory)
+        return plan
 
     def _rule_plan(self, definition: SegmentDef) -> tuple[tuple[Rule, int, bool], ...]:
         """A segment's notes with the first element each reads (0-based) and whether
