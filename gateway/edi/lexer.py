@@ -582,7 +582,7 @@ class Lexer:
         elem, comp = d.element, d.component
         # Release and repetition characters, where this text has them at all.
         special1 = self._specials[0] if self._specials else ""
-        special2 = self._specials[1] if len(self._specials) > 1 else special1
+        special2 = self._specials[1] if len(self._specials) > 1 else ""
         seplen = len(self._sep)
         by_line = self._sep.endswith(self._newline)
         kinds = self._kinds
@@ -632,7 +632,7 @@ class Lexer:
                         stop = "end"
                 else:
                     column = pos - line_start + 1
-                if special1 and (special1 in piece or special2 in piece):
+                if special1 and (special1 in piece or (special2 and special2 in piece)):
                     elements, repeats, problem = split_segment(piece.lstrip(), d)
                     append(Segment(tag, elements[1:], line, column, repeats))
                     if problem:
