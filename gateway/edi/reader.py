@@ -275,6 +275,7 @@ class _Assembler:
         self.interchange_refs: set[str] = set()
         self.last_seg: Segment | None = None
         self.ungrouped_seen = False
+        self.mixed_reported = False  # said once per interchange
         self.last_delimiters = EDIFACT_DEFAULT if standard == EDIFACT else X12_DEFAULT
         self.last_line_ending = ""
         self.closing: Segment | None = None  # the service segment being handled
@@ -370,6 +371,7 @@ class _Assembler:
         self.group_refs = set()
         self.message_refs = set()
         self.ungrouped_seen = False
+        self.mixed_reported = False  # said once per interchange
 
     def _ensure_interchange(self, seg: Segment) -> Interchange:
         """The open interchange; segments after a trailer open a headerless one
@@ -382,6 +384,7 @@ class _Assembler:
             self.group_refs = set()
             self.message_refs = set()
             self.ungrouped_seen = False
+            self.mixed_reported = False  # said once per interchange
         return self.ic
 
     def _implicit_group(self) -> Group:
@@ -393,7 +396,8 @@ class _Assembler:
             else:
                 self.group = Group(None)
                 ic.groups.append(self.group)
-            if self.explicit_groups and self.standard == EDIFACT:
+            if self.explicit_groups and self.standard == EDIFACT and not self.mixed_reported:
+                self.mixed_reported = True
                 self.ic_issues.append(Issue.of(
                     Code.MIXED_GROUPS,
                     "The interchange mixes UNG groups with messages outside any group.",
@@ -483,7 +487,8 @@ class _Assembler:
             self.group_refs.add(ref)
             if self.standard == X12:
                 self.message_refs = set()  # ST02 is unique within its group
-            if self.ungrouped_seen and self.standard == EDIFACT:
+            if self.ungrouped_seen and self.standard == EDIFACT and not self.mixed_reported:
+                self.mixed_reported = True
                 self.ic_issues.append(Issue.of(
                     Code.MIXED_GROUPS,
                     "The interchange mixes UNG groups with messages outside any group.",

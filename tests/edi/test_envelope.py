@@ -154,6 +154,21 @@ def test_groups_and_ungrouped_messages_mixed_is_an_error() -> None:
     assert (mixed[0].location.segment, mixed[0].location.column) == ("UNG", 60)
 
 
+def test_groups_and_ungrouped_messages_mixed_is_said_once_per_interchange() -> None:
+    """Rule: the mix is one fault of the interchange; further UNGs after ungrouped
+    messages, or ungrouped messages after groups, do not repeat it, and the next
+    interchange is judged afresh."""
+    one = (UNB + "UNH+1+ORDERS:D:96A:UN'UNT+2+1'"
+           + UNG + "UNH+2+ORDERS:D:96A:UN'UNT+2+2'UNE+1+G1'"
+           + "UNH+3+ORDERS:D:96A:UN'UNT+2+3'"
+           + UNG.replace("+G1+", "+G2+") + "UNH+4+ORDERS:D:96A:UN'UNT+2+4'UNE+1+G2'"
+           + "UNZ+3+1'")
+    issues = read((one + one.replace("+1'UNH+1+", "+2'UNH+1+").replace("UNZ+3+1'", "UNZ+3+2'"))
+                  .encode()).issues
+    mixed = [i for i in issues if i.code == Code.MIXED_GROUPS]
+    assert [i.location.interchange for i in mixed] == ["1", "2"]
+
+
 def test_empty_group_is_a_warning() -> None:
     """A group with no message is an envelope.empty warning at its header (and its interchange)."""
     data = isa() + GS + "GE*0*7~IEA*1*000000001~"

@@ -38,6 +38,9 @@ class Status(StrEnum):
     ACCEPTED_WITH_ERRORS = "accepted-with-errors"
     PARTIALLY_ACCEPTED = "partially-accepted"
     REJECTED = "rejected"
+    # CONTRL action 8: the interchange arrived; its content was not checked. Read
+    # from partners only; the gateway's own acknowledgements always judge.
+    RECEIVED = "received"
 
 
 @dataclass(slots=True)

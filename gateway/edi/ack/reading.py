@@ -17,7 +17,8 @@ from gateway.edi.tree import Interchange, Message, Segment
 _X12_STATUS = {"A": Status.ACCEPTED, "E": Status.ACCEPTED_WITH_ERRORS,
                "P": Status.PARTIALLY_ACCEPTED, "R": Status.REJECTED,
                "M": Status.REJECTED, "W": Status.REJECTED, "X": Status.REJECTED}
-_CONTRL_STATUS = {"7": Status.ACCEPTED, "4": Status.REJECTED, "8": Status.ACCEPTED}
+# 0083 action codes: 7 acknowledged (accepted), 4 rejected, 8 received only.
+_CONTRL_STATUS = {"7": Status.ACCEPTED, "4": Status.REJECTED, "8": Status.RECEIVED}
 ACK_TYPES = ("997", "999", "CONTRL")
 
 

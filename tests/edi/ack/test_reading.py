@@ -280,6 +280,17 @@ def test_partner_contrl_rejecting_the_interchange_names_the_error() -> None:
         "  interchange ICREF7: rejected - references do not match (in UNZ)")
 
 
+def test_partner_contrl_that_only_confirms_receipt_is_not_read_as_acceptance() -> None:
+    """Rule: UCI action 8 (0083: interchange received) confirms the interchange
+    arrived without judging its content; it reads as received, not accepted."""
+    text = PARTNER_CONTRL.replace("UCI+ICREF7+GATEWAY:14+PARTNER:14+7'",
+                                  "UCI+ICREF7+GATEWAY:14+PARTNER:14+8'")
+    (report,) = _read(text.encode())
+    (interchange,) = report.interchanges
+    assert interchange.status is Status.RECEIVED
+    assert explain(report).splitlines()[1] == "  interchange ICREF7: received"
+
+
 def test_partner_contrl_groups_hold_their_messages() -> None:
     """UCF opens a group for the UCMs that follow it."""
     text = PARTNER_CONTRL.replace("UCM+M1", "UCF+G1+A:14+B:14+4+29+UNE'UCM+M1").replace(
