@@ -109,7 +109,10 @@ def cmd_ack(args: argparse.Namespace) -> int:
 
 
 def _read(data: bytes, args: argparse.Namespace) -> int:
-    report = inspect(data, level=Level.ENVELOPE)
+    """Explain each acknowledgement as far as it can be read. The file is validated
+    against its message standard too: an acknowledgement that breaks it is still
+    explained, its issues go to stderr, and the exit status is 1."""
+    report = inspect(data, level=Level.SCHEMA)
     if report.edi is None:
         print(f"edi-gateway ack: {args.file} is not an X12 or EDIFACT acknowledgement",
               file=sys.stderr)
@@ -125,4 +128,7 @@ def _read(data: bytes, args: argparse.Namespace) -> int:
     else:
         for ack in acks:
             sys.stdout.write(explain(ack))
-    return 0
+    broken = [issue for issue in report.issues if issue.blocking]
+    for issue in broken:
+        print(f"edi-gateway ack: {args.file}: {issue.code.value}: {issue}", file=sys.stderr)
+    return 1 if broken else 0

@@ -534,9 +534,13 @@ def test_cli_read_of_a_missing_or_non_edi_file_is_a_usage_error(
 
 def test_cli_read_accepts_a_malformed_ack_without_a_traceback(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """A malformed 997 is explained as far as it can be: unknown statuses, no crash."""
+    """Rule: a malformed 997 is explained as far as it can be (unknown statuses, no
+    crash), and the ways it breaks the 997 standard go to stderr with exit 1."""
     path = tmp_path / "bad997.x12"
     path.write_text(MALFORMED_997, "latin-1")
-    code, out, _ = _run(capsys, str(path), "--read")
-    assert code == EXIT_OK
+    code, out, err = _run(capsys, str(path), "--read")
+    assert code == EXIT_INVALID
     assert "status unknown" in out
+    found = err.splitlines()
+    assert found and all(line.startswith(f"edi-gateway ack: {path}: ") for line in found)
+    assert any("schema.invalid-code" in line and "AK5 (segment 5)" in line for line in found)
