@@ -8,6 +8,7 @@ time the caller gives. Pure: bytes and values in, bytes and values out.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -171,11 +172,7 @@ def to_x12(docs: list[Model], mappings: Mappings, version: str,
                 # X12's character sets are ASCII: other letters are spelled in it.
                 seg.elements = [[to_ascii(c) for c in comps] for comps in seg.elements]
     isa_version = "00401" if version < "005" else "00501"
-    # ">" as component separator: what most X12 partners read; from 00402 on ISA11
-    # names a repetition separator, "^" by custom.
-    delims = options.delimiters or Delimiters(
-        segment="~", element="*", component=">",
-        repetition="^" if isa_version >= "00402" else None)
+    delims = options.delimiters or _x12_delimiters(groups.values(), isa_version)
     isa = Segment.of("ISA", "00", "", "00", "", qualifier, sender,
                      options.receiver_qualifier or qualifier, receiver,
                      now.strftime("%y%m%d"), now.strftime("%H%M"), delims.repetition or "U",
@@ -183,6 +180,35 @@ def to_x12(docs: list[Model], mappings: Mappings, version: str,
                      "T" if options.test else "P", delims.component)
     ic = Interchange("x12", delims, isa, list(groups.values()), line_ending="\n")
     return write([ic], encoding="ascii")
+
+
+# X12 has no release character: a delimiter must not occur in the data. The first
+# choice of each is what most partners read ("*", ">" and "~"; from 00402 on ISA11
+# names a repetition separator, "^" by custom); the others are the usual
+# alternatives, taken only when the data holds the first.
+_X12_CHOICES = {"element": "*|^!", "component": ">:<\\", "segment": "~'\x1c",
+                "repetition": "^{}!"}
+
+
+def _x12_delimiters(groups: Iterable[Group], isa_version: str) -> Delimiters:
+    """Delimiters none of the interchange's values hold; where every choice for one
+    is taken, its first choice, and the writer says which value holds it."""
+    segments = [seg for group in groups
+                for seg in (group.header, *(s for m in group.messages for s in m.segments))
+                if seg is not None]
+    used = {c for seg in segments for comps in seg.elements for value in comps for c in value}
+    taken: set[str] = set()
+
+    def pick(kind: str) -> str:
+        choices = _X12_CHOICES[kind]
+        found = next((c for c in choices if c not in used and c not in taken), choices[0])
+        taken.add(found)
+        return found
+
+    segment, element, component = pick("segment"), pick("element"), pick("component")
+    repetition = pick("repetition") if isa_version >= "00402" else None
+    return Delimiters(segment=segment, element=element, component=component,
+                      repetition=repetition)
 
 
 def to_xml(document: Model, mappings: Mappings, standard: str, version: str) -> bytes:

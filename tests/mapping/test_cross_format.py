@@ -906,11 +906,6 @@ KNOWN_GAPS: tuple[Limit, ...] = (
           lambda c: isinstance(c.difference.original, str)
           and c.difference.original.encode("latin-1", "replace").decode("utf-8", "replace")
           == c.difference.read_back),
-    Limit(WRITE, ANY, "x12",
-          "engine: X12 has no release character and to_x12 always uses * > ~ as "
-          "delimiters; a value holding one of them cannot be written (the writer could "
-          "choose delimiters the data does not hold)",
-          lambda c: "holds the delimiter" in str(c.difference.original)),
     Limit("order_numbers[]", ANY, "cxml", _ONE_ORDER),
     Limit("lines[].order_number", ANY, "cxml", _ONE_ORDER,
           lambda c: c.difference.original is not None
