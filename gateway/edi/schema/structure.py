@@ -108,6 +108,8 @@ class _Frame:
     index: int = 0
     counts: list[int] = field(default_factory=list)
     loop: str | None = None  # the innermost group id, as issue locations name it
+    table: dict[str, list[int]] = field(default_factory=dict)  # the group's, from its layout
+    mandatory: tuple[int, ...] = ()  # the group's, from its layout
 
 
 def loop_of(path: str) -> str | None:
@@ -159,7 +161,8 @@ class Placer:
         self.tables = layout.tables
         self.mandatory = layout.mandatory
         self.root = Instance("")
-        self.stack = [_Frame(structure, "", self.root, 0, [0] * len(structure.children))]
+        self.stack = [_Frame(structure, "", self.root, 0, [0] * len(structure.children), None,
+                             self.tables[id(structure)], self.mandatory[id(structure)])]
 
     @property
     def path(self) -> str:
@@ -170,15 +173,16 @@ class Placer:
         the current group occurrence, unplaced)."""
         tag = seg.tag
         stack = self.stack
-        tables = self.tables
         for level in range(len(stack) - 1, -1, -1):
             frame = stack[level]
-            children = frame.group.children
-            candidates = tables[id(frame.group)].get(tag)
+            candidates = frame.table.get(tag)
             if not candidates:
                 continue
+            index = frame.index
+            counts = frame.counts
+            children = frame.group.children
             # Within an open occurrence the trigger never repeats: it starts a new one.
-            start = frame.index if level == 0 or frame.index > 0 else 1
+            start = index if level == 0 or index > 0 else 1
             k = -1
             for candidate in candidates:
                 if candidate < start:
@@ -186,8 +190,7 @@ class Placer:
                 k = candidate
                 # A place already used up yields to a later place for the same tag
                 # (DELFOR's UNS+D and UNS+S); the last one takes the excess.
-                if candidate != frame.index or frame.counts[candidate] < \
-                        children[candidate].max_use:
+                if candidate != index or counts[candidate] < children[candidate].max_use:
                     break
             if k < 0:
                 continue
@@ -195,15 +198,16 @@ class Placer:
             while len(stack) - 1 > level:
                 inner = stack.pop()
                 self._missing(inner, inner.index, len(inner.group.children), position)
-            first = frame.index + (1 if frame.counts[frame.index] else 0)
-            self._missing(frame, first, k, position)
+            first = index + (1 if counts[index] else 0)
+            if first < k:
+                self._missing(frame, first, k, position)
             frame.index = k
-            frame.counts[k] += 1
+            counts[k] += 1
             if isinstance(child, SegmentNode):
                 frame.instance.items.append(seg)
-                self.listener.used(child, frame.counts[k], seg, position, frame.loop)
+                self.listener.used(child, counts[k], seg, position, frame.loop)
             else:
-                self._enter(child, frame, frame.counts[k], seg, position)
+                self._enter(child, frame, counts[k], seg, position)
             return True
         stack[-1].instance.items.append(seg)
         return False
@@ -214,7 +218,8 @@ class Placer:
         path = f"{parent.path}/{group.id}" if parent.path else group.id
         instance = Instance(group.id, _parent=weakref.ref(parent.instance))
         parent.instance.items.append(instance)
-        frame = _Frame(group, path, instance, 0, [0] * len(group.children), group.id or None)
+        frame = _Frame(group, path, instance, 0, [0] * len(group.children), group.id or None,
+                       self.tables[id(group)], self.mandatory[id(group)])
         frame.counts[0] = 1
         self.stack.append(frame)
         first = group.children[0]
@@ -229,7 +234,7 @@ class Placer:
         mandatory ones can be missing, so only they are looked at."""
         if first >= upto:
             return
-        for k in self.mandatory[id(frame.group)]:
+        for k in frame.mandatory:
             if first <= k < upto and frame.counts[k] == 0:
                 self.listener.missing(frame.group.children[k], frame.path, position)
 
@@ -260,25 +265,27 @@ class _Tape:
         self.counter = counter
         self.events: list[Event] = []
 
-    def _keep(self, before: int, event: Event) -> None:
-        if self.counter is None or self.counter() != before:
-            self.events.append(event)
-
     def used(self, node: SegmentNode, count: int, seg: Segment, position: int,
              loop: str | None) -> None:
-        before = self.counter() if self.counter else 0
+        counter = self.counter
+        before = counter() if counter else 0
         self.listener.used(node, count, seg, position, loop)
-        self._keep(before, ("used", node, count, position, loop))
+        if counter is None or counter() != before:
+            self.events.append(("used", node, count, position, loop))
 
     def entered(self, group: GroupNode, count: int, seg: Segment, position: int) -> None:
-        before = self.counter() if self.counter else 0
+        counter = self.counter
+        before = counter() if counter else 0
         self.listener.entered(group, count, seg, position)
-        self._keep(before, ("entered", group, count, position, None))
+        if counter is None or counter() != before:
+            self.events.append(("entered", group, count, position, None))
 
     def missing(self, node: Node, path: str, position: int) -> None:
-        before = self.counter() if self.counter else 0
+        counter = self.counter
+        before = counter() if counter else 0
         self.listener.missing(node, path, position)
-        self._keep(before, ("missing", node, 0, position, path))
+        if counter is None or counter() != before:
+            self.events.append(("missing", node, 0, position, path))
 
     def take(self) -> tuple[Event, ...]:
         """The events kept since the last call."""
@@ -291,28 +298,39 @@ class _Tape:
 
 class _Form:
     """The shape of one occurrence in a placement's tree: its id and what it holds,
-    in order: the index of each segment in the message body, or the form of each
-    inner occurrence."""
+    in order: runs of consecutive segments of the message body (as slices of it)
+    and the forms of inner occurrences."""
 
-    __slots__ = ("entries", "id")
+    __slots__ = ("id", "runs")
 
-    def __init__(self, group_id: str, entries: tuple[int | _Form, ...]) -> None:
+    def __init__(self, group_id: str, entries: list[int | _Form]) -> None:
         self.id = group_id
-        self.entries = entries
+        runs: list[slice | _Form] = []
+        for entry in entries:
+            if not isinstance(entry, int):
+                runs.append(entry)
+                continue
+            last = runs[-1] if runs else None
+            if isinstance(last, slice) and last.stop == entry:
+                runs[-1] = slice(last.start, entry + 1)
+            else:
+                runs.append(slice(entry, entry + 1))
+        self.runs = tuple(runs)
 
-    def grow(self, segments: Sequence[Segment], parent: weakref.ref[Instance] | None
+    def grow(self, segments: list[Segment], parent: weakref.ref[Instance] | None
              ) -> Instance:
         """A fresh occurrence of this form holding ``segments`` at its indexes."""
+        runs = self.runs
+        if len(runs) == 1 and isinstance(runs[0], slice):
+            return Instance(self.id, segments[runs[0]], None, parent)  # type: ignore[arg-type]
         instance = Instance(self.id, [], None, parent)
         items = instance.items
-        ref = None
-        for entry in self.entries:
-            if isinstance(entry, int):
-                items.append(segments[entry])
+        ref = weakref.ref(instance)
+        for run in runs:
+            if isinstance(run, slice):
+                items += segments[run]
             else:
-                if ref is None:
-                    ref = weakref.ref(instance)
-                items.append(entry.grow(segments, ref))
+                items.append(run.grow(segments, ref))
         return instance
 
 
@@ -335,7 +353,7 @@ def _form(instance: Instance, segments: Sequence[Segment], counter: list[int]
             return None
         entries.append(index)
         counter[0] = index + 1
-    return _Form(instance.id, tuple(entries))
+    return _Form(instance.id, entries)
 
 
 @dataclass(frozen=True, slots=True)
@@ -349,8 +367,12 @@ class Placement:
     paths: tuple[str, ...]
     events: tuple[tuple[Event, ...], ...]
     form: _Form
+    quiet: bool = field(init=False)  # no event kept at all
 
-    def tree(self, segments: Sequence[Segment]) -> Instance:
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "quiet", not any(self.events))
+
+    def tree(self, segments: list[Segment]) -> Instance:
         """A fresh instance tree holding ``segments``, as placing them would build it."""
         return self.form.grow(segments, None)
 

@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from functools import lru_cache
 
 from gateway.edi.dates import ascii_digits, is_date, is_time
 from gateway.edi.envelope import Scope
@@ -98,6 +99,8 @@ def _check_one(value: str, pattern: str) -> bool:
     return True
 
 
+# Orders carry the same few dates over and over; strptime is slow, the verdicts small.
+@lru_cache(maxsize=4096)
 def check_date_format(value: str, pattern: str) -> bool:
     """Whether ``value`` is a real date/time in ``pattern`` (see :data:`_DATE_FORMATS`)."""
     if "-" not in pattern:
@@ -191,18 +194,21 @@ def _plainly_valid(value: str, element: ElementDef, decimal: str) -> bool:
 
 
 # A segment's checks, flattened for the quick pass: per member, whether it is
-# mandatory, whether it is a composite, and its leaves; a leaf is (mandatory, kind,
-# min, max, codes) with a kind below. The plan also says how many members must be
-# there at least (up to the last mandatory one), so trailing optional members a
-# segment leaves out cost nothing.
+# mandatory, its leaves (one for a simple element, the components of a composite),
+# and, for each count of components a segment may give, whether a mandatory leaf
+# comes after them. A leaf is (mandatory, kind, min, max, codes) with a kind below.
+# The plan also says how many members must be there at least (up to the last
+# mandatory one), so trailing optional members a segment leaves out cost nothing.
 _Leaf = tuple[bool, int, int, int, frozenset[str] | None]
-_Member = tuple[bool, bool, tuple[_Leaf, ...]]
+_Member = tuple[bool, tuple[_Leaf, ...], tuple[bool, ...]]
 _Plan = tuple[tuple[_Member, ...], int]
 
 
 # EDIFACT n (digits and a decimal mark), X12 Nn (digits only, the decimals
-# implied), X12 R, DT, TM; _FULL_CHECK for what only the full check can judge.
-_TEXT, _DIGITS_ONLY, _FULL_CHECK, _REAL, _DATE, _TIME, _INTEGER = range(7)
+# implied), X12 R, DT, TM, EDIFACT a (no digits); _FULL_CHECK for what only the
+# full check can judge.
+_TEXT, _DIGITS_ONLY, _FULL_CHECK, _REAL, _DATE, _TIME, _INTEGER, _ALPHA = range(8)
+_WHOLE = (_DIGITS_ONLY, _INTEGER)  # judged inline when the value is all digits
 
 
 def _leaf(element: ElementDef, mandatory: bool) -> _Leaf:
@@ -219,6 +225,8 @@ def _leaf(element: ElementDef, mandatory: bool) -> _Leaf:
         code = _DATE
     elif kind == "TM":
         code = _TIME
+    elif kind == "a":
+        code = _ALPHA
     else:
         code = _FULL_CHECK
     return (mandatory, code, element.min_length, element.max_length, element.codes)
@@ -235,32 +243,43 @@ def _plan(definition: SegmentDef, directory: Directory) -> _Plan:
         if composite is not None:
             leaves = tuple(_leaf(directory.elements[c.ref], c.usage is Usage.MANDATORY)
                            for c in composite.components)
-            members.append((mandatory, True, leaves))
         else:
-            members.append((mandatory, False, (_leaf(directory.elements[member.ref], False),)))
+            # A simple element's presence is the member's: its leaf is never mandatory.
+            leaves = (_leaf(directory.elements[member.ref], False),)
+        after = tuple(any(leaf[0] for leaf in leaves[given:])
+                      for given in range(len(leaves) + 1))
+        members.append((mandatory, leaves, after))
     return tuple(members), required
 
 
 def _plainly_fine(seg: Segment, plan: _Plan, decimal: str) -> bool:
     """The quick pass: True when every element is present where mandatory and plainly
-    valid. False sends the segment through the full check, which finds what is wrong."""
+    valid. False sends the segment through the full check, which finds what is wrong.
+
+    A simple element is judged as a composite of one leaf that is never mandatory by
+    itself; text and plain digits, most of what a segment holds, are judged inline."""
     if seg.repeats:
         return False
     members, required = plan
     elements = seg.elements
     if len(elements) > len(members) or len(elements) < required:
         return False
-    for comps, (mandatory, composite, leaves) in zip(elements, members, strict=False):
-        if not composite:
-            if len(comps) > 1:
-                return False
+    # Counted by hand rather than zipped: this loop runs for every segment.
+    index = 0
+    for comps in elements:
+        mandatory, leaves, after = members[index]
+        index += 1
+        if len(comps) == 1:  # a simple element, or a composite's first component only
             value = comps[0]
             if not value:
                 if mandatory:
                     return False
                 continue
+            if after[1]:
+                return False  # a mandatory component after it
             leaf = leaves[0]
-            if leaf[1] == _TEXT:
+            kind = leaf[1]
+            if kind == _TEXT or (kind in _WHOLE and value.isdigit() and value.isascii()):
                 if not leaf[2] <= len(value) <= leaf[3] or (
                         leaf[4] is not None and value not in leaf[4]):
                     return False
@@ -268,19 +287,24 @@ def _plainly_fine(seg: Segment, plan: _Plan, decimal: str) -> bool:
                 return False
             continue
         width = len(comps)
-        if width > len(leaves):
+        if not width or width > len(leaves):
             return False
         if not any(comps):
             if mandatory:
                 return False
             continue
-        for j, leaf in enumerate(leaves):
-            value = comps[j] if j < width else ""
+        if after[width]:
+            return False  # a mandatory component after the last one given
+        place = 0
+        for value in comps:
+            leaf = leaves[place]
+            place += 1
             if not value:
                 if leaf[0]:
                     return False
                 continue
-            if leaf[1] == _TEXT:
+            kind = leaf[1]
+            if kind == _TEXT or (kind in _WHOLE and value.isdigit() and value.isascii()):
                 if not leaf[2] <= len(value) <= leaf[3] or (
                         leaf[4] is not None and value not in leaf[4]):
                     return False
@@ -307,6 +331,8 @@ def _leaf_fine(value: str, leaf: _Leaf, decimal: str) -> bool:
         return is_date(value) and low <= length <= high
     elif kind == _TIME:
         return is_time(value) and low <= length <= high
+    elif kind == _ALPHA and _DIGITS.search(value):
+        return False
     return low <= length <= high and (codes is None or value in codes)
 
 
@@ -377,7 +403,7 @@ class _Step:
         self.rules = guide.element_rules(path, tag) if guide and definition else {}
         # The quick pass is for segments the guide says nothing about.
         self.plan = validator._plan(definition) if definition and not self.rules else None
-        self.notes = validator._rule_plan(definition) if definition else ()
+        self.notes = validator._notes(definition) if definition else None
 
     def bound(self) -> _Check:
         """The check to run on each segment of this step."""
@@ -399,11 +425,9 @@ class _Step:
         assert definition is not None
         plan = self.plan
         if plan is not None and _plainly_fine(seg, plan, run.context.decimal):
-            count = len(seg.elements)
-            for syntax_rule, lowest, holds_empty in self.notes:
-                if count <= lowest and holds_empty:
-                    continue  # none of its elements is there, and that is fine
-                if not _rule_holds(seg, syntax_rule):
+            notes = self.notes
+            if notes is not None:
+                for syntax_rule in notes.broken(seg):
                     _check_rule(self._site(run, seg, position), syntax_rule, definition,
                                 self.validator.directory)
             return
@@ -450,7 +474,7 @@ class MessageValidator:
         self.structure = guide.apply(message.structure) if guide else message.structure
         self.tags = message.tags()
         self._plans: dict[str, _Plan] = {}
-        self._rule_plans: dict[str, tuple[tuple[Rule, int, bool], ...]] = {}
+        self._syntax_notes: dict[str, _Notes | None] = {}
         self._steps: dict[tuple[str, str, bool], _Step] = {}
         self._shapes: Shapes[tuple[Placement, tuple[_Check, ...]]] = Shapes(shapes)
 
@@ -468,6 +492,12 @@ class MessageValidator:
         if known is None:
             return self._learn(segments, shape, run)
         placement, checks = known
+        if placement.quiet:  # no structure issue: only the segments to check
+            position = 2
+            for seg, check in zip(segments, checks, strict=True):
+                check(run, seg, position)
+                position += 1
+            return run.issues, placement.tree(segments)
         events = placement.events
         reporter = _Reporter(self, run)
         for index, seg in enumerate(segments):
@@ -482,7 +512,7 @@ class MessageValidator:
                ) -> tuple[list[Issue], Instance]:
         """Validate a message of a shape not seen lately, placing it segment by
         segment, and remember the shape."""
-        tracer = Tracer(self.structure, _Reporter(self, run), lambda: len(run.issues))
+        tracer = Tracer(self.structure, _Reporter(self, run), run.issues.__len__)
         checks: list[_Check] = []
         for index, seg in enumerate(segments):
             position = index + 2
@@ -530,15 +560,13 @@ class MessageValidator:
             plan = self._plans[definition.tag] = _plan(definition, self.directory)
         return plan
 
-    def _rule_plan(self, definition: SegmentDef) -> tuple[tuple[Rule, int, bool], ...]:
-        """A segment's notes with the first element each reads (0-based) and whether
-        it holds when none of its elements is there, computed once per tag."""
-        found = self._rule_plans.get(definition.tag)
-        if found is None:
-            found = self._rule_plans[definition.tag] = tuple(
-                (rule, min(_split_ref(ref)[0] for ref in rule.refs) - 1,
-                 rule.kind in _EMPTY_HOLDS) for rule in definition.rules)
-        return found
+    def _notes(self, definition: SegmentDef) -> _Notes | None:
+        """A segment's syntax notes prepared for the quick pass (None: it has none),
+        once per tag."""
+        if definition.tag not in self._syntax_notes:
+            self._syntax_notes[definition.tag] = _Notes(definition.rules) \
+                if definition.rules else None
+        return self._syntax_notes[definition.tag]
 
     def _check_member(self, site: _Site, pos: int, member: Member) -> None:
         seg = site.seg
@@ -827,6 +855,85 @@ def _rule_holds(seg: Segment, rule: Rule) -> bool:
     if kind is RuleKind.IF_FIRST_NONE:
         return not first or there == 1
     return False  # a kind this pass does not know: the full check decides
+
+
+# The notes judged from which of their places hold a value, and how many verdicts
+# a segment's notes remember (one per pattern of places present).
+_BY_PRESENCE = frozenset(RuleKind) - {RuleKind.DATE}
+_VERDICTS = 128
+
+
+def _holds_by_mask(kind: RuleKind, there: int, every: int, first: int) -> bool:
+    """:func:`_rule_holds` for a note whose places are the bits ``every``
+    (``first``: its first place), given the bits ``there`` of those holding a value."""
+    if kind is RuleKind.PAIRED:
+        return there in (0, every)
+    if kind is RuleKind.REQUIRED:
+        return there != 0
+    if kind is RuleKind.EXCLUSION:
+        return there.bit_count() <= 1
+    if kind is RuleKind.ONE_ONLY:
+        return there.bit_count() == 1
+    if kind is RuleKind.CONDITIONAL:
+        return not there & first or there == every
+    if kind is RuleKind.LIST_CONDITIONAL:
+        return not there & first or there.bit_count() >= 2
+    return not there & first or there.bit_count() == 1  # IF_FIRST_NONE
+
+
+class _Notes:
+    """A segment's syntax notes for the quick pass.
+
+    Every note but DATE depends only on which of its places hold a value, so those
+    are judged together from one bit mask of the places present, and the notes
+    broken for each mask are remembered: a segment then costs a look at the places
+    the notes read, most often a pattern seen before. A DATE note, or one naming a
+    place twice, is judged by :func:`_rule_holds` on the values."""
+
+    __slots__ = ("_by_mask", "_by_value", "_places", "_verdicts", "rules")
+
+    def __init__(self, rules: tuple[Rule, ...]) -> None:
+        self.rules = rules
+        bits: dict[tuple[int, int], int] = {}
+        by_mask: list[tuple[int, RuleKind, int, int]] = []
+        by_value: list[int] = []
+        for number, rule in enumerate(rules):
+            places = [(element - 1, (component or 1) - 1)
+                      for element, component in map(_split_ref, rule.refs)]
+            if rule.kind not in _BY_PRESENCE or len(set(places)) < len(places):
+                by_value.append(number)
+                continue
+            masks = [bits.setdefault(place, 1 << len(bits)) for place in places]
+            by_mask.append((number, rule.kind, sum(masks), masks[0]))
+        self._places = tuple(sorted((element, component, bit)
+                                    for (element, component), bit in bits.items()))
+        self._by_mask = tuple(by_mask)
+        self._by_value = tuple(by_value)
+        self._verdicts: dict[int, tuple[int, ...]] = {}
+
+    def broken(self, seg: Segment) -> list[Rule]:
+        """The notes ``seg`` breaks, in the definition's order."""
+        elements = seg.elements
+        count = len(elements)
+        there = 0
+        for element, component, bit in self._places:
+            if element >= count:
+                break  # the places are in order: none of the rest is there
+            comps = elements[element]
+            if component < len(comps) and comps[component]:
+                there |= bit
+        broken = self._verdicts.get(there)
+        if broken is None:
+            broken = tuple(number for number, kind, every, first in self._by_mask
+                           if not _holds_by_mask(kind, there & every, every, first))
+            if len(self._verdicts) < _VERDICTS:
+                self._verdicts[there] = broken
+        if self._by_value:
+            valued = [number for number in self._by_value
+                      if not _rule_holds(seg, self.rules[number])]
+            if valued:
+                broken = tuple(sorted(broken + tuple(valued)))
+        return [self.rules[number] for number in broken] if broken else []
 
 
 def _split_ref(ref: str) -> tuple[int, int | None]:

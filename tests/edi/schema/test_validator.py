@@ -42,7 +42,7 @@ from gateway.edi.schema.validator import (
     check_message,
     validate_message,
 )
-from gateway.edi.tree import Message
+from gateway.edi.tree import Message, Segment
 
 ROOT = Path(__file__).resolve().parents[3]
 SCHEMAS = Schemas(load_directory)
@@ -770,6 +770,44 @@ def test_x12_quick_pass_agrees_with_full_check(tag: str, elements: list[list[str
     quick = spots(validate(data))
     with full_check_only():
         assert spots(validate(data)) == quick
+
+
+def _noted_segments() -> list[tuple[str, tuple[Rule, ...]]]:
+    """Every segment of the bundled directories that has syntax notes."""
+    found = []
+    for standard, version in (("edifact", "D96A"), ("edifact", "D01B"), ("x12", "004010"),
+                              ("x12", "005010")):
+        directory = load_directory(standard, version)
+        assert directory is not None
+        found += [(f"{standard} {version} {tag}", definition.rules)
+                  for tag, definition in sorted(directory.segments.items()) if definition.rules]
+    return found
+
+
+NOTED = _noted_segments()
+# A note naming one place twice, and a DATE note among dependency notes.
+MADE_UP = ("made up", (Rule(RuleKind.EXCLUSION, ("02", "02-1"), "E0202"),
+                       Rule(RuleKind.DATE, ("01-1", "01-2"), "date 01"),
+                       Rule(RuleKind.EXCLUSION, ("01-1", "03"), "E0103"),
+                       Rule(RuleKind.ONE_ONLY, ("02-2", "04"), "D1 02-2 04")))
+# One set of prepared notes per segment for the whole run, so that verdicts they
+# remember from one example are used in the next.
+_PREPARED: dict[str, Any] = {}
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(st.sampled_from(NOTED), st.just(MADE_UP)),
+       st.lists(st.lists(st.sampled_from(["", "A", "20250101", "102", "20250132", "203"]),
+                         min_size=1, max_size=4), max_size=30))
+def test_notes_judged_together_break_what_each_note_breaks(
+        noted: tuple[str, tuple[Rule, ...]], elements: list[list[str]]) -> None:
+    """The quick pass judges a segment's syntax notes together, from the places that
+    hold a value: for any segment it finds broken exactly the notes that the
+    note-by-note check finds broken, in the definition's order."""
+    name, rules = noted
+    notes = _PREPARED.setdefault(name, validator_module._Notes(rules))
+    seg = Segment("TST", elements)
+    assert notes.broken(seg) == [r for r in rules if not validator_module._rule_holds(seg, r)]
 
 
 @pytest.mark.parametrize("value", ["1.5", "12.", ".5"])
