@@ -24,7 +24,7 @@ Applying a mapping never raises on bad data: problems come back as issues.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
@@ -35,9 +35,11 @@ from gateway.edi.schema.model import Directory, GroupNode, MessageDef
 from gateway.errors import ConfigurationError
 from gateway.mapping.paths import (
     UBL_NAMESPACES,
+    HeldRead,
     PathError,
     ValuePath,
     XmlPath,
+    first_held,
 )
 from gateway.mapping.values import (
     DATE_PATTERNS,
@@ -91,6 +93,142 @@ class _Problems:
 
 Getter = Callable[[Any, _Problems, dict[str, Any]], Any]
 POSITION = "@position"  # the ``from`` that counts the items of the enclosing ``each``
+Finder = Callable[[Any], str | None]
+Convert = Callable[[str, Any, _Problems, dict[str, Any]], Any]
+
+
+@dataclass(frozen=True, slots=True)
+class _Condition:
+    """A compiled ``when``: the path's finder, and the values it must (``negate``:
+    must not) be one of; no values for a presence test."""
+
+    path: Any  # a ValuePath or an XmlPath
+    find: Finder
+    values: frozenset[str] | None
+    negate: bool
+
+    def test(self) -> Callable[[Any], bool]:
+        find, values, negate = self.find, self.values, self.negate
+        if values is None:
+            return lambda ctx: find(ctx) is not None
+        return lambda ctx: ((find(ctx) or "") in values) is not negate
+
+    def guarding(self, path: Any) -> Finder:
+        """A finder of ``path``'s first value where the condition holds, else None."""
+        if isinstance(path, ValuePath) and isinstance(self.path, ValuePath):
+            return path.guarded_by(self.path, self.values, self.negate)
+        find, values, negate, first = self.find, self.values, self.negate, path.finder()
+        if values is None:
+            return lambda ctx: None if find(ctx) is None else first(ctx)
+        return lambda ctx: None if ((find(ctx) or "") in values) is negate else first(ctx)
+
+    def held_read(self, path: Any) -> HeldRead | None:
+        if isinstance(path, ValuePath) and isinstance(self.path, ValuePath):
+            return path.held_read(self.path, self.values, self.negate)
+        return None
+
+    def guard(self, first: Finder, default: Any) -> Getter:
+        """A text value read only when the condition holds, tested inline."""
+        find, values, negate = self.find, self.values, self.negate
+        if values is None:
+            def present(ctx: Any, problems: _Problems, env: dict[str, Any]) -> Any:
+                if find(ctx) is None:
+                    return None
+                return first(ctx) or default
+            return present
+
+        def guarded(ctx: Any, problems: _Problems, env: dict[str, Any]) -> Any:
+            if ((find(ctx) or "") in values) is negate:
+                return None
+            return first(ctx) or default
+        return guarded
+
+    def guard_getter(self, getter: Getter) -> Getter:
+        holds = self.test()
+
+        def guarded(ctx: Any, problems: _Problems, env: dict[str, Any]) -> Any:
+            return getter(ctx, problems, env) if holds(ctx) else None
+        return guarded
+
+
+@dataclass(frozen=True, slots=True)
+class _Text:
+    """A getter's finder, and the segment element it reads when it is that simple."""
+
+    find: Finder
+    held: HeldRead | None
+
+
+def _held_read(path: Any) -> HeldRead | None:
+    return path.held_read() if isinstance(path, ValuePath) else None
+
+
+def _converter(kind: str, fmt: Any, fmt_find: Finder | None, implied: int,
+               where: str) -> Convert | None:
+    """Text to the value ``as`` names; None for text, which stays as it is. A value
+    that cannot be read is a problem naming ``where``, and gives None."""
+    if kind == "text":
+        return None
+    if kind == "bool":
+        return lambda text, ctx, problems, env: \
+            text.strip().lower() in ("1", "true", "yes", "y")
+    if kind == "decimal":
+        def to_decimal(text: str, ctx: Any, problems: _Problems, env: dict[str, Any]) -> Any:
+            try:
+                return parse_decimal(text, env.get("decimal", "."), implied)
+            except ValueProblem as err:
+                problems.add(where, str(err))
+                return None
+        return to_decimal
+
+    def read(text: str, ctx: Any, env: dict[str, Any]) -> Any:
+        if kind == "int":
+            number = parse_decimal(text, env.get("decimal", "."))
+            if number != number.to_integral_value():
+                raise ValueProblem(f"{text!r} is not a whole number")
+            return int(number)
+        actual = fmt if fmt_find is None else fmt_find(ctx)
+        if kind == "date":
+            return parse_date(text, actual)
+        return parse_datetime(text, actual)
+
+    def convert(text: str, ctx: Any, problems: _Problems, env: dict[str, Any]) -> Any:
+        try:
+            return read(text, ctx, env)
+        except ValueProblem as err:
+            problems.add(where, str(err))
+            return None
+    return convert
+
+
+def _coded(codes: CodeList, otherwise: Any, then: Convert | None) -> Convert:
+    """Partner codes to canonical values before ``then``; an unknown code gives
+    ``otherwise`` (``keep``: the code itself) without conversion."""
+    table = codes.inbound
+    keep = otherwise == "keep"
+
+    def coded(text: str, ctx: Any, problems: _Problems, env: dict[str, Any]) -> Any:
+        mapped = table.get(text)
+        if mapped is None:
+            return text if keep else otherwise
+        return mapped if then is None else then(mapped, ctx, problems, env)
+    return coded
+
+
+def _collected(values: Callable[[Any], Any], convert: Convert | None,
+               condition: _Condition | None, join: Any, default: Any) -> Getter:
+    """``all`` and ``join``: every value the path finds, converted."""
+    holds = None if condition is None else condition.test()
+
+    def collect(ctx: Any, problems: _Problems, env: dict[str, Any]) -> Any:
+        if holds is not None and not holds(ctx):
+            return None
+        found = [v for t in values(ctx)
+                 if (v := t if convert is None else convert(t, ctx, problems, env)) is not None]
+        if join is not None:
+            return str(join).join(str(v) for v in found) or default
+        return found or default
+    return collect
 
 
 @dataclass(slots=True)
@@ -103,6 +241,9 @@ class Compiler:
     structure: GroupNode | None
     codelists: dict[str, CodeList]
     namespaces: dict[str, str]
+    # Getters of text as it stands, without a default, and their finders: objects
+    # and first_of call the finders directly.
+    _texts: dict[Getter, _Text] = field(default_factory=dict)
 
     def fail(self, where: str, problem: str) -> MappingError:
         return MappingError(f"{self.name}: {where}: {problem}")
@@ -160,12 +301,24 @@ class Compiler:
                 require: tuple[str, ...] = ()) -> Getter:
         fields = {str(k): self.compile(v, f"{where}.{k}", scope) for k, v in spec.items()}
 
-        members = tuple(fields.items())
+        members = tuple((key, getter, self._finder(getter)) for key, getter in fields.items())
+        if len(members) == 1:
+            # One field (unit_price: {amount: ...}): no loop, and a required field
+            # other than it can never be there.
+            (key, getter, _), = members
+            never = any(name != key for name in require)
+
+            def single(ctx: Any, problems: _Problems, env: dict[str, Any]) -> Any:
+                value = getter(ctx, problems, env)
+                if value is None or never:
+                    return None
+                return {key: value}
+            return single
 
         def obj(ctx: Any, problems: _Problems, env: dict[str, Any]) -> Any:
             out = {}
-            for key, getter in members:
-                value = getter(ctx, problems, env)
+            for key, getter, find in members:
+                value = getter(ctx, problems, env) if find is None else find(ctx)
                 if value is not None:
                     out[key] = value
             for name in require:
@@ -185,11 +338,12 @@ class Compiler:
             item = self._from({k: v for k, v in spec.items() if k != "each"}, where, inner)
         else:
             raise self.fail(where, "'each' needs 'fields' (objects) or 'from' (values)")
+        nodes = path.nodes
 
         def each(ctx: Any, problems: _Problems, env: dict[str, Any]) -> Any:
             out = []
             outer = env.get(POSITION)
-            for position, node in enumerate(path.nodes(ctx), 1):
+            for position, node in enumerate(nodes(ctx), 1):
                 env[POSITION] = position
                 value = item(node, problems, env)
                 if value is not None:
@@ -204,6 +358,31 @@ class Compiler:
             raise self.fail(f"{where}.first_of", "a non-empty list of specs")
         getters = [self.compile(o, f"{where}.first_of[{i}]", scope)
                    for i, o in enumerate(options)]
+        texts = [self._texts.get(g) for g in getters]
+        if all(t is not None for t in texts):
+            # Only text as it stands: the finders in turn, without a getter around each.
+            known = tuple(t for t in texts if t is not None)
+            paths = tuple(t.find for t in known)
+
+            def first_text(ctx: Any) -> str | None:
+                for find in paths:
+                    value = find(ctx)
+                    if value:
+                        return value
+                return None
+            reads = tuple(t.held for t in known if t.held is not None)
+            found: Finder = first_text
+            if len(reads) == len(known) > 1 and len({r.tag for r in reads}) == 1:
+                # Options all on one segment (PO1/07 when PO1/06=UP, PO1/09 when ...).
+                found = first_held(reads, first_text)
+            return self._text(found)
+        if len(getters) == 2:
+            one, two = getters
+
+            def first_of_two(ctx: Any, problems: _Problems, env: dict[str, Any]) -> Any:
+                value = one(ctx, problems, env)
+                return two(ctx, problems, env) if value is None else value
+            return first_of_two
 
         def first_of(ctx: Any, problems: _Problems, env: dict[str, Any]) -> Any:
             for getter in getters:
@@ -221,95 +400,90 @@ class Compiler:
             return value if when is None or when(ctx) else None
         return const
 
-    def _when(self, text: Any, where: str, scope: Scope) -> Callable[[Any], bool] | None:
+    def _condition(self, text: Any, where: str, scope: Scope) -> _Condition | None:
         if text is None:
             return None
         split = _split_condition(str(text))
         if split is None:
             path = self.path(str(text), where, scope)
-            return lambda ctx: path.first(ctx) is not None
+            return _Condition(path, path.finder(), None, False)
         lhs, operator, rhs = split
         path = self.path(lhs, where, scope)
-        values = frozenset(v.strip() for v in rhs.split("|"))
-        negate = operator == "!="
+        return _Condition(path, path.finder(), frozenset(v.strip() for v in rhs.split("|")),
+                          operator == "!=")
 
-        def holds(ctx: Any) -> bool:
-            hit = (path.first(ctx) or "") in values
-            return not hit if negate else hit
-        return holds
+    def _when(self, text: Any, where: str, scope: Scope) -> Callable[[Any], bool] | None:
+        condition = self._condition(text, where, scope)
+        return None if condition is None else condition.test()
 
     def _from(self, spec: dict[str, Any], where: str, scope: Scope) -> Getter:
         if str(spec["from"]) == POSITION:
             return self._position(spec, where, scope)
         path = self.path(str(spec["from"]), f"{where}.from", scope)
+        first = path.finder()
         kind = spec.get("as", "text")
         if kind not in _TYPES:
             raise self.fail(f"{where}.as", f"one of {', '.join(sorted(_TYPES))}")
         fmt = spec.get("format")
-        fmt_path = None
+        fmt_find = None
         if fmt is not None and not _literal_format(str(fmt)):
-            fmt_path = self.path(str(fmt), f"{where}.format", scope)
+            fmt_find = self.path(str(fmt), f"{where}.format", scope).finder()
             fmt = None
         codes = self._codes(spec.get("codes"), f"{where}.codes")
         otherwise = spec.get("otherwise")
         default = spec.get("default")
-        when = self._when(spec.get("when"), f"{where}.when", scope)
+        condition = self._condition(spec.get("when"), f"{where}.when", scope)
         collect = bool(spec.get("all"))
         join = spec.get("join")
         implied = int(spec.get("implied", 0))
+        convert = _converter(kind, fmt, fmt_find, implied, where)
+        if codes is not None:
+            convert = _coded(codes, otherwise, convert)
 
-        def convert(text: str, ctx: Any, problems: _Problems, env: dict[str, Any]) -> Any:
-            if codes is not None:
-                mapped = codes.inbound.get(text)
-                if mapped is None:
-                    if otherwise == "keep":
-                        return text
-                    return otherwise
-                text = mapped
-            try:
-                if kind == "text":
-                    return text
-                if kind == "decimal":
+        if collect or join is not None:
+            return _collected(path.values, convert, condition, join, default)
+        if convert is None and default is None:
+            # The commonest specs, text as it stands: a finder and nothing around it.
+            if condition is None:
+                return self._text(first, _held_read(path))
+            return self._text(condition.guarding(path), condition.held_read(path))
+        if convert is None:
+            if condition is None:
+                def plain(ctx: Any, problems: _Problems, env: dict[str, Any]) -> Any:
+                    return first(ctx) or default
+                return plain
+            return condition.guard(first, default)
+        if kind == "decimal" and codes is None and condition is None:
+            def get_decimal(ctx: Any, problems: _Problems, env: dict[str, Any]) -> Any:
+                # The second commonest: amounts and quantities, read in place.
+                text = first(ctx)
+                if text is None:
+                    return default
+                try:
                     return parse_decimal(text, env.get("decimal", "."), implied)
-                if kind == "int":
-                    number = parse_decimal(text, env.get("decimal", "."))
-                    if number != number.to_integral_value():
-                        raise ValueProblem(f"{text!r} is not a whole number")
-                    return int(number)
-                if kind == "bool":
-                    return text.strip().lower() in ("1", "true", "yes", "y")
-                actual = fmt if fmt_path is None else fmt_path.first(ctx)
-                if kind == "date":
-                    return parse_date(text, actual)
-                return parse_datetime(text, actual)
-            except ValueProblem as err:
-                problems.add(where, str(err))
-                return None
-
-        if (kind == "text" and codes is None and when is None and not collect
-                and join is None):
-            first = path.first
-
-            def plain(ctx: Any, problems: _Problems, env: dict[str, Any]) -> Any:
-                # The commonest spec, a text value as it stands: no conversion to run.
-                return first(ctx) or default
-            return plain
+                except ValueProblem as err:
+                    problems.add(where, str(err))
+                    return default
+            return get_decimal
 
         def get(ctx: Any, problems: _Problems, env: dict[str, Any]) -> Any:
-            if when is not None and not when(ctx):
-                return None
-            if collect or join is not None:
-                values = [v for t in path.values(ctx)
-                          if (v := convert(t, ctx, problems, env)) is not None]
-                if join is not None:
-                    return str(join).join(str(v) for v in values) or default
-                return values or default
-            text = path.first(ctx)
+            text = first(ctx)
             if text is None:
                 return default
             value = convert(text, ctx, problems, env)
             return default if value is None else value
-        return get
+        return get if condition is None else condition.guard_getter(get)
+
+    def _text(self, find: Finder, held: HeldRead | None = None) -> Getter:
+        """The getter of text as ``find`` finds it, known to objects and first_of."""
+        def text(ctx: Any, problems: _Problems, env: dict[str, Any]) -> Any:
+            return find(ctx)
+        self._texts[text] = _Text(find, held)
+        return text
+
+    def _finder(self, getter: Getter) -> Finder | None:
+        known = self._texts.get(getter)
+        return None if known is None else known.find
 
     def _position(self, spec: dict[str, Any], where: str, scope: Scope) -> Getter:
         """``@position``: 1, 2, ... over the items of the innermost ``each``, for
