@@ -17,9 +17,11 @@ caches belong to whoever holds them.
 
 from __future__ import annotations
 
+import threading
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -301,7 +303,7 @@ class _Form:
     in order: runs of consecutive segments of the message body (as slices of it)
     and the forms of inner occurrences."""
 
-    __slots__ = ("id", "runs")
+    __slots__ = ("id", "only", "runs")
 
     def __init__(self, group_id: str, entries: list[int | _Form]) -> None:
         self.id = group_id
@@ -316,17 +318,19 @@ class _Form:
             else:
                 runs.append(slice(entry, entry + 1))
         self.runs = tuple(runs)
+        # Most occurrences hold one run of segments and nothing else.
+        self.only = runs[0] if len(runs) == 1 and isinstance(runs[0], slice) else None
 
     def grow(self, segments: list[Segment], parent: weakref.ref[Instance] | None
              ) -> Instance:
         """A fresh occurrence of this form holding ``segments`` at its indexes."""
-        runs = self.runs
-        if len(runs) == 1 and isinstance(runs[0], slice):
-            return Instance(self.id, segments[runs[0]], None, parent)  # type: ignore[arg-type]
+        if self.only is not None:
+            # A new list of segments only; mypy cannot know it will hold nothing else.
+            return Instance(self.id, segments[self.only], None, parent)  # type: ignore[arg-type]
         instance = Instance(self.id, [], None, parent)
         items = instance.items
         ref = weakref.ref(instance)
-        for run in runs:
+        for run in self.runs:
             if isinstance(run, slice):
                 items += segments[run]
             else:
@@ -443,25 +447,41 @@ def shape_of(segments: Sequence[Segment], end: int) -> Shape:
 
 
 class Shapes(Generic[V]):
-    """What was learnt about the most recent message shapes, at most ``size`` of them:
-    the least recently used shape is forgotten first, so memory stays bounded
-    whatever the traffic."""
+    """What was learnt about the most recent message shapes: at most ``size`` shapes
+    and ``segments`` body segments in all (what is kept per shape grows with its
+    length), the least recently used shape forgotten first, so memory stays bounded
+    whatever the traffic. A shape longer than the whole budget is not kept.
 
-    def __init__(self, size: int = 256) -> None:
+    Safe to share between threads: lookups take no lock (a shape forgotten by one
+    thread while another looks it up is simply learnt again); adding one does, to
+    keep the count of segments right."""
+
+    def __init__(self, size: int = 256, segments: int = 100_000) -> None:
         self.size = size
+        self.segments = segments
         self._found: OrderedDict[Shape, V] = OrderedDict()
+        self._held = 0  # body segments of the shapes kept
+        self._adding = threading.Lock()
 
     def get(self, shape: Shape) -> V | None:
         found = self._found.get(shape)
         if found is not None:
-            self._found.move_to_end(shape)
+            with suppress(KeyError):
+                self._found.move_to_end(shape)
         return found
 
     def put(self, shape: Shape, value: V) -> None:
-        self._found[shape] = value
-        self._found.move_to_end(shape)
-        while len(self._found) > self.size:
-            self._found.popitem(last=False)
+        length = len(shape[0])
+        if length > self.segments:
+            return
+        with self._adding:
+            if shape in self._found:
+                return
+            self._found[shape] = value
+            self._held += length
+            while len(self._found) > self.size or self._held > self.segments:
+                forgotten, _ = self._found.popitem(last=False)
+                self._held -= len(forgotten[0])
 
     def __len__(self) -> int:
         return len(self._found)

@@ -388,13 +388,10 @@ class _Step:
     element rules, the quick-pass plan and the syntax notes are looked up here
     rather than for every segment."""
 
-    __slots__ = ("definition", "loop", "notes", "path", "placed", "plan", "rules", "tag",
-                 "validator")
+    __slots__ = ("definition", "loop", "notes", "placed", "plan", "rules", "validator")
 
     def __init__(self, validator: MessageValidator, tag: str, path: str, placed: bool) -> None:
         self.validator = validator
-        self.tag = tag
-        self.path = path
         self.placed = placed
         self.loop = _loop(path)
         definition = validator.directory.segments.get(tag)
@@ -452,8 +449,10 @@ class _Step:
 
 # How many message shapes (sequences of segment tags) a validator remembers the
 # placement and prepared checks of: enough for the line counts of a partner's
-# orders, at a few kilobytes each.
+# orders. What a shape keeps grows with its length (about 150 bytes a segment), so
+# the shapes kept also hold at most SHAPE_SEGMENTS segments in all.
 SHAPES = 256
+SHAPE_SEGMENTS = 50_000
 
 
 class MessageValidator:
@@ -475,8 +474,8 @@ class MessageValidator:
         self.tags = message.tags()
         self._plans: dict[str, _Plan] = {}
         self._syntax_notes: dict[str, _Notes | None] = {}
-        self._steps: dict[tuple[str, str, bool], _Step] = {}
-        self._shapes: Shapes[tuple[Placement, tuple[_Check, ...]]] = Shapes(shapes)
+        self._steps: dict[tuple[str, str, bool], _Check] = {}
+        self._shapes: Shapes[tuple[Placement, tuple[_Check, ...]]] = Shapes(shapes, SHAPE_SEGMENTS)
 
     # -- structure -------------------------------------------------------------
 
@@ -517,7 +516,7 @@ class MessageValidator:
         for index, seg in enumerate(segments):
             position = index + 2
             placed = tracer.place(seg, position)
-            check = self._step(seg.tag, tracer.path, placed).bound()
+            check = self._step(seg.tag, tracer.path, placed)
             checks.append(check)
             check(run, seg, position)
         tree, placement = tracer.finish(shape[1])
@@ -525,16 +524,17 @@ class MessageValidator:
             self._shapes.put(shape, (placement, tuple(checks)))
         return run.issues, tree
 
-    def _step(self, tag: str, path: str, placed: bool) -> _Step:
-        """The prepared checks of ``tag`` at ``path``; kept for the tags of the
-        directory only, so unknown tags in bad data cannot grow the table."""
+    def _step(self, tag: str, path: str, placed: bool) -> _Check:
+        """The prepared check of ``tag`` at ``path``, shared by every shape that has
+        it; kept for the tags of the directory only, so unknown tags in bad data
+        cannot grow the table."""
         key = (tag, path, placed)
-        step = self._steps.get(key)
-        if step is None:
-            step = _Step(self, tag, path, placed)
+        check = self._steps.get(key)
+        if check is None:
+            check = _Step(self, tag, path, placed).bound()
             if tag in self.directory.segments:
-                self._steps[key] = step
-        return step
+                self._steps[key] = check
+        return check
 
     # -- elements ----------------------------------------------------------------
 
@@ -859,7 +859,9 @@ def _rule_holds(seg: Segment, rule: Rule) -> bool:
 
 # The notes judged from which of their places hold a value, and how many verdicts
 # a segment's notes remember (one per pattern of places present).
-_BY_PRESENCE = frozenset(RuleKind) - {RuleKind.DATE}
+_BY_PRESENCE = frozenset({RuleKind.PAIRED, RuleKind.REQUIRED, RuleKind.EXCLUSION,
+                          RuleKind.ONE_ONLY, RuleKind.CONDITIONAL, RuleKind.LIST_CONDITIONAL,
+                          RuleKind.IF_FIRST_NONE})
 _VERDICTS = 128
 
 
@@ -878,7 +880,8 @@ def _holds_by_mask(kind: RuleKind, there: int, every: int, first: int) -> bool:
         return not there & first or there == every
     if kind is RuleKind.LIST_CONDITIONAL:
         return not there & first or there.bit_count() >= 2
-    return not there & first or there.bit_count() == 1  # IF_FIRST_NONE
+    assert kind is RuleKind.IF_FIRST_NONE  # the last of _BY_PRESENCE
+    return not there & first or there.bit_count() == 1
 
 
 class _Notes:

@@ -151,6 +151,22 @@ def test_shapes_keep_the_most_recently_used() -> None:
     assert Shapes[str](0).get(a) is None
 
 
+def test_shapes_keep_at_most_their_budget_of_segments() -> None:
+    """Besides the number of shapes, the segments of the shapes kept stay within the
+    budget: long shapes push the oldest out, and one longer than the whole budget is
+    never kept."""
+    shapes: Shapes[str] = Shapes(10, segments=5)
+    one, short, middle, long = (shape_of([Segment.of("A")] * n, n + 2) for n in (1, 2, 3, 6))
+    shapes.put(short, "2")
+    shapes.put(middle, "3")
+    assert len(shapes) == 2
+    shapes.put(one, "1")
+    assert (shapes.get(short), shapes.get(middle), shapes.get(one)) == (None, "3", "1")
+    shapes.put(long, "6")
+    assert shapes.get(long) is None
+    assert len(shapes) == 2
+
+
 def test_a_shape_is_the_tags_and_where_the_message_ends() -> None:
     """Messages of the same tags have the same shape whatever their values; the
     position of the end counts (a missing trailer moves it)."""
