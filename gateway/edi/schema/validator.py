@@ -40,6 +40,7 @@ from gateway.edi.schema.model import (
 from gateway.edi.schema.structure import (
     Instance,
     Placement,
+    Placer,
     Shape,
     Shapes,
     Tracer,
@@ -459,11 +460,11 @@ class MessageValidator:
     """Validates messages of one type and version, optionally under a guide.
 
     Placing a message depends only on its tags, so the validator remembers, for the
-    most recent shapes of message, where each segment fell, the structure events
-    that gave an issue, and the checks of each segment; a message of a known shape
-    is then validated without placing it again, with the same issues in the same
-    order and a fresh instance tree. ``shapes`` is how many shapes it remembers (0:
-    none, every message is placed)."""
+    most recent shapes of message seen more than once, where each segment fell, the
+    structure events that gave an issue, and the checks of each segment; a message
+    of a known shape is then validated without placing it again, with the same
+    issues in the same order and a fresh instance tree. ``shapes`` is how many
+    shapes it remembers (0: none, every message is placed)."""
 
     def __init__(self, directory: Directory, message: MessageDef,
                  guide: Guide | None = None, shapes: int = SHAPES) -> None:
@@ -476,6 +477,7 @@ class MessageValidator:
         self._syntax_notes: dict[str, _Notes | None] = {}
         self._steps: dict[tuple[str, str, bool], _Check] = {}
         self._shapes: Shapes[tuple[Placement, tuple[_Check, ...]]] = Shapes(shapes, SHAPE_SEGMENTS)
+        self._seen: Shapes[bool] = Shapes(shapes, SHAPE_SEGMENTS)  # shapes placed once lately
 
     # -- structure -------------------------------------------------------------
 
@@ -489,6 +491,11 @@ class MessageValidator:
         shape = shape_of(segments, message.segment_count())
         known = self._shapes.get(shape)
         if known is None:
+            # A shape seen once lately is likely to come again: learn it. One not seen
+            # yet may be a one-off, placed without the cost of keeping what placing did.
+            if self._seen.get(shape) is None:
+                self._seen.put(shape, True)
+                return self._place(segments, shape[1], run)
             return self._learn(segments, shape, run)
         placement, checks = known
         if placement.quiet:  # no structure issue: only the segments to check
@@ -507,10 +514,19 @@ class MessageValidator:
             placement.replay(len(segments), segments, reporter)
         return run.issues, placement.tree(segments)
 
+    def _place(self, segments: list[Segment], end: int, run: _Run
+               ) -> tuple[list[Issue], Instance]:
+        """Validate a message by placing it segment by segment."""
+        placer = Placer(self.structure, _Reporter(self, run))
+        for index, seg in enumerate(segments):
+            position = index + 2
+            placed = placer.place(seg, position)
+            self._step(seg.tag, placer.path, placed)(run, seg, position)
+        return run.issues, placer.finish(end)
+
     def _learn(self, segments: list[Segment], shape: Shape, run: _Run
                ) -> tuple[list[Issue], Instance]:
-        """Validate a message of a shape not seen lately, placing it segment by
-        segment, and remember the shape."""
+        """Validate a message as :meth:`_place` does, and remember its shape."""
         tracer = Tracer(self.structure, _Reporter(self, run), run.issues.__len__)
         checks: list[_Check] = []
         for index, seg in enumerate(segments):

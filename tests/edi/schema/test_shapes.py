@@ -6,6 +6,7 @@ message reports, issues and tree, for clean, damaged and guided messages."""
 from __future__ import annotations
 
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 from gateway.edi.envelope import Scope
 from gateway.edi.issues import Issue
 from gateway.edi.reader import read
+from gateway.edi.schema import validator as validator_module
 from gateway.edi.schema.guide import guide_from_yaml
 from gateway.edi.schema.loader import load_directory, resolve_version
 from gateway.edi.schema.model import GroupNode, SegmentNode, Usage
@@ -258,17 +260,22 @@ def checked(validator: MessageValidator, message: Message, context: Context
 def test_a_remembered_shape_validates_as_placing_it_again(
         name: str, guided: bool, changes: list[Change], trailer: bool) -> None:
     """For any damaged variant of a real message (segments missing, cut short,
-    repeated, moved, foreign or unknown, values wrong, the trailer gone), under a partner's guide or
-    not: once a message of that shape was validated in another interchange, a
-    message of the same shape gets exactly the issues, in the same order, and a tree
-    of the same form as a validator that places every message gives it."""
+    repeated, moved, foreign or unknown, values wrong, the trailer gone), under a
+    partner's guide or not: the message that makes the validator learn its shape,
+    and a later one of the same shape from another interchange, get exactly the
+    issues, in the same order, and a tree of the same form as from a validator that
+    places every message."""
     message, context = base(name)
     remembering, placing = validators(message, context, guided)
     elsewhere = Context(Scope("OTHER", "G9", "M9"), context.decimal, context.standard)
     earlier = changed(message, changes, trailer, "earlier")
     now = changed(message, changes, trailer, "now")
-    checked(remembering, earlier, elsewhere)
-    assert len(remembering._shapes) == 1
+    for seen in range(2):
+        issues, tree = checked(remembering, earlier, elsewhere)
+        expected_issues, expected_tree = checked(placing, earlier, elsewhere)
+        assert issues == expected_issues
+        same_tree(tree, expected_tree)
+        assert len(remembering._shapes) == seen
     issues, tree = checked(remembering, now, context)
     expected_issues, expected_tree = checked(placing, now, context)
     assert issues == expected_issues
@@ -276,13 +283,34 @@ def test_a_remembered_shape_validates_as_placing_it_again(
     assert len(placing._shapes) == 0
 
 
+def test_a_shape_is_remembered_once_it_comes_again() -> None:
+    """A shape seen for the first time is only placed (it may be a one-off); the
+    second message of that shape makes the validator remember it, and the third is
+    validated from what was remembered, without placing."""
+    message, context = base("x12/850_004010.x12")
+    remembering, _ = validators(message, context, guided=False)
+    checked(remembering, message, context)
+    assert len(remembering._shapes) == 0
+    checked(remembering, changed(message, [], True, "2"), context)
+    assert len(remembering._shapes) == 1
+    with mock.patch.object(validator_module, "Placer", side_effect=AssertionError), \
+            mock.patch.object(validator_module, "Tracer", side_effect=AssertionError):
+        issues, _ = checked(remembering, changed(message, [], True, "3"), context)
+    assert issues == []
+    checked(remembering, changed(message, [("drop", 0, 0, "")], True, "4"), context)
+    assert len(remembering._shapes) == 1
+
+
 def test_a_remembered_shape_gives_each_message_its_own_tree_and_locations() -> None:
-    """Two messages of one shape get trees of their own and issues located in their
-    own interchange, lines and values."""
+    """Two messages of one remembered shape get trees of their own and issues located
+    in their own interchange, lines and values."""
     message, context = base("edifact/ORDERS_D96A.edi")
     remembering, _ = validators(message, context, guided=True)
-    first = changed(message, [("insert", 0, 3, "FTX"), ("value", 2, 0, "X")], True, "1")
-    second = changed(message, [("insert", 0, 3, "FTX"), ("value", 2, 0, "X")], True, "2")
+    damage: list[Change] = [("insert", 0, 3, "FTX"), ("value", 2, 0, "X")]
+    for seen in range(2):
+        checked(remembering, changed(message, damage, True, f"seen {seen}"), context)
+    first = changed(message, damage, True, "1")
+    second = changed(message, damage, True, "2")
     issues_one, tree_one = checked(remembering, first, context)
     other = Context(Scope("I2", "G2", "M2"), context.decimal, context.standard)
     issues_two, tree_two = checked(remembering, second, other)
