@@ -20,6 +20,7 @@ from gateway.documents.models import (
     Package,
     PurchaseOrder,
 )
+from gateway.edi.delimiters import Delimiters
 from gateway.edi.schema.loader import load_directory
 from gateway.edi.tree import Segment
 from gateway.errors import WriteError
@@ -298,8 +299,9 @@ def test_the_writer_escapes_what_the_templates_produce() -> None:
     ]
 
 
-def test_x12_values_holding_a_delimiter_cannot_be_written() -> None:
-    """X12 cannot escape: a value holding a delimiter is a WriteError naming the element."""
+def test_x12_values_holding_an_agreed_delimiter_cannot_be_written() -> None:
+    """X12 cannot escape: with the delimiters agreed with a partner, a value holding
+    one is a WriteError naming the element."""
     mapping = compile_outbound("x12/004010/850.out.yaml", {
         "standard": "x12", "version": "004010", "message": "850",
         "document": "purchase_order", "header": {"functional_group": "PO"},
@@ -309,8 +311,10 @@ def test_x12_values_holding_a_delimiter_cannot_be_written() -> None:
     options = EnvelopeOptions(now=NOW)
     written = to_x12([order()], mappings, "004010", options).decode("ascii").splitlines()
     assert written[3:5] == ["BEG*00*SA*PO-1**20250310~", "SE*3*0001~"]
+    agreed = EnvelopeOptions(now=NOW, delimiters=Delimiters(
+        segment="~", element="*", component=">", repetition=None))
     with pytest.raises(WriteError, match="BEG element 3: the value 'PO\\*1'"):
-        to_x12([order(number="PO*1")], mappings, "004010", options)
+        to_x12([order(number="PO*1")], mappings, "004010", agreed)
 
 
 # -- mistakes are refused when compiled ------------------------------------------------------------

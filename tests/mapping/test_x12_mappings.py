@@ -51,10 +51,7 @@ UNMAPPABLE: dict[str, str] = {
 }
 
 # Corpus documents that cannot be written back as X12 unchanged, and why.
-LOSSY: dict[str, str] = {
-    "x12/856/stupidedi__004010-SH856-fail-2.edi":
-        "its terminator is '$', so an N1 04 holds '~N3': the X12 writer's '~' cannot carry it",
-}
+LOSSY: dict[str, str] = {}
 
 
 @cache
