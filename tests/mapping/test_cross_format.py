@@ -867,17 +867,6 @@ _ONE_ORDER = ("engine: cXML groups lines by order (a ShipNoticePortion, ReceiptO
 # later ("mapping:"). Not limits of a standard: a round trip whose only
 # differences are these is an expected failure, listed in the test report.
 KNOWN_GAPS: tuple[Limit, ...] = (
-    Limit("parties{*}.ids.assigned", ANY, "edifact",
-          "mapping: the NAD names one identifier (C082) and the mappings write the GLN, "
-          "else the DUNS number, else the assigned id; the assigned id beside a GLN could "
-          "go in the party's RFF (SG3), not written yet (which qualifier names an id the "
-          "partners agreed is theirs to choose)",
-          lambda c: bool({"gln", "duns"} & set(c.party()))),
-    Limit("parties{*}.ids.assigned", ANY, "x12",
-          "mapping: N1 03/04 name one identifier and the mappings write the GLN, else the "
-          "DUNS number, else the assigned id; the assigned id beside a GLN could go in the "
-          "N1 loop's REF, not written yet",
-          lambda c: bool({"gln", "duns"} & set(c.party()))),
     Limit("packages[].kind", ANY, "x12",
           "mapping: the 856 mappings give a package's type only as its HL level (T: PX, "
           "P: CT); TD1 01 (X12 103 packaging code) could carry the others through a code "
