@@ -25,8 +25,9 @@ XML documents use XPath (:func:`compile_xpath`). Pure.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from lxml import etree
 
@@ -153,6 +154,7 @@ class ValuePath:
             raise PathError(f"{text!r}: ends at a group or segment; give an element")
         self._find: Finder = _nothing if self._element is None else \
             _finder(self._walk, self._element, self._node_steps)
+        self._values = self._compile_values()
 
     def _compile(self, text: str, group: GroupNode | None, directory: Directory,
                  segment: str | None) -> None:
@@ -286,12 +288,33 @@ class ValuePath:
         return current
 
     def values(self, context: Context) -> list[str]:
+        """Every value, in order; compiled like :meth:`first` for the commonest shape."""
+        return self._values(context)
+
+    def values_walked(self, context: Context) -> list[str]:
+        """:meth:`values` by the general step functions: the reference for it."""
         element = self._element
         if element is None:
             return []
         pos, comp = element
         return [v for node in self.nodes(context)
                 if isinstance(node, Segment) and (v := node.get(pos, comp))]
+
+    def _compile_values(self) -> Callable[[Context], list[str]]:
+        walk, element = self._walk, self._element
+        if element is None or len(walk) != 1 or walk[0].kind != "segment" \
+                or not walk[0].direct or walk[0].via:
+            return self.values_walked
+        # One segment the group holds itself (NAD/04-1, FTX/04-1): its list, read once.
+        tag, (position, component) = walk[0].tag, element
+        tests = tuple(p.on_segment() for p in walk[0].preds)
+
+        def values(context: Context) -> list[str]:
+            if not isinstance(context, Instance):
+                return []
+            return [v for seg in context.index().get(tag, ())
+                    if all(test(seg) for test in tests) and (v := seg.get(position, component))]
+        return values
 
     def first(self, context: Context) -> str | None:
         """The first value: steps are walked depth first and stop at the first hit."""
@@ -381,7 +404,7 @@ def first_held(reads: tuple[HeldRead, ...], general: Finder) -> Finder:
         if not isinstance(context, Instance):
             return None
         index = context._index  # the cache; see _segment_finder
-        held = (context.index() if index is None else index).get(tag)
+        held = _held(context, tag) if index is None else index.get(tag)
         if not held:
             return None  # no segment, no value, whatever the conditions say
         if len(held) != 1:
@@ -456,6 +479,16 @@ def _own_finder(position: int, component: int) -> Finder:
     return find
 
 
+def _held(context: Instance, tag: str) -> Sequence[Any]:
+    """``context.index().get(tag, ())``; an occurrence holding one item (a group of
+    one segment, as most price groups are) is answered without building its index."""
+    items = context.items
+    if len(items) == 1:
+        item = items[0]
+        return items if isinstance(item, Segment) and item.tag == tag else ()
+    return context.index().get(tag, ())
+
+
 def _segment_finder(step: _Walk, position: int, component: int) -> Finder:
     # The finders read an occurrence's index from its cache when it is built
     # (Instance.index() builds it on the first call): they run for every field of
@@ -466,7 +499,7 @@ def _segment_finder(step: _Walk, position: int, component: int) -> Finder:
         def find_plain(context: Context) -> str | None:
             if isinstance(context, Instance):
                 index = context._index
-                for seg in (context.index() if index is None else index).get(tag, ()):
+                for seg in (_held(context, tag) if index is None else index.get(tag, ())):
                     elements = seg.elements
                     if position < len(elements):
                         components = elements[position]
@@ -485,7 +518,7 @@ def _segment_finder(step: _Walk, position: int, component: int) -> Finder:
         def find_qualified(context: Context) -> str | None:
             if isinstance(context, Instance):
                 index = context._index
-                for seg in (context.index() if index is None else index).get(tag, ()):
+                for seg in (_held(context, tag) if index is None else index.get(tag, ())):
                     elements = seg.elements
                     count = len(elements)
                     if at < count:

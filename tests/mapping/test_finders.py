@@ -114,7 +114,7 @@ def _contexts(tree: Instance) -> Iterator[Context]:
 def test_compiled_finders_find_what_the_walk_finds(mapping: MappingPaths) -> None:
     """Every value path of a shipped mapping: its compiled finder gives, from every
     occurrence of its group (or segment of its tag) in the samples and the corpus,
-    exactly the first value the general walk gives."""
+    exactly the first value the general walk gives, and its values are the walk's."""
     compared = found = 0
     for tree in _trees(mapping):
         for context in _contexts(tree):
@@ -127,6 +127,7 @@ def test_compiled_finders_find_what_the_walk_finds(mapping: MappingPaths) -> Non
                     continue
                 walked = compiled.path.first_walked(context)
                 assert compiled.path.first(context) == walked, (compiled.path.text, context)
+                assert compiled.path.values(context) == compiled.path.values_walked(context)
                 compared += 1
                 found += walked is not None
     if compared:
@@ -301,10 +302,11 @@ def test_every_path_form_finds_what_the_walk_finds(tree: Instance, structure: Gr
                                                    text: str) -> None:
     """Segment and group predicates with `=`, `!=`, several values, an empty value or
     several predicates; loop triggers, data element numbers: the compiled finder gives
-    the walk's first value."""
+    the walk's first value, and the values are the walk's."""
     directory = EDIFACT if structure is ORDERS else X12
     path = ValuePath(text, structure, directory)
     assert path.first(tree) == path.first_walked(tree)
+    assert path.values(tree) == path.values_walked(tree)
 
 
 @pytest.mark.parametrize(("tree", "structure", "each", "text"), IN_GROUPS,
@@ -312,7 +314,7 @@ def test_every_path_form_finds_what_the_walk_finds(tree: Instance, structure: Gr
 def test_paths_from_group_occurrences_find_what_the_walk_finds(
         tree: Instance, structure: GroupNode, each: str, text: str) -> None:
     """From every occurrence of a group, `..`, `@parent` and paths into inner loops:
-    the compiled finder gives the walk's first value."""
+    the compiled finder gives the walk's first value, and the values are the walk's."""
     directory = EDIFACT if structure is ORDERS else X12
     nodes = ValuePath(each, structure, directory, nodes_only=True)
     assert nodes.end_group is not None
@@ -320,3 +322,5 @@ def test_paths_from_group_occurrences_find_what_the_walk_finds(
     occurrences = nodes.nodes(tree)
     assert occurrences
     assert [path.first(n) for n in occurrences] == [path.first_walked(n) for n in occurrences]
+    assert [path.values(n) for n in occurrences] == \
+        [path.values_walked(n) for n in occurrences]
