@@ -46,20 +46,15 @@ class ValueProblem(ValueError):
 def parse_date(text: str, fmt: str | None) -> date:
     """A date from partner text. ``fmt`` None guesses among the usual forms."""
     text = text.strip()
-    if fmt in ("718", "719", "717", "711"):
+    if fmt in _RANGES:
         text = text.split("-", 1)[0][:8]  # the start of a range
         fmt = "102"
-    candidates = []
-    if fmt:
-        pattern = DATE_PATTERNS.get(fmt, fmt)
-        candidates.append(pattern)
-    else:
-        candidates = ["%Y-%m-%d", "%Y%m%d", "%y%m%d"]
+    candidates = (DATE_PATTERNS.get(fmt, fmt),) if fmt else _USUAL_DATES
     for pattern in candidates:
         try:
             if pattern == "%Y-%m-%d" and "T" in text:
                 return datetime.fromisoformat(text).date()
-            width = _width(pattern, text)
+            width = _DATE_WIDTHS.get(pattern, len(text))
             if len(text) < width:
                 continue  # strptime would take '2025031' for March 1st
             return strptime_fixed(text[:width], pattern).date()
@@ -68,10 +63,10 @@ def parse_date(text: str, fmt: str | None) -> date:
     raise ValueProblem(f"{text!r} is not a date in format {fmt or 'any usual form'}")
 
 
-def _width(pattern: str, text: str) -> int:
-    if pattern in ("%Y%m%d", "%y%m%d", "%Y-%m-%d"):
-        return {"%Y%m%d": 8, "%y%m%d": 6, "%Y-%m-%d": 10}[pattern]
-    return len(text)
+_RANGES = frozenset({"718", "719", "717", "711"})  # 2379 codes of a period: its start
+_USUAL_DATES = ("%Y-%m-%d", "%Y%m%d", "%y%m%d")  # tried in turn without a format
+# Date patterns read from the start of longer text (a 203 value read as 102).
+_DATE_WIDTHS = {"%Y%m%d": 8, "%y%m%d": 6, "%Y-%m-%d": 10}
 
 
 def parse_datetime(text: str, fmt: str | None) -> datetime:
@@ -92,28 +87,38 @@ def parse_datetime(text: str, fmt: str | None) -> datetime:
 
 @dataclass(frozen=True, slots=True)
 class _Fixed:
-    """A pattern of fixed-width numbers: where each field's digits stand, and the
-    literal characters between them."""
+    """A pattern of fixed-width numbers: where each field's digits stand (start and
+    end, or None when the pattern has no such field), and the literal characters
+    between them."""
 
     length: int
-    fields: tuple[tuple[str, int, int], ...]  # directive letter, start, end
     literals: tuple[tuple[int, str], ...]  # position, character
+    fields: tuple[tuple[int, int], ...]  # every field, for the digit check
+    year: tuple[int, int] | None
+    century: bool  # %Y rather than %y
+    month: tuple[int, int] | None
+    day: tuple[int, int] | None
+    hour: tuple[int, int] | None
+    minute: tuple[int, int] | None
+    second: tuple[int, int] | None
 
 
 def _fixed(pattern: str) -> _Fixed:
     widths = {"Y": 4, "y": 2, "m": 2, "d": 2, "H": 2, "M": 2, "S": 2}
-    fields: list[tuple[str, int, int]] = []
+    fields: dict[str, tuple[int, int]] = {}
     literals: list[tuple[int, str]] = []
     at, i = 0, 0
     while i < len(pattern):
         if pattern[i] == "%":
-            width = widths[pattern[i + 1]]
-            fields.append((pattern[i + 1], at, at + width))
-            at, i = at + width, i + 2
+            letter = pattern[i + 1]
+            fields[letter] = (at, at + widths[letter])
+            at, i = at + widths[letter], i + 2
         else:
             literals.append((at, pattern[i]))
             at, i = at + 1, i + 1
-    return _Fixed(at, tuple(fields), tuple(literals))
+    return _Fixed(at, tuple(literals), tuple(fields.values()), fields.get("Y", fields.get("y")),
+                  "Y" in fields, fields.get("m"), fields.get("d"), fields.get("H"),
+                  fields.get("M"), fields.get("S"))
 
 
 # The patterns of DATE_PATTERNS, read by slicing instead of strptime's regular
@@ -134,28 +139,23 @@ def strptime_fixed(text: str, pattern: str) -> datetime:
         return datetime.strptime(text, pattern)
     if fixed.literals:
         if any(text[at] != char for at, char in fixed.literals) or not all(
-                text[start:end].isdigit() for _, start, end in fixed.fields):
+                text[start:end].isdigit() for start, end in fixed.fields):
             return datetime.strptime(text, pattern)
     elif not text.isdigit():
         return datetime.strptime(text, pattern)
-    year, month, day, hour, minute, second = 1900, 1, 1, 0, 0, 0  # strptime's defaults
-    for letter, start, end in fixed.fields:
-        number = int(text[start:end])
-        if letter == "Y":
-            year = number
-        elif letter == "y":
-            year = number + (2000 if number <= 68 else 1900)  # strptime's pivot
-        elif letter == "m":
-            month = number
-        elif letter == "d":
-            day = number
-        elif letter == "H":
-            hour = number
-        elif letter == "M":
-            minute = number
-        else:
-            second = number
-    return datetime(year, month, day, hour, minute, second)
+    year = 1900  # strptime's defaults: 1 January 1900, midnight
+    if fixed.year is not None:
+        year = int(text[fixed.year[0]:fixed.year[1]])
+        if not fixed.century:
+            year += 2000 if year <= 68 else 1900  # strptime's pivot
+    month, day, hour, minute, second = fixed.month, fixed.day, fixed.hour, fixed.minute, \
+        fixed.second
+    return datetime(year,
+                    1 if month is None else int(text[month[0]:month[1]]),
+                    1 if day is None else int(text[day[0]:day[1]]),
+                    0 if hour is None else int(text[hour[0]:hour[1]]),
+                    0 if minute is None else int(text[minute[0]:minute[1]]),
+                    0 if second is None else int(text[second[0]:second[1]]))
 
 
 def parse_decimal(text: str, decimal_mark: str = ".", implied: int = 0) -> Decimal:
