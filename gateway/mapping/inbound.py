@@ -23,7 +23,7 @@ Applying a mapping never raises on bad data: problems come back as issues.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -95,6 +95,9 @@ Getter = Callable[[Any, _Problems, dict[str, Any]], Any]
 POSITION = "@position"  # the ``from`` that counts the items of the enclosing ``each``
 Finder = Callable[[Any], str | None]
 Convert = Callable[[str, Any, _Problems, dict[str, Any]], Any]
+# A field of an object: its key, the keys of the nested objects it sits in, its
+# getter, and the finder and conversion the getter is made of, when it is a read.
+_Leaf = tuple[str, tuple[str, ...], Getter, Finder | None, Convert | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,10 +155,13 @@ class _Condition:
 
 
 @dataclass(frozen=True, slots=True)
-class _Text:
-    """A getter's finder, and the segment element it reads when it is that simple."""
+class _Read:
+    """What a getter of one value without a default does: ``find`` the text (None
+    where its condition fails), then ``convert`` it when there is one; and, for
+    text as it stands, the segment element it reads when it is that simple."""
 
     find: Finder
+    convert: Convert | None
     held: HeldRead | None
 
 
@@ -241,9 +247,9 @@ class Compiler:
     structure: GroupNode | None
     codelists: dict[str, CodeList]
     namespaces: dict[str, str]
-    # Getters of text as it stands, without a default, and their finders: objects
-    # and first_of call the finders directly.
-    _texts: dict[Getter, _Text] = field(default_factory=dict)
+    # Getters of one value without a default, and what they do: objects and
+    # first_of find and convert the value themselves, without the getter's call.
+    _reads: dict[Getter, _Read] = field(default_factory=dict)
 
     def fail(self, where: str, problem: str) -> MappingError:
         return MappingError(f"{self.name}: {where}: {problem}")
@@ -276,6 +282,14 @@ class Compiler:
             return self._from({"from": spec}, where, scope)
         if isinstance(spec, list):
             items = [self.compile(item, f"{where}[{i}]", scope) for i, item in enumerate(spec)]
+            parts = [self._parts(g) for g in items]
+            if all(find is not None and convert is None for find, convert in parts):
+                # Text as it stands (address lines): the finders, no getter around each.
+                finders = tuple(find for find, _ in parts if find is not None)
+
+                def texts(ctx: Any, problems: _Problems, env: dict[str, Any]) -> Any:
+                    return [v for find in finders if (v := find(ctx))] or None
+                return texts
 
             def listed(ctx: Any, problems: _Problems, env: dict[str, Any]) -> Any:
                 values = [g(ctx, problems, env) for g in items]
@@ -299,33 +313,64 @@ class Compiler:
 
     def _object(self, spec: dict[str, Any], where: str, scope: Scope,
                 require: tuple[str, ...] = ()) -> Getter:
-        fields = {str(k): self.compile(v, f"{where}.{k}", scope) for k, v in spec.items()}
+        # The values of nested objects are read by the outermost one, in the order
+        # the fields are written, and put in place: an object is kept only when a
+        # value inside it is, as if each nested object were read on its own.
+        leaves = tuple(self._leaves(spec, where, scope, ()))
+        if len(leaves) == 1 and not leaves[0][1]:
+            # One field and no nested object: no loop, and a required
+            # field other than it can never be there.
+            key, _, getter, find, convert = leaves[0]
+            if any(name != key for name in require):
+                return lambda ctx, problems, env: None
+            if find is None:
+                def single(ctx: Any, problems: _Problems, env: dict[str, Any]) -> Any:
+                    value = getter(ctx, problems, env)
+                    return None if value is None else {key: value}
+                return single
 
-        members = tuple((key, getter, self._finder(getter)) for key, getter in fields.items())
-        if len(members) == 1:
-            # One field (unit_price: {amount: ...}): no loop, and a required field
-            # other than it can never be there.
-            (key, getter, _), = members
-            never = any(name != key for name in require)
-
-            def single(ctx: Any, problems: _Problems, env: dict[str, Any]) -> Any:
-                value = getter(ctx, problems, env)
-                if value is None or never:
-                    return None
-                return {key: value}
-            return single
+            def single_read(ctx: Any, problems: _Problems, env: dict[str, Any]) -> Any:
+                value = find(ctx)
+                if value is not None and convert is not None:
+                    value = convert(value, ctx, problems, env)
+                return None if value is None else {key: value}
+            return single_read
 
         def obj(ctx: Any, problems: _Problems, env: dict[str, Any]) -> Any:
-            out = {}
-            for key, getter, find in members:
-                value = getter(ctx, problems, env) if find is None else find(ctx)
-                if value is not None:
-                    out[key] = value
+            out: dict[str, Any] = {}
+            for key, parents, getter, find, convert in leaves:
+                if find is None:
+                    value = getter(ctx, problems, env)
+                else:
+                    value = find(ctx)
+                    if value is not None and convert is not None:
+                        value = convert(value, ctx, problems, env)
+                if value is None:
+                    continue
+                target = out
+                for name in parents:
+                    inner = target.get(name)
+                    if inner is None:
+                        inner = target[name] = {}
+                    target = inner
+                target[key] = value
             for name in require:
                 if out.get(name) is None:
                     return None
             return out or None
         return obj
+
+    def _leaves(self, spec: dict[str, Any], where: str, scope: Scope,
+                parents: tuple[str, ...]) -> Iterator[_Leaf]:
+        """The values of an object's fields and of its nested objects' fields, in
+        order, each with the keys of the objects it sits in."""
+        for k, v in spec.items():
+            key, inner = str(k), f"{where}.{k}"
+            if isinstance(v, dict) and not VALUE_KEYS & set(v):
+                yield from self._leaves(v, inner, scope, (*parents, key))
+                continue
+            getter = self.compile(v, inner, scope)
+            yield (key, parents, getter, *self._parts(getter))
 
     def _each(self, spec: dict[str, Any], where: str, scope: Scope) -> Getter:
         path, inner = self.nodes_path(str(spec["each"]), f"{where}.each", scope)
@@ -358,11 +403,11 @@ class Compiler:
             raise self.fail(f"{where}.first_of", "a non-empty list of specs")
         getters = [self.compile(o, f"{where}.first_of[{i}]", scope)
                    for i, o in enumerate(options)]
-        texts = [self._texts.get(g) for g in getters]
-        if all(t is not None for t in texts):
+        reads = [self._reads.get(g) for g in getters]
+        known = tuple(r for r in reads if r is not None)
+        if len(known) == len(getters) and all(r.convert is None for r in known):
             # Only text as it stands: the finders in turn, without a getter around each.
-            known = tuple(t for t in texts if t is not None)
-            paths = tuple(t.find for t in known)
+            paths = tuple(r.find for r in known)
 
             def first_text(ctx: Any) -> str | None:
                 for find in paths:
@@ -370,12 +415,26 @@ class Compiler:
                     if value:
                         return value
                 return None
-            reads = tuple(t.held for t in known if t.held is not None)
+            held = tuple(r.held for r in known if r.held is not None)
             found: Finder = first_text
-            if len(reads) == len(known) > 1 and len({r.tag for r in reads}) == 1:
+            if len(held) == len(known) > 1 and len({r.tag for r in held}) == 1:
                 # Options all on one segment (PO1/07 when PO1/06=UP, PO1/09 when ...).
-                found = first_held(reads, first_text)
-            return self._text(found)
+                found = first_held(held, first_text)
+            return self._read(found)
+        if len(known) == len(getters):
+            # Values to convert (first_of: [{from: .., as: decimal}, ...]): read in turn.
+            options = tuple((r.find, r.convert) for r in known)
+
+            def first_read(ctx: Any, problems: _Problems, env: dict[str, Any]) -> Any:
+                for find, convert in options:
+                    value = find(ctx)
+                    if value is not None:
+                        if convert is not None:
+                            value = convert(value, ctx, problems, env)
+                        if value is not None:
+                            return value
+                return None
+            return first_read
         if len(getters) == 2:
             one, two = getters
 
@@ -442,30 +501,17 @@ class Compiler:
 
         if collect or join is not None:
             return _collected(path.values, convert, condition, join, default)
-        if convert is None and default is None:
-            # The commonest specs, text as it stands: a finder and nothing around it.
+        if default is None:
+            # The commonest specs: a finder (with the condition), and the conversion.
             if condition is None:
-                return self._text(first, _held_read(path))
-            return self._text(condition.guarding(path), condition.held_read(path))
+                return self._read(first, convert, _held_read(path))
+            return self._read(condition.guarding(path), convert, condition.held_read(path))
         if convert is None:
             if condition is None:
                 def plain(ctx: Any, problems: _Problems, env: dict[str, Any]) -> Any:
                     return first(ctx) or default
                 return plain
             return condition.guard(first, default)
-        if kind == "decimal" and codes is None and condition is None:
-            def get_decimal(ctx: Any, problems: _Problems, env: dict[str, Any]) -> Any:
-                # The second commonest: amounts and quantities, read in place.
-                text = first(ctx)
-                if text is None:
-                    return default
-                try:
-                    return parse_decimal(text, env.get("decimal", "."), implied)
-                except ValueProblem as err:
-                    problems.add(where, str(err))
-                    return default
-            return get_decimal
-
         def get(ctx: Any, problems: _Problems, env: dict[str, Any]) -> Any:
             text = first(ctx)
             if text is None:
@@ -474,16 +520,25 @@ class Compiler:
             return default if value is None else value
         return get if condition is None else condition.guard_getter(get)
 
-    def _text(self, find: Finder, held: HeldRead | None = None) -> Getter:
-        """The getter of text as ``find`` finds it, known to objects and first_of."""
-        def text(ctx: Any, problems: _Problems, env: dict[str, Any]) -> Any:
-            return find(ctx)
-        self._texts[text] = _Text(find, held)
-        return text
+    def _read(self, find: Finder, convert: Convert | None = None,
+              held: HeldRead | None = None) -> Getter:
+        """The getter of the value ``find`` finds, converted; known to objects and
+        first_of, which do the same without calling it."""
+        if convert is None:
+            def text(ctx: Any, problems: _Problems, env: dict[str, Any]) -> Any:
+                return find(ctx)
+            self._reads[text] = _Read(find, None, held)
+            return text
 
-    def _finder(self, getter: Getter) -> Finder | None:
-        known = self._texts.get(getter)
-        return None if known is None else known.find
+        def read(ctx: Any, problems: _Problems, env: dict[str, Any]) -> Any:
+            found = find(ctx)
+            return None if found is None else convert(found, ctx, problems, env)
+        self._reads[read] = _Read(find, convert, None)
+        return read
+
+    def _parts(self, getter: Getter) -> tuple[Finder | None, Convert | None]:
+        known = self._reads.get(getter)
+        return (None, None) if known is None else (known.find, known.convert)
 
     def _position(self, spec: dict[str, Any], where: str, scope: Scope) -> Getter:
         """``@position``: 1, 2, ... over the items of the innermost ``each``, for
