@@ -17,7 +17,9 @@ Values that live in a group around the one a mapping repeats over (read with
 ``..``) are checked on small messages, one rule per test: a sales line's
 location and period, a despatch line's package, a forecast period's
 commitment and a forecast line's delivery point, and a package's parent (the
-CPS level its CPS 02 names).
+CPS level its CPS 02 names). So are what NAD and PAC cannot say in their own
+elements: a party's assigned id beside its GLN (RFF+ZZZ) and EANCOM's own
+package codes (read as UN/ECE Rec 21).
 """
 
 from __future__ import annotations
@@ -424,7 +426,7 @@ def test_despatch_line_is_in_the_package_of_its_packing_level(version: str) -> N
     assert [(line["line_number"], line.get("package")) for line in doc["lines"]] == \
         [("1", CARTON_1), ("2", CARTON_2), ("3", None)]
     assert [(p["id"], p["kind"]) for p in doc["packages"]] == \
-        [(PALLET, "201"), (CARTON_1, "CT")]
+        [(PALLET, "PX"), (CARTON_1, "CT")]
 
 
 def test_despatch_package_parent_is_read() -> None:
@@ -498,3 +500,61 @@ def test_location_driven_d96a_forecast_line_gets_its_delivery_point() -> None:
         f"NAD+ST+{DOCK}::9'LIN+3++{CIDER}:EN'QTY+113:12'SCC+4'DTM+2:20240401:102'UNS+S'")))
     assert [(line["item"]["gtin"], line.get("location")) for line in doc["lines"]] == \
         [(BEER, DC), (LAGER, STORE_A), (CIDER, DOCK)]
+
+
+# -- what a NAD or PAC cannot say in its own element -------------------------------------
+
+# A sample of every message with parties; the D96A SLSRPT and DELFOR party groups have
+# no RFF, so those two are checked as D01B only.
+PARTY_SAMPLES = ("ORDERS_D96A", "ORDCHG_D96A", "ORDRSP_D96A", "DESADV_D96A", "RECADV_D96A",
+                 "INVOIC_D96A", "INVRPT_D96A", "SLSRPT_D96A", "DELFOR_D96A")
+
+
+def _with_assigned_ids(document: Model) -> Model:
+    parties = [p.model_copy(update={"ids": {**p.ids, "assigned": f"ID-{n}"}})
+               for n, p in enumerate(getattr(document, "parties"), 1)]
+    return document.model_copy(update={"parties": tuple(parties)})
+
+
+@pytest.mark.parametrize(("name", "version"), [
+    (name, version) for name in PARTY_SAMPLES for version in VERSIONS
+    if version == "D01B" or not name.startswith(("SLSRPT", "DELFOR"))])
+def test_assigned_id_beside_a_gln_is_kept_in_the_party_rff(name: str, version: str) -> None:
+    """NAD names one identifier: a party's assigned id beside its GLN is written in the
+    party's RFF+ZZZ (mutually defined reference number) and read back from there."""
+    _, (document, *_) = sample_documents(SAMPLES / "edifact" / f"{name}.edi")
+    document = _with_assigned_ids(document)
+    assert all(p.gln for p in getattr(document, "parties"))
+    written, _, (again,) = write_and_read([document], version)
+    assert_written_valid(written)
+    assert b"RFF+ZZZ:ID-1'" in written
+    assert again.document is not None
+    assert getattr(again.document, "parties") == getattr(document, "parties")
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_assigned_id_alone_stays_in_the_nad(version: str) -> None:
+    """A party known only by its assigned id has it in NAD C082, and no RFF+ZZZ."""
+    doc = mapped(interchange("DESADV", version, "BGM+351+DES-1+9'DTM+137:20240325:102'"
+                             "NAD+SU+SUP-77::92'CPS+1'LIN+1++4012345100013:EN'QTY+12:1'"))
+    assert doc["parties"] == [{"role": "supplier", "ids": {"assigned": "SUP-77"}}]
+    despatch = DespatchAdvice.model_validate(doc)
+    written, _, _ = write_and_read([despatch], version)
+    assert b"NAD+SU+SUP-77'" in written and b"RFF+ZZZ" not in written
+    assert round_trip(despatch, version) == despatch
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_eancom_package_codes_read_as_rec_21(version: str) -> None:
+    """EANCOM's own pallet codes (GS1 codes, 7065) read as UN/ECE Rec 21 PX, the code UBL
+    and X12 give; a Rec 21 kind is written as it is (PAC+1++PX, PAC+1++CT)."""
+    head = DESPATCH_HEAD + "CPS+1'"
+    packs = "".join(f"CPS+{n}+1'PAC+1++{code}::9'PCI+33E'GIN+BJ+{sscc}'"
+                    for n, (code, sscc) in enumerate(
+                        [("201", PALLET), ("09", CARTON_1), ("CT", CARTON_2)], 2))
+    doc = mapped(interchange("DESADV", version, head + packs + f"LIN+1++{BEER}:EN'QTY+12:1'"))
+    assert [p["kind"] for p in doc["packages"]] == ["PX", "PX", "CT"]
+    despatch = DespatchAdvice.model_validate(doc)
+    written, _, _ = write_and_read([despatch], version)
+    assert written.count(b"PAC+1++PX'") == 2 and written.count(b"PAC+1++CT'") == 1
+    assert round_trip(despatch, version) == despatch
