@@ -7,7 +7,10 @@ documents written back as X12 004010 and as 005010 are valid at schema level
 and read back as the same documents. Every file of the shared corpus that
 holds a mapped transaction set maps to valid documents, except those listed
 below with the reason, and its documents survive the same round trip. X12
-units read as the canonical (UN/ECE Rec 20) units the other formats use.
+units read as the canonical (UN/ECE Rec 20) units the other formats use, and
+packaging codes as the canonical (UN/ECE Rec 21) package kinds. What N1 and HL
+cannot say in their own elements has a segment of its own: a party's assigned
+id beside its GLN, a package's type.
 """
 
 from __future__ import annotations
@@ -145,6 +148,77 @@ def test_units_round_trip_through_canonical_units() -> None:
     assert {lists["edifact_units"].inbound["PCE"], units.inbound["EA"], units.inbound["PC"]} == \
         {"EA"}
 
+
+
+# -- what N1 and HL cannot say in their own elements ----------------------------------------
+
+
+def _with_gln_and_assigned_id(document: Model) -> Model:
+    parties = [p.model_copy(update={"gln": p.gln or (None if p.duns else "0614141000005"),
+                                    "ids": {**p.ids, "assigned": f"ID-{n}"}})
+               for n, p in enumerate(getattr(document, "parties"), 1)]
+    return document.model_copy(update={"parties": tuple(parties)})
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+@pytest.mark.parametrize("message", SETS)
+def test_assigned_id_beside_a_gln_is_kept_in_the_n1_loop(message: str, version: str) -> None:
+    """N1 03/04 name one identifier: a party's assigned id beside its GLN is written in
+    the N1 loop's REF ZZ (mutually defined; N9 ZZ in the 852, whose loop has no REF) and
+    read back from there."""
+    (document, *_) = mapped_documents((SAMPLES / "x12" / f"{message}_004010.x12").read_bytes())
+    document = _with_gln_and_assigned_id(document)
+    written = write([document], version)
+    report, (again, *_) = read(written, Level.SCHEMA)
+    assert report.valid, [str(i) for i in report.issues]
+    segment = "N9" if message == "852" else "REF"
+    assert f"\n{segment}*ZZ*ID-1~".encode() in written
+    assert again.document is not None
+    assert getattr(again.document, "parties") == getattr(document, "parties")
+
+
+def _despatch_with_kinds(*kinds: str) -> Model:
+    """The 005010 856 sample's despatch advice (a pallet and two cartons) with its
+    packages of ``kinds``."""
+    (document,) = mapped_documents((SAMPLES / "x12" / "856_005010.x12").read_bytes())
+    packages = [p.model_copy(update={"kind": k})
+                for p, k in zip(getattr(document, "packages"), kinds, strict=True)]
+    return document.model_copy(update={"packages": tuple(packages)})
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_package_type_is_kept_in_td1(version: str) -> None:
+    """A package's type (a UN/ECE Rec 21 code) is written as TD1 01, the X12 103 packaging
+    code of its tare or pack level (x12_package_type), and read back from there."""
+    document = _despatch_with_kinds("PX", "BX", "CS")
+    written = write([document], version)
+    assert [s for s in written.decode().split() if s.startswith("TD1")] == \
+        ["TD1*PLT*1~", "TD1*BOX*1~", "TD1*CAS*1~"]
+    report, (again,) = read(written, Level.SCHEMA)
+    assert report.valid, [str(i) for i in report.issues]
+    assert again.document == document
+
+
+def test_package_type_falls_back_to_the_hl_level() -> None:
+    """TD1 01 with a material (CTN25) reads as its package type where x12_package_type
+    lists it; a pack level without a known TD1 type is a carton, a tare level a pallet."""
+    sample = (SAMPLES / "x12" / "856_005010.x12").read_text()
+    sample = sample.replace("HL*4*3*P*1~", "HL*4*3*P*1~TD1*CTN25*1~")
+    sample = sample.replace("HL*6*3*P*1~", "HL*6*3*P*1~TD1*ZZZ*1~")
+    sample = sample.replace("SE*31*0001~", "SE*33*0001~")
+    (document,) = mapped_documents(sample.encode())
+    assert [p.kind for p in getattr(document, "packages")] == ["PX", "CT", "CT"]
+
+
+def test_package_types_round_trip_through_canonical_kinds() -> None:
+    """Every X12 packaging code listed reads as a Rec 21 kind that writes back as a code
+    of that kind; every EANCOM package code reads as a Rec 21 pallet."""
+    lists = load_codelists(DEFAULT_ROOT, None)
+    types = lists["x12_package_type"]
+    for code, kind in types.inbound.items():
+        assert types.inbound[types.outbound[kind]] == kind, code
+        assert len(types.outbound[kind]) == 3, "part 1 alone: the package form"
+    assert set(lists["edifact_package_type"].inbound.values()) == {"PX"}
 
 # -- the shared corpus ----------------------------------------------------------------------
 
