@@ -97,10 +97,11 @@ def run_workers(job: Job) -> tuple[list[Any], list[Issue]]:
             else:  # "failed"
                 failure = news_of[0]
     finally:
-        if failure is not None or done < job.count:
-            turn.stop()
+        finished = failure is None and done == job.count
+        if not finished:
+            turn.stop(patience=_POLL)
         for process in processes:
-            process.join(timeout=None if failure is None else 5)
+            process.join(timeout=None if finished else 2)
             if process.is_alive():
                 process.kill()
                 process.join()
@@ -130,10 +131,19 @@ class _Turn:
                 self.value.value = index + 1
             self.changed.notify_all()
 
-    def stop(self) -> None:
-        with self.changed:
-            self.value.value = _FAILED
+    def stop(self, *, patience: float | None = None) -> None:
+        """Mark the turns stopped and wake the waiting workers. The calling process
+        waits ``patience`` seconds at most for the lock, which a worker killed in
+        the middle of passing its turn would hold for ever; the mark is then set
+        without it, and the workers still waiting are ended by the caller."""
+        if not self.changed.acquire(timeout=patience):
+            self.value.get_obj().value = _FAILED
+            return
+        try:
+            self.value.get_obj().value = _FAILED
             self.changed.notify_all()
+        finally:
+            self.changed.release()
 
 
 def _work(job: Job, worker: int, turn: _Turn,

@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import Engine, select, text
 
 import gateway.pipeline.ingest as ingest_module
+import gateway.pipeline.workers as workers_module
 from gateway.db.engine import make_engine
 from gateway.db.migrate import upgrade
 from gateway.db.models import metadata
@@ -160,6 +161,25 @@ def test_a_worker_that_dies_is_reported(engine: Engine, mappings: Mappings,
     with pytest.raises(WorkerFailed, match="exit code 3"):
         ingest(engine, _orders(8), "g.edi", mappings, batch=2, workers=2)
     assert _stored_positions(engine) == [1, 2]
+
+
+def test_a_worker_that_dies_holding_the_turn_does_not_hang_the_ingest(
+        engine: Engine, mappings: Mappings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rule: a worker killed while it holds the shared turn (a lock no one else can
+    then take) still ends the ingest with an error instead of a hang; what it had
+    committed stays, nothing after it is stored."""
+    real = workers_module._Turn.pass_on
+
+    def die_holding_the_lock(turn: workers_module._Turn, index: int) -> None:
+        if index == 1:
+            turn.changed.acquire()
+            os._exit(4)
+        real(turn, index)
+
+    monkeypatch.setattr(workers_module._Turn, "pass_on", die_holding_the_lock)
+    with pytest.raises(WorkerFailed, match="exit code 4"):
+        ingest(engine, _orders(8), "h.edi", mappings, batch=2, workers=2)
+    assert _stored_positions(engine) == [1, 2, 3, 4]
 
 
 def test_worker_count_takes_the_safe_path(tmp_path: Path) -> None:
