@@ -27,7 +27,7 @@ _EXPR = re.compile(r"\{([^{}]*)\}")
 _SELECT = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\[([A-Za-z_][A-Za-z0-9_.]*)(!?=)([^\]]*)\]$")
 FILTERS = frozenset({"date", "decimal", "implied", "codes", "default", "upper", "max", "count",
                      "sum", "strip", "int", "lower", "digits", "add", "position_in",
-                     "where"})
+                     "where", "union"})
 
 
 class TemplateError(ValueError):
@@ -215,17 +215,21 @@ class _PositionIn:
 
 class _Where:
     """``where:parent=id``: the items of a list whose field equals a value of the
-    current item (``id``, ``^.id``, ``/number``); ``where:!parent``: those whose
-    field is empty. To nest items under the item they name (a carton's lines
-    under its HL level)."""
+    current item (``id``, ``^.id``, ``/number``); ``where:order_number?=.``: those
+    too whose field is empty; ``where:!parent``: those whose field is empty. To nest
+    items under the item they name (a carton's lines under its HL level, an order's
+    lines under its order, with the lines that name none under the first)."""
 
     def __init__(self, arg: str | None) -> None:
         text = (arg or "").strip()
         self.empty = text.startswith("!")
         key, _, ref = text.lstrip("!").partition("=")
-        if not key or (self.empty == bool(ref)):
-            raise TemplateError(f"where:{arg}: give field=value-path or !field")
-        self.key = _split_path(key.strip())
+        self.or_empty = key.endswith("?")
+        key = key.removesuffix("?").strip()
+        if not key or (self.empty == bool(ref)) or (self.empty and self.or_empty):
+            raise TemplateError(f"where:{arg}: give field=value-path, field?=value-path "
+                                "or !field")
+        self.key = _split_path(key)
         self.ref = Lookup(ref) if ref else None
 
     def __call__(self, value: Any, frame: Frame) -> Any:
@@ -234,30 +238,64 @@ class _Where:
         if self.ref is None:
             return [item for item in value if _resolve(item, self.key) in (None, "")]
         wanted = self.ref.get(frame)
-        if wanted in (None, ""):
+        if wanted in (None, "") and not self.or_empty:
             return []
-        return [item for item in value if _resolve(item, self.key) == wanted]
+        out = []
+        for item in value:
+            got = _resolve(item, self.key)
+            if got in (None, ""):
+                if self.or_empty:
+                    out.append(item)
+            elif got == wanted:
+                out.append(item)
+        return out
+
+
+class _Union:
+    """``union:/lines.order_number``: the value (a list, or one value) followed by the
+    values a field has over a list of the document, each once and blanks left out:
+    every order a document names and its lines name (one cXML group per order)."""
+
+    def __init__(self, arg: str | None) -> None:
+        if not arg or "." not in arg:
+            raise TemplateError(f"union:{arg}: give a list and a field, e.g. "
+                                "/lines.order_number")
+        where, _, key = arg.rpartition(".")
+        self.items = Lookup(where)
+        self.key = _split_path(key)
+
+    def __call__(self, value: Any, frame: Frame) -> Any:
+        own = list(value) if isinstance(value, list | tuple) else [value]
+        out: list[Any] = []
+        for found in (*own, *(_resolve(item, self.key) for item in self.items.get(frame) or ())):
+            if found not in (None, "") and found not in out:
+                out.append(found)
+        return out
+
+
+_FrameFilter = _PositionIn | _Where | _Union
+_FRAME_FILTERS: dict[str, type[_PositionIn | _Where | _Union]] = {
+    "position_in": _PositionIn, "where": _Where, "union": _Union}
 
 
 class Expression:
     def __init__(self, text: str, codelists: dict[str, CodeList]) -> None:
         head, *filters = _split_filters(text)
         self.lookup = Lookup(head)
-        self.filters: list[Filter | _PositionIn | _Where] = []
+        self.filters: list[Filter | _FrameFilter] = []
         for item in filters:
-            name, _, arg = item.strip().partition(":")
-            if name.strip() == "position_in":
-                self.filters.append(_PositionIn(arg.strip() or None))
+            name, _, arg = (part.strip() for part in item.partition(":"))
+            # Filters that read the document around the value besides the value itself.
+            framed = _FRAME_FILTERS.get(name)
+            if framed is not None:
+                self.filters.append(framed(arg or None))
                 continue
-            if name.strip() == "where":
-                self.filters.append(_Where(arg.strip() or None))
-                continue
-            self.filters.append(_filter(name.strip(), arg.strip() or None, codelists))
+            self.filters.append(_filter(name, arg or None, codelists))
 
     def value(self, frame: Frame) -> Any:
         value = self.lookup.get(frame)
         for flt in self.filters:
-            value = flt(value, frame) if isinstance(flt, _PositionIn | _Where) else flt(value)
+            value = flt(value, frame) if isinstance(flt, _FrameFilter) else flt(value)
         return value
 
     def render(self, frame: Frame) -> str:

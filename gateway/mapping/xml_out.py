@@ -13,9 +13,12 @@ A mapping gives the root and its content as a list of entries::
                 - cbc:ID: "{line_number}"
                 - cbc:Quantity: {text: "{quantity.value|decimal}", "@unitCode": "{quantity.unit}"}
 
-An element with no text and no kept child is left out, so optional parts of
-the document simply vanish. Attributes never keep an element alive on their
-own. Compiled once; mistakes are :class:`MappingError` naming the field.
+An entry ``{each: ..., content: [...]}`` repeats entries without an element of
+its own, and like an EDI ``each`` takes a ``when`` (``each: "."`` with a
+``when`` is an "if"). An element with no text and no kept child is left out,
+so optional parts of the document simply vanish. Attributes never keep an
+element alive on their own. Compiled once; mistakes are :class:`MappingError`
+naming the field.
 """
 
 from __future__ import annotations
@@ -82,8 +85,11 @@ class _Element:
 class _Each:
     items: Template
     children: list[_Node]
+    when: Condition | None = None
 
     def render(self, frame: Frame, parent: etree._Element) -> None:
+        if self.when is not None and not self.when.holds(frame):
+            return
         value = self.items.value(frame)
         if value in (None, ""):
             return
@@ -155,9 +161,11 @@ class _XmlCompiler(TemplateCompiler):
     def node(self, item: Any, where: str) -> _Node:
         if not isinstance(item, dict):
             raise self.fail(where, "an element {name: ...} or an 'each'")
-        if "each" in item and "content" in item and len(item) == 2:
+        if {"each", "content"} <= set(item) <= {"each", "content", "when"}:
             return _Each(self.template("{" + str(item["each"]) + "}", f"{where}.each"),
-                         self.nodes(item["content"], f"{where}.content"))
+                         self.nodes(item["content"], f"{where}.content"),
+                         self.condition(item["when"], f"{where}.when") if "when" in item
+                         else None)
         if len(item) != 1:
             raise self.fail(where, "one element per entry: {name: value}")
         (name, spec), = item.items()

@@ -432,6 +432,15 @@ def test_xml_when() -> None:
     assert [c.text for c in ubl(content, order(currency=None))] == ["no currency"]
 
 
+
+def test_xml_each_entry_when() -> None:
+    """An `each` entry (no element of its own) takes a `when`, tested once before it
+    repeats: `each: "."` with a `when` writes its entries for the item or not at all."""
+    content = [{"each": "notes", "when": "{currency}", "content": [{"cbc:Note": "{.}"}]},
+               {"each": ".", "when": "!{currency}", "content": [{"cbc:ID": "{number}"}]}]
+    assert [c.text for c in ubl(content, order())] == ["first", "second"]
+    assert [c.text for c in ubl(content, order(currency=None))] == ["PO-1"]
+
 def test_xml_empty_true_keeps_attribute_only_elements() -> None:
     """`empty: true` keeps an element with attributes alone when an attribute has a value."""
     root = ubl([
@@ -491,6 +500,9 @@ def test_xml_root_attributes_and_doctype() -> None:
     (["Foo"], "content[0]", "an element {name: ...} or an 'each'"),
     ([{"Foo": None}], "content[0].Foo", "text, a list of children, or a mapping"),
     ([{"Foo": {"content": "x"}}], "content[0].Foo.content", "a list of elements"),
+    ([{"each": "lines", "content": [], "when": "{x|nope}"}], "content[0].when",
+     "unknown filter 'nope'"),
+    ([{"each": "lines", "content": [], "bogus": 1}], "content[0]", "one element per entry"),
 ])
 def test_xml_mistakes_fail_when_compiled_naming_file_and_field(
         content: list[Any], where: str, problem: str) -> None:

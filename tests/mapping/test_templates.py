@@ -132,7 +132,8 @@ def test_filters(text: str, out: str) -> None:
 def test_the_filter_whitelist() -> None:
     """The filters are exactly the documented whitelist."""
     assert {"date", "decimal", "implied", "int", "codes", "default", "max", "upper", "lower",
-            "strip", "digits", "count", "sum", "add", "position_in", "where"} == FILTERS
+            "strip", "digits", "count", "sum", "add", "position_in", "where",
+            "union"} == FILTERS
 
 
 def test_where_keeps_the_items_that_name_the_current_one() -> None:
@@ -148,6 +149,39 @@ def test_where_keeps_the_items_that_name_the_current_one() -> None:
     with pytest.raises(TemplateError):
         Template("{/packages|where:parent}", CODES)
 
+
+
+def test_where_or_empty_also_keeps_the_items_without_the_field() -> None:
+    """`where:field?=path` keeps, in their order, the items whose field equals the
+    current item's value at path and those without the field: an order's lines with
+    the lines that name no order."""
+    doc = {"lines": [{"n": 1}, {"n": 2, "order": "A"}, {"n": 3, "order": "B"}, {"n": 4}]}
+    first = Frame([doc]).child("A", 1)
+    assert [line["n"] for line in Template("{/lines|where:order?=.}", CODES).value(first)] == \
+        [1, 2, 4]
+    assert [line["n"] for line in Template("{/lines|where:order=.}", CODES).value(first)] == [2]
+    nothing = Frame([doc]).child(None, 1)
+    assert [line["n"] for line in Template("{/lines|where:order?=.}", CODES).value(nothing)] == \
+        [1, 4]
+    for wrong in ("{/lines|where:!order?=.}", "{/lines|where:order?}"):
+        with pytest.raises(TemplateError):
+            Template(wrong, CODES)
+
+
+def test_union_adds_the_values_a_list_names_once() -> None:
+    """`union:/list.field` is the value (a list, or one value) followed by the values of
+    that field over a list of the document it does not hold yet, each once, blanks left
+    out: every order a document or one of its lines names."""
+    doc = {"orders": ["A", "B"], "order": "B",
+           "lines": [{"order": "B"}, {"order": "C"}, {}, {"order": "C"}, {"order": "A"}]}
+    frame = Frame([doc])
+    assert Template("{orders|union:/lines.order}", CODES).value(frame) == ["A", "B", "C"]
+    assert Template("{order|union:/lines.order}", CODES).value(frame) == ["B", "C", "A"]
+    assert Template("{orders.0|union:/lines.order}", CODES).value(frame) == ["A", "B", "C"]
+    assert Template("{missing|union:/lines.order}", CODES).value(frame) == ["B", "C", "A"]
+    assert Template("{missing|union:/none.order}", CODES).value(frame) == []
+    with pytest.raises(TemplateError):
+        Template("{orders|union:lines}", CODES)
 
 def test_position_in_points_at_another_item_by_number() -> None:
     """`position_in:/list.field` is where the value sits among that field of a list of
