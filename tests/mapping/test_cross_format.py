@@ -735,6 +735,20 @@ def _order_key(path: str) -> list[Any]:
     return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", path)]
 
 
+def _line_orders(case: Case) -> set[Any]:
+    """The order numbers the original's lines name."""
+    return {v for k, v in case.original.items() if re.fullmatch(r"lines\[\d+\]\.order_number", k)}
+
+
+def _orders_follow_lines(case: Case) -> bool:
+    """An order of the original's list that no line names is gone, or an order only a
+    line names has joined the list."""
+    lines = _line_orders(case)
+    listed = {v for k, v in case.original.items() if re.fullmatch(r"order_numbers\[\d+\]", k)}
+    original, back = case.difference.original, case.difference.read_back
+    return (original is not None and original not in lines) or \
+        (back is not None and back in lines and back not in listed)
+
 def _no_name(case: Case) -> bool:
     return "name" not in case.party()
 
@@ -828,6 +842,12 @@ EXCEPTIONS: tuple[Limit, ...] = (
           "has no place, nor the contact read beside it",
           lambda c: _no_id(c) and re.match(r"parties\{(buyer|supplier)\}",
                                            c.difference.field) is not None),
+    Limit("order_numbers[]", ANY, "cxml",
+          "cXML names a document's orders only by the groups of its lines (a "
+          "ShipNoticePortion, ReceiptOrder or InvoiceDetailOrder holds the items of one "
+          "order): an order no line is in has no group, and an order only a line names "
+          "joins the document's orders",
+          _orders_follow_lines),
     Limit("lines[].order_number", ANY, "cxml",
           "every cXML InvoiceDetailItem sits in an InvoiceDetailOrder, every ShipNoticeItem "
           "in a ShipNoticePortion, of one order: a line without an order of its own reads "
@@ -863,11 +883,6 @@ EXCEPTIONS: tuple[Limit, ...] = (
           lambda c: not _cxml_summary_holds(c)),
 )
 
-_ONE_ORDER = ("engine: cXML groups lines by order (a ShipNoticePortion, ReceiptOrder or "
-              "InvoiceDetailOrder each), which needs the lines of one order (a selection by "
-              "a value of the current item) that templates cannot give: the mappings write "
-              "one group, for the document's (first) order, holding every line")
-
 # Differences a mapping could avoid but does not yet: an engine feature it needs
 # ("engine:"), a mapping file another change owns, or a mapping choice left for
 # later ("mapping:"). Not limits of a standard: a round trip whose only
@@ -894,11 +909,6 @@ KNOWN_GAPS: tuple[Limit, ...] = (
           lambda c: isinstance(c.difference.original, str)
           and c.difference.original.encode("latin-1", "replace").decode("utf-8", "replace")
           == c.difference.read_back),
-    Limit("order_numbers[]", ANY, "cxml", _ONE_ORDER),
-    Limit("lines[].order_number", ANY, "cxml", _ONE_ORDER,
-          lambda c: c.difference.original is not None
-          and c.difference.read_back in (c.original.get("order_number"),
-                                         c.original.get("order_numbers[0]"))),
 )
 
 

@@ -153,10 +153,10 @@ def test_units_round_trip_through_canonical_units() -> None:
 # -- what N1 and HL cannot say in their own elements ----------------------------------------
 
 
-def _with_gln_and_assigned_id(document: Model) -> Model:
+def _with_gln_and_assigned_id(document: Any) -> Any:
     parties = [p.model_copy(update={"gln": p.gln or (None if p.duns else "0614141000005"),
                                     "ids": {**p.ids, "assigned": f"ID-{n}"}})
-               for n, p in enumerate(getattr(document, "parties"), 1)]
+               for n, p in enumerate(document.parties, 1)]
     return document.model_copy(update={"parties": tuple(parties)})
 
 
@@ -173,16 +173,17 @@ def test_assigned_id_beside_a_gln_is_kept_in_the_n1_loop(message: str, version: 
     assert report.valid, [str(i) for i in report.issues]
     segment = "N9" if message == "852" else "REF"
     assert f"\n{segment}*ZZ*ID-1~".encode() in written
-    assert again.document is not None
-    assert getattr(again.document, "parties") == getattr(document, "parties")
+    back: Any = again.document
+    assert back is not None and back.parties == document.parties
 
 
-def _despatch_with_kinds(*kinds: str) -> Model:
+def _despatch_with_kinds(*kinds: str) -> Any:
     """The 005010 856 sample's despatch advice (a pallet and two cartons) with its
     packages of ``kinds``."""
+    document: Any
     (document,) = mapped_documents((SAMPLES / "x12" / "856_005010.x12").read_bytes())
     packages = [p.model_copy(update={"kind": k})
-                for p, k in zip(getattr(document, "packages"), kinds, strict=True)]
+                for p, k in zip(document.packages, kinds, strict=True)]
     return document.model_copy(update={"packages": tuple(packages)})
 
 
@@ -206,8 +207,9 @@ def test_package_type_falls_back_to_the_hl_level() -> None:
     sample = sample.replace("HL*4*3*P*1~", "HL*4*3*P*1~TD1*CTN25*1~")
     sample = sample.replace("HL*6*3*P*1~", "HL*6*3*P*1~TD1*ZZZ*1~")
     sample = sample.replace("SE*31*0001~", "SE*33*0001~")
+    document: Any
     (document,) = mapped_documents(sample.encode())
-    assert [p.kind for p in getattr(document, "packages")] == ["PX", "CT", "CT"]
+    assert [p.kind for p in document.packages] == ["PX", "CT", "CT"]
 
 
 def test_package_types_round_trip_through_canonical_kinds() -> None:
@@ -219,6 +221,28 @@ def test_package_types_round_trip_through_canonical_kinds() -> None:
         assert types.inbound[types.outbound[kind]] == kind, code
         assert len(types.outbound[kind]) == 3, "part 1 alone: the package form"
     assert set(lists["edifact_package_type"].inbound.values()) == {"PX"}
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_each_order_level_holds_its_own_items(version: str) -> None:
+    """An 856 has an order level (HL O) per order the despatch advice or a line names;
+    each holds the item levels of its lines, the first also those naming no order."""
+    document: Any = _despatch_with_kinds("PX", "CT", "CT")
+    lines = [line.model_copy(update={"order_number": order, "package": None})
+             for line, order in zip(document.lines, [None, "PO-2"], strict=True)]
+    document = document.model_copy(update={"lines": tuple(lines), "order_numbers": ("PO-1",),
+                                           "packages": ()})
+    written = write([document], version)
+    levels = [segment.rstrip("~").split("*")[1:4] for segment in written.decode().split()
+              if segment.startswith("HL*")]
+    orders = [own for own, _, level in levels if level == "O"]
+    assert [(parent, level) for _, parent, level in levels if level != "S"] == \
+        [("1", "O"), (orders[0], "I"), ("1", "O"), (orders[1], "I")]
+    report, (again,) = read(written, Level.SCHEMA)
+    assert report.valid, [str(i) for i in report.issues]
+    back: Any = again.document
+    assert list(back.order_numbers) == ["PO-1", "PO-2"]
+    assert [line.order_number for line in back.lines] == ["PO-1", "PO-2"]
 
 # -- the shared corpus ----------------------------------------------------------------------
 

@@ -160,6 +160,63 @@ def test_expected_documents_are_samples() -> None:
     assert [p.name for p in stored] == [expected_path(s, DOCUMENT).name for s in XML_SAMPLES]
 
 
+
+# -- cXML groups a document's lines by order ------------------------------------------------
+
+CXML_GROUPS = {"ShipNoticeRequest": "ShipNoticePortion", "ReceiptRequest": "ReceiptOrder",
+               "InvoiceDetailRequest": "InvoiceDetailOrder"}
+
+
+def _cxml_sample(message: str, line_orders: list[str | None], first: str | None) -> Any:
+    """The cXML sample's document with its lines naming ``line_orders`` and ``first``
+    as its (first) order."""
+    document: Any = only_document((SAMPLES / "cxml" / f"{message}.xml").read_bytes())
+    lines = [line.model_copy(update={"order_number": order})
+             for line, order in zip(document.lines, line_orders, strict=True)]
+    own = {"order_number": first} if message == "InvoiceDetailRequest" else \
+        {"order_numbers": (first,) if first else ()}
+    return document.model_copy(update={"lines": tuple(lines), **own})
+
+
+def _groups(written: bytes, message: str) -> list[tuple[str | None, list[str]]]:
+    """Each group's order and the line numbers it holds."""
+    root = etree.fromstring(written, etree.XMLParser(resolve_entities=False, no_network=True))
+    out = []
+    for group in root.iter(CXML_GROUPS[message]):
+        order = next((e.get("orderID") for e in group.iter() if e.get("orderID")), None)
+        numbers = [e.get("shipNoticeLineNumber") or e.get("lineNumber")
+                   or e.get("receiptLineNumber") or e.get("invoiceLineNumber")
+                   for e in group if e.tag in ("ShipNoticeItem", "InvoiceDetailItem")
+                   or (e.tag == "ReceiptItem" and e.get("type") == "received")]
+        out.append((order, [n for n in numbers if n]))
+    return out
+
+
+@pytest.mark.parametrize("message", CXML_GROUPS)
+def test_cxml_writes_one_group_per_order(message: str) -> None:
+    """A cXML ShipNoticePortion, ReceiptOrder or InvoiceDetailOrder holds the lines of one
+    order: the document's first order with its lines and those naming no order, then each
+    order another line names with its lines; each line reads back with its order."""
+    document = _cxml_sample(message, [None, "PO-2"], "PO-1")
+    written, _ = write_xml(document, "cxml")
+    assert _groups(written, message) == [("PO-1", ["1"]), ("PO-2", ["2"])]
+    again: Any = only_document(written)
+    assert [line.order_number for line in again.lines] == ["PO-1", "PO-2"]
+    assert (again.order_number if message == "InvoiceDetailRequest"
+            else again.order_numbers) in ("PO-1", ("PO-1", "PO-2"))
+
+
+@pytest.mark.parametrize("message", CXML_GROUPS)
+def test_cxml_first_order_without_lines_has_no_group(message: str) -> None:
+    """A group holds at least one line: the document's order is left out when every line
+    names another one, and a document naming no order has one group without one."""
+    document = _cxml_sample(message, ["PO-2", "PO-3"], "PO-1")
+    written, _ = write_xml(document, "cxml")
+    assert _groups(written, message) == [("PO-2", ["1"]), ("PO-3", ["2"])]
+    nothing = _cxml_sample(message, [None, None], None)
+    written, _ = write_xml(nothing, "cxml")
+    assert _groups(written, message) == [(None, ["1", "2"])]
+
 # -- the shared corpus ----------------------------------------------------------------------
 
 
