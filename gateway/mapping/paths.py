@@ -536,6 +536,8 @@ def _segment_finder(step: _Walk, position: int, component: int) -> Finder:
             return None
         return find_qualified
     direct = step.direct
+    if not direct and len(via) == 1 and all(isinstance(p.path, _OwnElement) for p in preds):
+        return _trigger_finder(tag, via[0], preds, position, component)
 
     def find(context: Context) -> str | None:
         if not isinstance(context, Instance):
@@ -557,6 +559,44 @@ def _segment_finder(step: _Walk, position: int, component: int) -> Finder:
                         return value
         return None
     return find
+
+
+def _trigger_finder(tag: str, key: str, preds: tuple[_Predicate, ...], position: int,
+                    component: int) -> Finder:
+    """A segment met only as the trigger of one inner group (an X12 loop's PID or N1
+    from the PO1 loop), with qualifier tests on its own elements: inlined."""
+    checks = tuple((p.path.position - 1, p.path.component - 1, p.values, p.negate)
+                   for p in preds if isinstance(p.path, _OwnElement))
+
+    def find_trigger(context: Context) -> str | None:
+        if isinstance(context, Instance):
+            index = context._index  # the cache; see _segment_finder
+            for inst in (context.index() if index is None else index).get(key, ()):
+                items = inst.items
+                first = items[0] if items else None
+                trigger = first if isinstance(first, Segment) else inst.trigger()
+                if trigger is None or trigger.tag != tag:
+                    continue
+                elements = trigger.elements
+                count = len(elements)
+                fits = True
+                for at, part, values, negate in checks:
+                    if at < count:
+                        held = elements[at]
+                        found = held[part] if part < len(held) else ""
+                    else:
+                        found = ""
+                    if (found in values) is negate:
+                        fits = False
+                        break
+                if fits and position < count:
+                    components = elements[position]
+                    if component < len(components):
+                        value: str = components[component]
+                        if value:
+                            return value
+        return None
+    return find_trigger
 
 
 def _tested_value(seg: Segment, tests: tuple[Callable[[Segment], bool], ...],

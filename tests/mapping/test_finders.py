@@ -282,7 +282,8 @@ FORMS: list[tuple[Instance, GroupNode, str]] = [
         "BEG/03", "REF/02", "REF[01=ZZ]/02", "REF[01!=DP]/02", "N1[01=ST]/04", "N1/N1/02",
         "N1[N1/01=ST]/N3/01", "N1[N1/01!=ST]/N3/01", "PO1/02", "PO1/N1[01=ST]/04",
         "PO1[PO1/01=2]/PID/05", "PO1/PID[01=F][02=08|]/05", "PO1/PID[01=F]/05",
-        "CTT/AMT[01=TT]/02", "PO1/PO1/07", "PO1[PO1/06=VN]/PO1/07")),
+        "CTT/AMT[01=TT]/02", "PO1/PO1/07", "PO1[PO1/06=VN]/PO1/07", "N1[01!=ST]/02",
+        "N1[01=ST][03=92]/04", "N1[01=ST][03!=92]/04", "PO1/PID[01!=F]/01")),
 ]
 IN_GROUPS: list[tuple[Instance, GroupNode, str, str]] = [
     (ORDER, ORDERS, "SG25", "../BGM/02"),
@@ -290,6 +291,7 @@ IN_GROUPS: list[tuple[Instance, GroupNode, str, str]] = [
     (PO, PO850, "PO1", "N1[01=ST]/04"),
     (PO, PO850, "PO1", "PID[01=F][02=08|]/05"),
     (PO, PO850, "PO1", "PID[01=S]/01"),
+    (PO, PO850, "PO1", "PID[01!=F]/01"),
     (PO, PO850, "PO1", "../BEG/03"),
     (SHIPMENT, SH856, "HL", "@parent/MAN[01=GM]/02"),
     (SHIPMENT, SH856, "HL", "@parent/@parent/PRF/01"),
