@@ -171,7 +171,9 @@ def _filter(name: str, arg: str | None, codelists: dict[str, CodeList]) -> Filte
 
 
 def _text(value: Any) -> str:
-    if value is None:
+    # An empty list is nothing, as a `when` sees it: "{tax_total}{taxes}" holds for
+    # a document with either, not for every document.
+    if value is None or (isinstance(value, list | tuple | dict) and not value):
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"

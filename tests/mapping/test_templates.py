@@ -151,6 +151,15 @@ def test_where_keeps_the_items_that_name_the_current_one() -> None:
 
 
 
+
+def test_an_empty_list_renders_as_nothing() -> None:
+    """An empty list in a template of several parts is nothing, as a `when` of one
+    part sees it: "{a}{list}" holds when either has something."""
+    empty, full = Frame([{"taxes": ()}]), Frame([{"taxes": ({"rate": 1},)}])
+    assert Template("{total}{taxes}", CODES).render(empty) == ("", False)
+    assert not Condition("{total}{taxes}", CODES).holds(empty)
+    assert Condition("{total}{taxes}", CODES).holds(full)
+
 def test_where_or_empty_also_keeps_the_items_without_the_field() -> None:
     """`where:field?=path` keeps, in their order, the items whose field equals the
     current item's value at path and those without the field: an order's lines with
