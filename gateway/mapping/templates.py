@@ -193,18 +193,21 @@ def _split_filters(text: str) -> list[str]:
     return split_outside_brackets(text, "|")
 
 
+def _list_and_field(name: str, arg: str | None, example: str) -> tuple[Lookup, list[str]]:
+    """The list and the field a ``LIST.FIELD`` filter argument names."""
+    if not arg or "." not in arg:
+        raise TemplateError(f"{name}:{arg}: give a list and a field, e.g. {example}")
+    where, _, key = arg.rpartition(".")
+    return Lookup(where), _split_path(key)
+
+
 class _PositionIn:
     """``position_in:/packages.id``: where the value sits (1-based) among the values
     a path gives over a list of the document (None when it is not there), to
     point at another item by its number, as EDIFACT CPS 02 names a parent level."""
 
     def __init__(self, arg: str | None) -> None:
-        if not arg or "." not in arg:
-            raise TemplateError(f"position_in:{arg}: give a list and a field, e.g. "
-                                "/packages.id")
-        where, _, key = arg.rpartition(".")
-        self.items = Lookup(where)
-        self.key = _split_path(key)
+        self.items, self.key = _list_and_field("position_in", arg, "/packages.id")
 
     def __call__(self, value: Any, frame: Frame) -> Any:
         if value in (None, ""):
@@ -259,12 +262,7 @@ class _Union:
     every order a document names and its lines name (one cXML group per order)."""
 
     def __init__(self, arg: str | None) -> None:
-        if not arg or "." not in arg:
-            raise TemplateError(f"union:{arg}: give a list and a field, e.g. "
-                                "/lines.order_number")
-        where, _, key = arg.rpartition(".")
-        self.items = Lookup(where)
-        self.key = _split_path(key)
+        self.items, self.key = _list_and_field("union", arg, "/lines.order_number")
 
     def __call__(self, value: Any, frame: Frame) -> Any:
         own = list(value) if isinstance(value, list | tuple) else [value]
