@@ -53,7 +53,7 @@ from gateway.mapping.values import (
 VALUE_KEYS = frozenset({"from", "const", "first_of", "each"})
 _SPEC_KEYS = frozenset({"from", "const", "first_of", "each", "fields", "as", "format", "codes",
                         "otherwise", "when", "default", "all", "join", "implied", "require"})
-_TYPES = frozenset({"text", "decimal", "int", "date", "datetime", "bool"})
+_TYPES = frozenset({"text", "free_text", "decimal", "int", "date", "datetime", "bool"})
 
 
 def _split_condition(text: str) -> tuple[str, str, str] | None:
@@ -173,7 +173,7 @@ def _converter(kind: str, fmt: Any, fmt_find: Finder | None, implied: int,
                where: str) -> Convert | None:
     """Text to the value ``as`` names; None for text, which stays as it is. A value
     that cannot be read is a problem naming ``where``, and gives None."""
-    if kind == "text":
+    if kind in ("text", "free_text"):
         return None
     if kind == "bool":
         return lambda text, ctx, problems, env: \
@@ -256,10 +256,12 @@ class Compiler:
 
     # -- paths ------------------------------------------------------------------
 
-    def path(self, text: str, where: str, scope: Scope) -> Any:
+    def path(self, text: str, where: str, scope: Scope, *, strip: bool = True) -> Any:
+        """A value path; ``strip`` false keeps an XML value's outer blanks (EDI
+        values are read as they are sent in either case)."""
         try:
             if self.family == "xml":
-                return XmlPath(text, self.namespaces)
+                return XmlPath(text, self.namespaces, strip=strip)
             assert self.directory is not None
             return scope.value_path(text, self.directory)
         except PathError as err:
@@ -478,11 +480,14 @@ class Compiler:
     def _from(self, spec: dict[str, Any], where: str, scope: Scope) -> Getter:
         if str(spec["from"]) == POSITION:
             return self._position(spec, where, scope)
-        path = self.path(str(spec["from"]), f"{where}.from", scope)
-        first = path.finder()
         kind = spec.get("as", "text")
         if kind not in _TYPES:
             raise self.fail(f"{where}.as", f"one of {', '.join(sorted(_TYPES))}")
+        # Free text (notes, descriptions) is a value with its blanks; other text
+        # (codes, identifiers, names of things) is read without XML's layout.
+        path = self.path(str(spec["from"]), f"{where}.from", scope,
+                         strip=kind != "free_text")
+        first = path.finder()
         fmt = spec.get("format")
         fmt_find = None
         if fmt is not None and not _literal_format(str(fmt)):

@@ -737,10 +737,16 @@ UBL_NAMESPACES = {
 
 
 class XmlPath:
-    """A compiled XPath; values are element text or attribute values, stripped."""
+    """A compiled XPath; values are element text or attribute values, stripped
+    unless ``strip`` is false (free text, kept as written)."""
 
-    def __init__(self, text: str, namespaces: dict[str, str]) -> None:
+    def __init__(self, text: str, namespaces: dict[str, str], *, strip: bool = True) -> None:
         self.text = text
+        # Whitespace around codes, identifiers, numbers and dates is layout (their
+        # UBL types are xsd:normalizedString or xsd:token, which collapse it, and
+        # a pretty-printed document indents them); around free text (xsd:string,
+        # whiteSpace preserve; cXML #PCDATA) it is part of the value.
+        self.strip = strip
         try:
             self._xpath = etree.XPath(text, namespaces=namespaces)
             # Evaluated once on an empty element: an undeclared prefix or unknown
@@ -759,19 +765,23 @@ class XmlPath:
     def values(self, context: etree._Element) -> Iterator[str]:
         found = self._xpath(context)
         items = found if isinstance(found, list) else [found]
+        strip = self.strip
         for item in items:
             if isinstance(item, etree._Element):
-                text = "".join(str(t) for t in item.itertext()).strip()
+                text = "".join(str(t) for t in item.itertext())
             elif isinstance(item, str | bytes):
-                text = (item.decode() if isinstance(item, bytes) else str(item)).strip()
+                text = item.decode() if isinstance(item, bytes) else str(item)
             elif isinstance(item, bool):
                 text = "true" if item else ""  # a false condition is no value
             elif isinstance(item, float | int):
                 text = str(item)
             else:
                 continue
-            if text:
-                yield text
+            stripped = text.strip()
+            # Blanks alone are no value either way (an element left empty but
+            # for the indentation of a pretty-printed document).
+            if stripped:
+                yield stripped if strip else text
 
     def first(self, context: etree._Element) -> str | None:
         return next(self.values(context), None)

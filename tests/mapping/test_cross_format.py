@@ -897,11 +897,6 @@ KNOWN_GAPS: tuple[Limit, ...] = (
           "engine: an ORDCHG gives the change's own number in BGM 02, and a list item "
           "(a reference of kind change) cannot be made from a segment outside the groups "
           "`each` walks"),
-    Limit("notes[]", ANY, ANY,
-          "engine: XML values are read stripped (XmlPath.values), so a note's leading or "
-          "trailing blanks do not survive UBL or cXML",
-          lambda c: isinstance(c.difference.original, str)
-          and c.difference.original.strip() == c.difference.read_back),
     Limit("lines[].item.description", ANY, "edifact",
           "engine: EDIFACT is written as UNOC (Latin-1) but read back as UTF-8 when its "
           "bytes happen to be valid UTF-8 (charsets.looks_like_utf8), as mojibake in the "

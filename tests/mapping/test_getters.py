@@ -54,13 +54,13 @@ class Reader:
     problems: list[tuple[str, str]]
     decimal: str
 
-    def path(self, text: str, scope: Scope) -> Any:
+    def path(self, text: str, scope: Scope, strip: bool = True) -> Any:
         if self.directory is None:
-            return XmlPath(text, self.namespaces)
+            return XmlPath(text, self.namespaces, strip=strip)
         return scope.value_path(text, self.directory)
 
-    def first(self, text: str, scope: Scope, ctx: Any) -> str | None:
-        path = self.path(text, scope)
+    def first(self, text: str, scope: Scope, ctx: Any, strip: bool = True) -> str | None:
+        path = self.path(text, scope, strip)
         found: str | None = path.first(ctx) if self.directory is None else \
             path.first_walked(ctx)
         return found
@@ -118,14 +118,14 @@ class Reader:
             return None
         default = spec.get("default")
         if spec.get("all") or spec.get("join") is not None:
-            path = self.path(str(spec["from"]), scope)
+            path = self.path(str(spec["from"]), scope, spec.get("as") != "free_text")
             texts = path.values(ctx)
             found = [v for t in texts
                      if (v := self.convert(spec, t, scope, ctx, where)) is not None]
             if spec.get("join") is not None:
                 return str(spec["join"]).join(str(v) for v in found) or default
             return found or default
-        text = self.first(str(spec["from"]), scope, ctx)
+        text = self.first(str(spec["from"]), scope, ctx, spec.get("as") != "free_text")
         if text is None:
             return default
         value = self.convert(spec, text, scope, ctx, where)

@@ -421,7 +421,7 @@ def test_an_empty_message_maps_to_no_document() -> None:
      "no segment or group 'XYZ'"),
     ({"number": {"from": "BGM/02", "bogus": 1}}, "fields.number", "unknown keys bogus"),
     ({"number": {"from": "BGM/02", "as": "money"}}, "fields.number.as",
-     "one of bool, date, datetime, decimal, int, text"),
+     "one of bool, date, datetime, decimal, free_text, int, text"),
     ({"number": {"first_of": []}}, "fields.number.first_of", "a non-empty list of specs"),
     ({"number": {"first_of": ["BGM/02", "XYZ/01"]}}, "fields.number.first_of[1].from",
      "'XYZ/01'"),
@@ -545,3 +545,19 @@ def test_a_false_xpath_condition_does_not_hold() -> None:
                                                          "when": "not(x:Flag)"}}).apply(UBL)
     assert order is not None
     assert order.order_type is None
+
+
+def test_free_text_is_read_as_written_and_other_text_stripped() -> None:
+    """`as: free_text` keeps a note's outer blanks (xsd:string preserves them); plain
+    text, as identifiers are, is read without the document's layout."""
+    spaced = etree.fromstring(
+        b'<Order xmlns="urn:oasis:names:specification:ubl:schema:xsd:Order-2"'
+        b' xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2">'
+        b"<cbc:ID> PO-7\n</cbc:ID><cbc:IssueDate>2025-03-10</cbc:IssueDate>"
+        b"<cbc:Note>  two blanks first</cbc:Note><cbc:Note> </cbc:Note></Order>")
+    fields = {**UBL_FIELDS, "notes": {"from": "cbc:Note", "all": True, "as": "free_text"}}
+    order, _ = compile_ubl(fields).apply(spaced)
+    assert order is not None
+    assert (order.number, order.notes) == ("PO-7", ("  two blanks first",))
+    stripped, _ = compile_ubl(UBL_FIELDS).apply(spaced)
+    assert stripped is not None and stripped.notes == ("two blanks first",)

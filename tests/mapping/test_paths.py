@@ -395,3 +395,11 @@ def test_an_undeclared_prefix_fails_when_compiled() -> None:
 def test_a_false_xpath_boolean_gives_no_value() -> None:
     """`boolean(...)`/`not(...)` that is false finds nothing, so a `when` on it does not hold."""
     assert XmlPath("boolean(cbc:Missing)", XML_NAMESPACES).first(UBL_ORDER) is None
+
+
+def test_free_text_keeps_its_blanks_and_other_values_lose_them() -> None:
+    """An XPath compiled with ``strip=False`` (free text) keeps a value's outer blanks;
+    blanks alone are no value either way."""
+    kept = XmlPath("cbc:ID | cbc:Note", XML_NAMESPACES, strip=False)
+    assert list(kept.values(UBL_ORDER)) == ["  PO-7 \n", "first", "second"]
+    assert XmlPath("cbc:ID", XML_NAMESPACES).first(UBL_ORDER) == "PO-7"
