@@ -52,7 +52,8 @@ from gateway.mapping.values import (
 
 VALUE_KEYS = frozenset({"from", "const", "first_of", "each"})
 _SPEC_KEYS = frozenset({"from", "const", "first_of", "each", "fields", "as", "format", "codes",
-                        "otherwise", "when", "default", "all", "join", "implied", "require"})
+                        "otherwise", "when", "default", "all", "join", "implied", "require",
+                        "also"})
 _TYPES = frozenset({"text", "free_text", "decimal", "int", "date", "datetime", "bool"})
 
 
@@ -103,36 +104,51 @@ _Leaf = tuple[str, tuple[str, ...], Getter, Finder | None, Convert | None]
 @dataclass(frozen=True, slots=True)
 class _Condition:
     """A compiled ``when``: the path's finder, and the values it must (``negate``:
-    must not) be one of; no values for a presence test."""
+    must not) be one of; no values for a presence test; or, with ``other``, the
+    finder of the path whose first value it must (must not) equal."""
 
     path: Any  # a ValuePath or an XmlPath
     find: Finder
     values: frozenset[str] | None
     negate: bool
+    other: Finder | None = None
 
     def test(self) -> Callable[[Any], bool]:
-        find, values, negate = self.find, self.values, self.negate
+        find, values, negate, other = self.find, self.values, self.negate, self.other
+        if other is not None:
+            return lambda ctx: ((find(ctx) or "") == (other(ctx) or "")) is not negate
         if values is None:
             return lambda ctx: find(ctx) is not None
         return lambda ctx: ((find(ctx) or "") in values) is not negate
 
     def guarding(self, path: Any) -> Finder:
         """A finder of ``path``'s first value where the condition holds, else None."""
+        first = path.finder()
+        if self.other is not None:
+            holds = self.test()
+            return lambda ctx: first(ctx) if holds(ctx) else None
         if isinstance(path, ValuePath) and isinstance(self.path, ValuePath):
             return path.guarded_by(self.path, self.values, self.negate)
-        find, values, negate, first = self.find, self.values, self.negate, path.finder()
+        find, values, negate = self.find, self.values, self.negate
         if values is None:
             return lambda ctx: None if find(ctx) is None else first(ctx)
         return lambda ctx: None if ((find(ctx) or "") in values) is negate else first(ctx)
 
     def held_read(self, path: Any) -> HeldRead | None:
-        if isinstance(path, ValuePath) and isinstance(self.path, ValuePath):
+        if self.other is None and isinstance(path, ValuePath) \
+                and isinstance(self.path, ValuePath):
             return path.held_read(self.path, self.values, self.negate)
         return None
 
     def guard(self, first: Finder, default: Any) -> Getter:
         """A text value read only when the condition holds, tested inline."""
         find, values, negate = self.find, self.values, self.negate
+        if self.other is not None:
+            holds = self.test()
+
+            def compared(ctx: Any, problems: _Problems, env: dict[str, Any]) -> Any:
+                return first(ctx) or default if holds(ctx) else None
+            return compared
         if values is None:
             def present(ctx: Any, problems: _Problems, env: dict[str, Any]) -> Any:
                 if find(ctx) is None:
@@ -306,6 +322,8 @@ class Compiler:
                 raise self.fail(where, f"unknown keys {', '.join(sorted(unknown))}")
             if "each" in spec:
                 return self._each(spec, where, scope)
+            if "also" in spec:
+                raise self.fail(f"{where}.also", "adds items to the list of an 'each'")
             if "first_of" in spec:
                 return self._first_of(spec, where, scope)
             if "const" in spec:
@@ -386,6 +404,7 @@ class Compiler:
         else:
             raise self.fail(where, "'each' needs 'fields' (objects) or 'from' (values)")
         nodes = path.nodes
+        also = self._also(spec, where, scope, require)
 
         def each(ctx: Any, problems: _Problems, env: dict[str, Any]) -> Any:
             out = []
@@ -396,8 +415,34 @@ class Compiler:
                 if value is not None:
                     out.append(value)
             env[POSITION] = outer
+            for extra in also:
+                value = extra(ctx, problems, env)
+                if value is not None:
+                    out.append(value)
             return out or None
         return each
+
+    def _also(self, spec: dict[str, Any], where: str, scope: Scope,
+              require: tuple[str, ...]) -> tuple[Getter, ...]:
+        """``also``: items read where the ``each`` is (not from the nodes it walks),
+        after its items: a list item from a segment outside the groups walked (an
+        ORDCHG's own number in BGM). Objects for ``fields`` (with ``require``),
+        values for ``from``; an item that finds nothing is left out."""
+        extras = spec.get("also")
+        if extras is None:
+            return ()
+        if not isinstance(extras, list) or not extras:
+            raise self.fail(f"{where}.also", "a non-empty list of items")
+        getters = []
+        for i, extra in enumerate(extras):
+            inner = f"{where}.also[{i}]"
+            if "fields" in spec:
+                if not isinstance(extra, dict) or VALUE_KEYS & set(extra):
+                    raise self.fail(inner, "a mapping of the item's fields, as under 'fields'")
+                getters.append(self._object(extra, inner, scope, require))
+            else:
+                getters.append(self.compile(extra, inner, scope))
+        return tuple(getters)
 
     def _first_of(self, spec: dict[str, Any], where: str, scope: Scope) -> Getter:
         options = spec["first_of"]
@@ -470,6 +515,12 @@ class Compiler:
             return _Condition(path, path.finder(), None, False)
         lhs, operator, rhs = split
         path = self.path(lhs, where, scope)
+        rhs = rhs.strip()
+        if rhs.startswith("{") and rhs.endswith("}"):
+            # PATH={OTHER}: equal to another value of the message (a number that
+            # is the change's own only where it is not the order's).
+            other = self.path(rhs[1:-1].strip(), where, scope)
+            return _Condition(path, path.finder(), None, operator == "!=", other.finder())
         return _Condition(path, path.finder(), frozenset(v.strip() for v in rhs.split("|")),
                           operator == "!=")
 

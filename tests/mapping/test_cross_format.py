@@ -893,10 +893,6 @@ KNOWN_GAPS: tuple[Limit, ...] = (
           "cannot name the second occurrence of a segment, so the mappings write and read "
           "one N3 (two lines)",
           lambda c: _index(c, "address.lines") >= 2),
-    Limit("references{change}.*", ANY, "edifact",
-          "engine: an ORDCHG gives the change's own number in BGM 02, and a list item "
-          "(a reference of kind change) cannot be made from a segment outside the groups "
-          "`each` walks"),
     Limit("lines[].item.description", ANY, "edifact",
           "engine: EDIFACT is written as UNOC (Latin-1) but read back as UTF-8 when its "
           "bytes happen to be valid UTF-8 (charsets.looks_like_utf8), as mojibake in the "

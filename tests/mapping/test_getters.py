@@ -95,7 +95,12 @@ class Reader:
         if split is None:
             return self.first(str(text), scope, ctx) is not None
         lhs, operator, rhs = split
-        hit = (self.first(lhs, scope, ctx) or "") in {v.strip() for v in rhs.split("|")}
+        rhs = rhs.strip()
+        if rhs.startswith("{") and rhs.endswith("}"):
+            hit = (self.first(lhs, scope, ctx) or "") == (self.first(rhs[1:-1], scope, ctx)
+                                                          or "")
+        else:
+            hit = (self.first(lhs, scope, ctx) or "") in {v.strip() for v in rhs.split("|")}
         return not hit if operator == "!=" else hit
 
     def value(self, spec: dict[str, Any], scope: Scope, ctx: Any, where: str,
@@ -177,8 +182,16 @@ class Reader:
                 value = self.object(spec["fields"], inner, node, f"{where}.fields", position,
                                     require=tuple(spec.get("require") or ()))
             else:
-                rest = {k: v for k, v in spec.items() if k != "each"}
+                rest = {k: v for k, v in spec.items() if k not in ("each", "also")}
                 value = self.value(rest, inner, node, where, position)
+            if value is not None:
+                out.append(value)
+        for i, extra in enumerate(spec.get("also") or ()):
+            if "fields" in spec:
+                value = self.object(extra, scope, ctx, f"{where}.also[{i}]", None,
+                                    require=tuple(spec.get("require") or ()))
+            else:
+                value = self.read(extra, scope, ctx, f"{where}.also[{i}]", None)
             if value is not None:
                 out.append(value)
         return out or None

@@ -136,6 +136,37 @@ def test_when(condition: str, found: str | None) -> None:
     assert value({"const": "5412345000013", "when": condition}) == found
 
 
+@pytest.mark.parametrize(("condition", "found"), [
+    ("BGM/02={BGM/02}", "PO-1"),
+    ("BGM/02!={BGM/02}", None),
+    ("BGM/02!={NAD[01=BY]/02-1}", "PO-1"),
+    ("BGM/02={NAD[01=BY]/02-1}", None),
+    ("BGM/04={DTM[01-1=999]/01-2}", "PO-1"),  # both absent: equal
+    ("BGM/02!={BGM/04}", "PO-1"),          # one absent: different
+])
+def test_when_compares_with_another_path(condition: str, found: str | None) -> None:
+    """`when: "PATH={OTHER}"` holds where the two paths' first values are equal
+    (`!=`: differ), an absent value counting as empty."""
+    assert value({"from": "BGM/02", "when": condition}) == found
+    assert value({"from": "BGM/02", "when": condition, "default": "x"}) == found
+    assert value({"const": "PO-1", "when": condition}) == found
+    assert value({"first_of": [{"from": "BGM/02", "when": condition}]}) == found
+
+
+def test_also_adds_items_read_outside_the_nodes_each_walks() -> None:
+    """`also` adds items read where the `each` is, after the walked ones; `require`
+    drops those incomplete; an `each` of values takes value specs."""
+    spec = {"each": "SG2", "require": ["role"], "fields": {"role": "NAD/01"},
+            "also": [{"role": {"const": "order", "when": "BGM/01=220"}, "gln": "BGM/02"},
+                     {"role": {"const": "never", "when": "BGM/01=999"}, "gln": "BGM/02"}]}
+    assert value(spec) == [{"role": "BY"}, {"role": "SU"}, {"role": "XX"}, {"role": "DP"},
+                           {"role": "order", "gln": "PO-1"}]
+    values = {"each": "FTX[01=AAI]", "from": "04-1", "also": ["BGM/02", "BGM/04"]}
+    assert value(values) == ["first note", "second note", "PO-1"]
+    nothing = {"each": "LIN[01=9]", "from": "01", "also": ["BGM/04"]}
+    assert value(nothing) is None
+
+
 def test_all_and_join() -> None:
     """`all` gives every value as a list; `join` joins them with its text."""
     assert value({"from": "FTX[01=AAI]/04-1", "all": True}) == ["first note", "second note"]
@@ -435,6 +466,16 @@ def test_an_empty_message_maps_to_no_document() -> None:
      "no segment or group 'LIN' here (in SG2)"),
     ({"parties": {"each": "NAD", "fields": {"role": "NAD/01"}}}, "fields.parties.fields.role.from",
      "inside NAD, a path names one of its elements"),
+    ({"notes": {"from": "FTX/04-1", "also": ["BGM/02"]}}, "fields.notes.also",
+     "adds items to the list of an 'each'"),
+    ({"parties": {"each": "SG2", "fields": {"role": "NAD/01"}, "also": []}},
+     "fields.parties.also", "a non-empty list of items"),
+    ({"parties": {"each": "SG2", "fields": {"role": "NAD/01"}, "also": ["NAD/01"]}},
+     "fields.parties.also[0]", "a mapping of the item's fields"),
+    ({"parties": {"each": "SG2", "fields": {"role": "NAD/01"}, "also": [{"role": "SG2/01"}]}},
+     "fields.parties.also[0].role.from", "no segment or group 'SG2'"),
+    ({"number": {"from": "BGM/02", "when": "BGM/02!={XYZ/01}"}}, "fields.number.when",
+     "no segment or group 'XYZ'"),
 ])
 def test_mistakes_fail_when_compiled_naming_file_and_field(
         fields: dict[str, Any], where: str, problem: str) -> None:
