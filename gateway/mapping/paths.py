@@ -8,6 +8,7 @@ predicates::
     NAD[01=BY|BT]/02-1           a NAD with 01 BY or BT
     SG2[NAD/01=SU]/RFF/01-2      in the SG2 whose NAD is a supplier, RFF 01-2
     N1[01=ST]/04                 X12: the N1 loop's trigger segment with N101 = ST
+    N3#2/01                      the second N3 (of those the predicates let through)
     DTM[2005=137]/2380           elements by data element number (EDIFACT)
     ../LOC/02                    from a group occurrence, the one that holds it
     @parent/MAN[01=GM]/02        from an X12 HL loop (EDIFACT CPS group), the one its 02 names
@@ -39,7 +40,7 @@ from gateway.mapping.values import split_outside_brackets
 Context = Instance | Segment
 _POSITION = re.compile(r"^(\d\d)(?:-(\d+))?$")
 _ELEMENT_ID = re.compile(r"^([A-Z]?\d{3,4})(?:-(\d+))?$")
-_STEP = re.compile(r"^([A-Za-z0-9_-]+)((?:\[[^\]]*\])*)$")
+_STEP = re.compile(r"^([A-Za-z0-9_-]+)((?:\[[^\]]*\])*)(?:#(\d+))?$")
 _PREDICATE = re.compile(r"\[([^\]=!]+)(!?=)([^\]]*)\]")
 
 
@@ -112,7 +113,8 @@ class _Walk:
     """One step of a path as data, from which :func:`_finder` builds the closures
     that find a first value: ``kind`` is ``up`` (``..``), ``parent`` (``@parent``),
     ``group`` (occurrences of ``key``) or ``segment`` (segments tagged ``tag``, met
-    directly when ``direct`` and as the triggers of the groups in ``via``)."""
+    directly when ``direct`` and as the triggers of the groups in ``via``; only the
+    ``occurrence``-th of those, counted from 1, when it is not 0)."""
 
     kind: str
     preds: tuple[_Predicate, ...] = ()
@@ -120,6 +122,7 @@ class _Walk:
     tag: str = ""
     direct: bool = False
     via: tuple[str, ...] = ()
+    occurrence: int = 0
 
 
 def _split_steps(text: str) -> list[str]:
@@ -188,9 +191,12 @@ class ValuePath:
             if not found:
                 raise PathError(f"{text!r}: {part!r} is not a path step")
             name, predicates = found.group(1), found.group(2)
+            occurrence = int(found.group(3) or 0)
+            if found.group(3) is not None and occurrence < 1:
+                raise PathError(f"{text!r}: occurrences are counted from 1, not {occurrence}")
             last = i == len(parts) - 1
             if tag is not None:
-                if predicates:
+                if predicates or occurrence:
                     raise PathError(f"{text!r}: an element step takes no predicate")
                 if not last:
                     raise PathError(f"{text!r}: nothing can follow an element ({name})")
@@ -201,6 +207,9 @@ class ValuePath:
             child_group = next((c for c in group.children
                                 if isinstance(c, GroupNode) and c.id == name), None)
             if child_group is not None and not _is_ref(parts[i + 1] if not last else ""):
+                if occurrence:
+                    raise PathError(f"{text!r}: #{occurrence} picks a segment; a group's "
+                                    "occurrences are told apart by predicates")
                 preds = self._predicates(predicates, child_group, None, directory, text)
                 self._node_steps.append(_group_step(name, preds))
                 self._walk.append(_Walk("group", preds, key="#" + name))
@@ -215,12 +224,13 @@ class ValuePath:
             if name not in directory.segments:
                 raise PathError(f"{text!r}: {name} is not a segment of {directory.version}")
             preds = self._predicates(predicates, None, name, directory, text)
-            self._node_steps.append(_segment_step(name, group, preds))
+            self._node_steps.append(_segment_step(name, group, preds, occurrence))
             self._walk.append(_Walk(
                 "segment", preds, tag=name,
                 direct=any(isinstance(c, SegmentNode) and c.tag == name for c in group.children),
                 via=tuple("#" + c.id for c in group.children
-                          if isinstance(c, GroupNode) and c.trigger == name)))
+                          if isinstance(c, GroupNode) and c.trigger == name),
+                occurrence=occurrence))
             tag = name
             group = None
             self.end_group, self.end_tag = None, name
@@ -303,7 +313,7 @@ class ValuePath:
     def _compile_values(self) -> Callable[[Context], list[str]]:
         walk, element = self._walk, self._element
         if element is None or len(walk) != 1 or walk[0].kind != "segment" \
-                or not walk[0].direct or walk[0].via:
+                or not walk[0].direct or walk[0].via or walk[0].occurrence:
             return self.values_walked
         # One segment the group holds itself (NAD/04-1, FTX/04-1): its list, read once.
         tag, (position, component) = walk[0].tag, element
@@ -362,7 +372,8 @@ class ValuePath:
         if len(self._walk) != 1 or self._element is None:
             return None
         step = self._walk[0]
-        if step.kind != "segment" or not step.direct or step.via or step.preds:
+        if step.kind != "segment" or not step.direct or step.via or step.preds \
+                or step.occurrence:
             return None
         return step.tag, self._element[0] - 1, self._element[1] - 1
 
@@ -495,6 +506,8 @@ def _segment_finder(step: _Walk, position: int, component: int) -> Finder:
     # every message, and the method call is a good part of their cost.
     tag, preds, via = step.tag, step.preds, step.via
     tests = tuple(p.on_segment() for p in preds)
+    if step.occurrence:
+        return _occurrence_finder(step, tests, position, component)
     if step.direct and not via and not preds:
         def find_plain(context: Context) -> str | None:
             if isinstance(context, Instance):
@@ -559,6 +572,35 @@ def _segment_finder(step: _Walk, position: int, component: int) -> Finder:
                         return value
         return None
     return find
+
+
+def _occurrence_finder(step: _Walk, tests: tuple[Callable[[Segment], bool], ...],
+                       position: int, component: int) -> Finder:
+    """``N3#2``: the element of the ``occurrence``-th segment that passes the
+    tests, in the order of :func:`_segment_step` (held directly, then triggers);
+    nothing when that one lacks the element, not a value of a later one."""
+    tag, direct, via, wanted = step.tag, step.direct, step.via, step.occurrence
+
+    def find_nth(context: Context) -> str | None:
+        if not isinstance(context, Instance):
+            return None
+        index = context._index  # the cache; see _segment_finder
+        if index is None:
+            index = context.index()
+        seen = 0
+        candidates: list[Segment] = list(index.get(tag, ())) if direct else []
+        for key in via:
+            for inst in index.get(key, ()):
+                trigger = inst.trigger()
+                if trigger is not None and trigger.tag == tag:
+                    candidates.append(trigger)
+        for seg in candidates:
+            if all(test(seg) for test in tests):
+                seen += 1
+                if seen == wanted:
+                    return seg.get(position + 1, component + 1) or None
+        return None
+    return find_nth
 
 
 def _trigger_finder(tag: str, key: str, preds: tuple[_Predicate, ...], position: int,
@@ -704,7 +746,8 @@ def _group_step(group_id: str, preds: tuple[_Predicate, ...]) -> Step:
     return step
 
 
-def _segment_step(tag: str, group: GroupNode, preds: tuple[_Predicate, ...]) -> Step:
+def _segment_step(tag: str, group: GroupNode, preds: tuple[_Predicate, ...],
+                  occurrence: int = 0) -> Step:
     direct = any(isinstance(c, SegmentNode) and c.tag == tag for c in group.children)
     via = ["#" + c.id for c in group.children if isinstance(c, GroupNode) and c.trigger == tag]
 
@@ -722,6 +765,9 @@ def _segment_step(tag: str, group: GroupNode, preds: tuple[_Predicate, ...]) -> 
                         candidates.append(trigger)
             if preds:
                 candidates = [c for c in candidates if all(p.holds(c) for p in preds)]
+            if occurrence:
+                # ``#n``: the n-th of them in each context, if it has that many.
+                candidates = candidates[occurrence - 1:occurrence]
             found.extend(candidates)
         return found
     return step

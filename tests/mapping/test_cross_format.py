@@ -708,11 +708,6 @@ def _added(value: str) -> Callable[[Case], bool]:
     return lambda c: c.difference.original is None and c.difference.read_back == value
 
 
-def _index(case: Case, field_name: str) -> int:
-    found = re.search(re.escape(field_name) + r"\[(\d+)\]", case.difference.field)
-    return int(found.group(1)) if found else -1
-
-
 def _line(case: Case) -> dict[str, Any]:
     """The fields of the line the difference is in."""
     found = re.match(r"^(lines\[\d+\])\.", case.difference.field)
@@ -888,11 +883,6 @@ EXCEPTIONS: tuple[Limit, ...] = (
 # later ("mapping:"). Not limits of a standard: a round trip whose only
 # differences are these is an expected failure, listed in the test report.
 KNOWN_GAPS: tuple[Limit, ...] = (
-    Limit("parties{*}.address.lines[]", ANY, "x12",
-          "engine: an X12 N1 loop holds two N3 segments (four address lines), but a path "
-          "cannot name the second occurrence of a segment, so the mappings write and read "
-          "one N3 (two lines)",
-          lambda c: _index(c, "address.lines") >= 2),
     Limit("lines[].item.description", ANY, "edifact",
           "engine: EDIFACT is written as UNOC (Latin-1) but read back as UTF-8 when its "
           "bytes happen to be valid UTF-8 (charsets.looks_like_utf8), as mojibake in the "

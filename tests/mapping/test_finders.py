@@ -266,7 +266,8 @@ def _x12(text: str, structure: GroupNode) -> Instance:
 
 
 PO = _x12("BEG*00*SA*PO-9**20250310~REF*DP*042~REF*ZZ*internal~REF*ZZ~"
-          "N1*BY*Buyer Inc*UL*0614141000005~N3*1 Main St~N1*ST*Store 7*92*STORE-7~N3*7 Side Rd~"
+          "N1*BY*Buyer Inc*UL*0614141000005~N3*1 Main St~N3*Suite 4*Floor 2~"
+          "N1*ST*Store 7*92*STORE-7~N3*7 Side Rd~"
           "PO1*1*10*EA*2.50**UP*012345678905~PID*F****Widget~PID*F*08***Gadget~"
           "N1*ST*Store 9*92*STORE-9~PO1*2*5*CA*12**VN*V-2~PID*S~CTT*2~AMT*TT*85~", PO850)
 SHIPMENT = _x12("BSN*00*SH-1*20250310*1200~HL*1**S~TD5*B*2*UPSN~HL*2*1*O~PRF*PO-9~"
@@ -277,13 +278,17 @@ FORMS: list[tuple[Instance, GroupNode, str]] = [
     *((ORDER, ORDERS, text) for text in (
         "BGM/02", "DTM/01-2", "DTM/01-3", "DTM[01-1=137]/01-2", "DTM[01-1!=137]/01-2",
         "DTM[01-1!=137|2]/01-3", "DTM[01-1=137][01-3=102]/01-2", "DTM[01-1=]/01-2",
-        "FTX[01=AAI]/04-2", "FTX[01!=AAI]/04-1", "DTM[2005=137]/2380")),
+        "FTX[01=AAI]/04-2", "FTX[01!=AAI]/04-1", "DTM[2005=137]/2380", "DTM#2/01-2",
+        "DTM#3/01-2", "DTM[01-1=137]#2/01-2", "DTM[01-1=137]#1/01-3", "FTX#3/04-1",
+        "DTM#9/01-2")),
     *((PO, PO850, text) for text in (
         "BEG/03", "REF/02", "REF[01=ZZ]/02", "REF[01!=DP]/02", "N1[01=ST]/04", "N1/N1/02",
         "N1[N1/01=ST]/N3/01", "N1[N1/01!=ST]/N3/01", "PO1/02", "PO1/N1[01=ST]/04",
         "PO1[PO1/01=2]/PID/05", "PO1/PID[01=F][02=08|]/05", "PO1/PID[01=F]/05",
         "CTT/AMT[01=TT]/02", "PO1/PO1/07", "PO1[PO1/06=VN]/PO1/07", "N1[01!=ST]/02",
-        "N1[01=ST][03=92]/04", "N1[01=ST][03!=92]/04", "PO1/PID[01!=F]/01")),
+        "N1[01=ST][03=92]/04", "N1[01=ST][03!=92]/04", "PO1/PID[01!=F]/01",
+        "N1/N3#2/01", "N1[N1/01=BY]/N3#2/02", "N1[N1/01=ST]/N3#2/01", "N1#2/02",
+        "N1[01=ST]#1/04", "PO1/PID#2/05", "PO1/PID[01=F]#2/05")),
 ]
 IN_GROUPS: list[tuple[Instance, GroupNode, str, str]] = [
     (ORDER, ORDERS, "SG25", "../BGM/02"),
@@ -293,6 +298,11 @@ IN_GROUPS: list[tuple[Instance, GroupNode, str, str]] = [
     (PO, PO850, "PO1", "PID[01=S]/01"),
     (PO, PO850, "PO1", "PID[01!=F]/01"),
     (PO, PO850, "PO1", "../BEG/03"),
+    (PO, PO850, "N1", "N3#2/01"),
+    (PO, PO850, "N1", "N3#2/02"),
+    (PO, PO850, "N1", "N3#1/01"),
+    (PO, PO850, "PO1", "PID#2/05"),
+    (PO, PO850, "PO1", "N1#1/04"),
     (SHIPMENT, SH856, "HL", "@parent/MAN[01=GM]/02"),
     (SHIPMENT, SH856, "HL", "@parent/@parent/PRF/01"),
     (SHIPMENT, SH856, "HL", "@parent/../BSN/02"),
@@ -303,7 +313,8 @@ IN_GROUPS: list[tuple[Instance, GroupNode, str, str]] = [
 def test_every_path_form_finds_what_the_walk_finds(tree: Instance, structure: GroupNode,
                                                    text: str) -> None:
     """Segment and group predicates with `=`, `!=`, several values, an empty value or
-    several predicates; loop triggers, data element numbers: the compiled finder gives
+    several predicates; loop triggers, data element numbers, occurrences (`#n`, with
+    and without predicates, beyond the last): the compiled finder gives
     the walk's first value, and the values are the walk's."""
     directory = EDIFACT if structure is ORDERS else X12
     path = ValuePath(text, structure, directory)

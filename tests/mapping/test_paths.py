@@ -403,3 +403,37 @@ def test_free_text_keeps_its_blanks_and_other_values_lose_them() -> None:
     kept = XmlPath("cbc:ID | cbc:Note", XML_NAMESPACES, strip=False)
     assert list(kept.values(UBL_ORDER)) == ["  PO-7 \n", "first", "second"]
     assert XmlPath("cbc:ID", XML_NAMESPACES).first(UBL_ORDER) == "PO-7"
+
+
+N1_LOOPS = instance_tree(
+    [Segment(raw.split("*")[0], [e.split(">") for e in raw.split("*")[1:]]) for raw in (
+        "BEG*00*SA*PO-1**20250310", "N1*BY*Buyer", "N3*1 Main St*Bldg 2", "N3*Suite 4",
+        "N1*ST*Store", "N3*7 Side Rd")], PO850)
+
+
+@pytest.mark.parametrize(("path", "values"), [
+    ("N1/N3#1/01", ["1 Main St", "7 Side Rd"]),
+    ("N1/N3#2/01", ["Suite 4"]),            # the ST loop has no second N3
+    ("N1/N3#2/02", []),                     # the second N3 has no 02: not the next one's
+    ("N1[N1/01=BY]/N3#2/01", ["Suite 4"]),
+    ("N1#2/02", ["Store"]),                 # the second N1 trigger, from the message
+    ("N1[01=ST]#1/02", ["Store"]),          # counted among those the predicates keep
+    ("N1/N3#3/01", []),
+])
+def test_an_occurrence_picks_the_nth_segment_of_a_step(path: str, values: list[str]) -> None:
+    """`TAG#n` is the n-th segment of its step in each context (after its predicates),
+    counted from 1: the second N3 of an X12 N1 loop holds address lines 3 and 4."""
+    compiled = ValuePath(path, PO850, X12)
+    assert compiled.values(N1_LOOPS) == values
+    assert compiled.first(N1_LOOPS) == (values[0] if values else None)
+
+
+@pytest.mark.parametrize(("path", "problem"), [
+    ("N1/N3#0/01", "counted from 1"),
+    ("N1#2/N3/01", "a group's occurrences are told apart by predicates"),
+    ("BEG/03#2", "an element step takes no predicate"),
+])
+def test_a_wrong_occurrence_fails_when_compiled(path: str, problem: str) -> None:
+    """An occurrence selector names a segment, counted from 1."""
+    with pytest.raises(PathError, match=problem):
+        ValuePath(path, PO850, X12)

@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from gateway.documents.common import Model
+from gateway.documents.common import Address, Model
 from gateway.edi.issues import Code, Level
 from gateway.edi.report import FileReport, inspect
 from gateway.errors import WriteError
@@ -175,6 +175,30 @@ def test_assigned_id_beside_a_gln_is_kept_in_the_n1_loop(message: str, version: 
     assert f"\n{segment}*ZZ*ID-1~".encode() in written
     back: Any = again.document
     assert back is not None and back.parties == document.parties
+
+
+def _with_four_address_lines(document: Any) -> Any:
+    parties = [p.model_copy(update={"address": (p.address or Address()).model_copy(
+        update={"lines": ("1 Main St", "Building 2", "Suite 4", "Dock 9")})})
+        for p in document.parties]
+    return document.model_copy(update={"parties": tuple(parties)})
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+@pytest.mark.parametrize("message", SETS)
+def test_four_address_lines_take_two_n3_segments(message: str, version: str) -> None:
+    """An N1 loop holds up to two N3 segments of two address lines each: lines 3 and 4
+    are written in the second N3 and read back from it (`N3#2`)."""
+    (document, *_) = mapped_documents((SAMPLES / "x12" / f"{message}_004010.x12").read_bytes())
+    document = _with_four_address_lines(document)
+    written = write([document], version)
+    report, (again, *_) = read(written, Level.SCHEMA)
+    assert report.valid, [str(i) for i in report.issues]
+    assert b"\nN3*1 Main St*Building 2~\nN3*Suite 4*Dock 9~" in written
+    back: Any = again.document
+    assert back is not None
+    assert [p.address.lines for p in back.parties] == \
+        [("1 Main St", "Building 2", "Suite 4", "Dock 9")] * len(document.parties)
 
 
 def _despatch_with_kinds(*kinds: str) -> Any:
