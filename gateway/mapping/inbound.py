@@ -53,7 +53,7 @@ from gateway.mapping.values import (
 VALUE_KEYS = frozenset({"from", "const", "first_of", "each"})
 _SPEC_KEYS = frozenset({"from", "const", "first_of", "each", "fields", "as", "format", "codes",
                         "otherwise", "when", "default", "all", "join", "implied", "require",
-                        "also"})
+                        "also", "range"})
 _TYPES = frozenset({"text", "free_text", "decimal", "int", "date", "datetime", "bool"})
 
 
@@ -186,7 +186,7 @@ def _held_read(path: Any) -> HeldRead | None:
 
 
 def _converter(kind: str, fmt: Any, fmt_find: Finder | None, implied: int,
-               where: str) -> Convert | None:
+               where: str, *, end: bool = False) -> Convert | None:
     """Text to the value ``as`` names; None for text, which stays as it is. A value
     that cannot be read is a problem naming ``where``, and gives None."""
     if kind in ("text", "free_text"):
@@ -211,7 +211,7 @@ def _converter(kind: str, fmt: Any, fmt_find: Finder | None, implied: int,
             return int(number)
         actual = fmt if fmt_find is None else fmt_find(ctx)
         if kind == "date":
-            return parse_date(text, actual)
+            return parse_date(text, actual, end=end)
         return parse_datetime(text, actual)
 
     def convert(text: str, ctx: Any, problems: _Problems, env: dict[str, Any]) -> Any:
@@ -551,7 +551,12 @@ class Compiler:
         collect = bool(spec.get("all"))
         join = spec.get("join")
         implied = int(spec.get("implied", 0))
-        convert = _converter(kind, fmt, fmt_find, implied, where)
+        part = spec.get("range", "start")
+        if part not in ("start", "end"):
+            raise self.fail(f"{where}.range", "start or end (of a date range: 718, RD8)")
+        if "range" in spec and kind != "date":
+            raise self.fail(f"{where}.range", "takes a half of a range of dates: as: date")
+        convert = _converter(kind, fmt, fmt_find, implied, where, end=part == "end")
         if codes is not None:
             convert = _coded(codes, otherwise, convert)
 

@@ -43,11 +43,14 @@ class ValueProblem(ValueError):
     """A value a transform cannot convert; the mapper turns it into an issue."""
 
 
-def parse_date(text: str, fmt: str | None) -> date:
-    """A date from partner text. ``fmt`` None guesses among the usual forms."""
+def parse_date(text: str, fmt: str | None, *, end: bool = False) -> date:
+    """A date from partner text. ``fmt`` None guesses among the usual forms. For a
+    format of a range (EDIFACT 718, X12 RD8: ``CCYYMMDD-CCYYMMDD``) the date is the
+    range's start, or its end when ``end``; other formats name one date, which is
+    both."""
     text = text.strip()
     if fmt in _RANGES:
-        text = text.split("-", 1)[0][:8]  # the start of a range
+        text = range_half(text, end)
         fmt = "102"
     candidates = (DATE_PATTERNS.get(fmt, fmt),) if fmt else _USUAL_DATES
     for pattern in candidates:
@@ -63,7 +66,21 @@ def parse_date(text: str, fmt: str | None) -> date:
     raise ValueProblem(f"{text!r} is not a date in format {fmt or 'any usual form'}")
 
 
-_RANGES = frozenset({"718", "719", "717", "711"})  # 2379 codes of a period: its start
+# Formats of a period from one date to another, each half starting with
+# CCYYMMDD: EDIFACT 2379 codes (718 CCYYMMDD-CCYYMMDD, 719 with the times) and
+# the X12 1250 date time period format qualifier RD8 (CCYYMMDD-CCYYMMDD).
+_RANGES = frozenset({"718", "719", "717", "711", "RD8"})
+
+
+def range_half(text: str, end: bool) -> str:
+    """The start (or ``end``) of a range of dates, as CCYYMMDD text. The halves are
+    split at the hyphen the formats put between them; a range sent without it
+    (``2002080120020831``, as some partners write 718) is two dates of eight
+    digits."""
+    start, hyphen, rest = text.partition("-")
+    if not hyphen and len(text) == 16 and text.isdigit():
+        start, rest = text[:8], text[8:]
+    return (rest if end else start)[:8]
 _USUAL_DATES = ("%Y-%m-%d", "%Y%m%d", "%y%m%d")  # tried in turn without a format
 # Date patterns read from the start of longer text (a 203 value read as 102).
 _DATE_WIDTHS = {"%Y%m%d": 8, "%y%m%d": 6, "%Y-%m-%d": 10}

@@ -356,18 +356,27 @@ def test_location_driven_sales_report_gives_each_line_its_location_and_period(
 
 
 @pytest.mark.parametrize("version", VERSIONS)
-@pytest.mark.parametrize("dates", [
-    "DTM+90:20240311:102'",                 # a start without an end
-    "DTM+356:20240311-20240317:718'",       # a range: the engine reads its start only
-], ids=["start-only", "range-718"])
-def test_sales_line_period_is_whole_or_absent(version: str, dates: str) -> None:
+def test_sales_line_period_is_whole_or_absent(version: str) -> None:
     """A line period the mapping cannot read both ends of is left out, and the report
-    still maps: a DTM 90 without 91, or a DTM 356 range (718), whose end the engine
-    cannot read yet."""
+    still maps: a DTM 90 without 91."""
+    doc = mapped(interchange("SLSRPT", version, SALES_HEAD + (
+        f"LOC+162+{STORE_A}::9'DTM+90:20240311:102'LIN+1++{BEER}:EN'QTY+153:37'")))
+    assert [(line.get("location"), line.get("period")) for line in doc["lines"]] == \
+        [(STORE_A, None)]
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+@pytest.mark.parametrize("dates", [
+    "DTM+356:20240311-20240317:718'",
+    "DTM+356:2024031120240317:718'",        # written by some without the hyphen
+], ids=["hyphen", "no-hyphen"])
+def test_sales_line_period_from_a_range_has_both_ends(version: str, dates: str) -> None:
+    """A DTM 356 range (2379 code 718, CCYYMMDD-CCYYMMDD) gives a line period its
+    start and its end."""
     doc = mapped(interchange("SLSRPT", version, SALES_HEAD + (
         f"LOC+162+{STORE_A}::9'{dates}LIN+1++{BEER}:EN'QTY+153:37'")))
     assert [(line.get("location"), line.get("period")) for line in doc["lines"]] == \
-        [(STORE_A, None)]
+        [(STORE_A, {"start": "2024-03-11", "end": "2024-03-17"})]
 
 
 def test_product_driven_sales_report_gives_a_line_per_product_and_location() -> None:
@@ -475,6 +484,21 @@ def test_forecast_line_keeps_firm_and_planning_periods() -> None:
         [("2024-04-01", "60", "planning"), ("2024-04-08", "48", "firm")],
         [("2024-04-01", "12", "planning")],
     ]
+
+
+@pytest.mark.parametrize(("version", "detail"), [
+    ("D96A", f"UNS+D'NAD+ST+{DC}::9'LIN+1++{BEER}:EN'QTY+113:240'SCC+4'"),
+    ("D01B", f"GIS+37'NAD+ST+{DC}::9'LIN+1++{BEER}:EN'QTY+113:240'"),
+])
+def test_forecast_period_of_a_range_has_both_ends(version: str, detail: str) -> None:
+    """A period's DTM 2 given as a range (718) starts and ends where the range does;
+    one of a single day (102) ends where it starts."""
+    for dates, end in (("DTM+2:20240401-20240407:718'", "2024-04-07"),
+                       ("DTM+2:20240401:102'", "2024-04-01")):
+        doc = mapped(interchange("DELFOR", version, FORECAST_HEAD + detail + dates
+                                 + ("UNS+S'" if version == "D96A" else "")))
+        (line,) = doc["lines"]
+        assert [p["period"] for p in line["periods"]] == [{"start": "2024-04-01", "end": end}]
 
 
 def test_forecast_line_gets_the_delivery_point_of_its_section() -> None:

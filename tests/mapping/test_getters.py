@@ -161,7 +161,7 @@ class Reader:
             if kind == "bool":
                 return text.strip().lower() in ("1", "true", "yes", "y")
             if kind == "date":
-                return parse_date(text, fmt)
+                return parse_date(text, fmt, end=spec.get("range") == "end")
             if kind == "datetime":
                 return parse_datetime(text, fmt)
             return text

@@ -476,6 +476,10 @@ def test_an_empty_message_maps_to_no_document() -> None:
      "fields.parties.also[0].role.from", "no segment or group 'SG2'"),
     ({"number": {"from": "BGM/02", "when": "BGM/02!={XYZ/01}"}}, "fields.number.when",
      "no segment or group 'XYZ'"),
+    ({"issue_date": {"from": "BGM/02", "as": "date", "range": "middle"}},
+     "fields.issue_date.range", "start or end"),
+    ({"number": {"from": "BGM/02", "range": "end"}}, "fields.number.range",
+     "a half of a range of dates"),
 ])
 def test_mistakes_fail_when_compiled_naming_file_and_field(
         fields: dict[str, Any], where: str, problem: str) -> None:

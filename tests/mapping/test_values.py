@@ -73,6 +73,27 @@ def test_parse_date_rejects_bad_text_naming_value_and_format(text: str, fmt: str
     assert (fmt or "any usual form") in message
 
 
+@pytest.mark.parametrize(("text", "fmt", "start", "end"), [
+    ("20250310-20250320", "718", date(2025, 3, 10), date(2025, 3, 20)),
+    ("2025031020250320", "718", date(2025, 3, 10), date(2025, 3, 20)),   # no hyphen
+    ("202503101200-202503201800", "719", date(2025, 3, 10), date(2025, 3, 20)),
+    ("20250310-20250320", "RD8", date(2025, 3, 10), date(2025, 3, 20)),  # X12 1250
+    ("20250310", "102", date(2025, 3, 10), date(2025, 3, 10)),           # one day: both
+])
+def test_parse_date_takes_either_end_of_a_range(text: str, fmt: str, start: date,
+                                                end: date) -> None:
+    """A range of dates (EDIFACT 718/719, X12 RD8) gives its start, or with ``end`` its
+    end; a format of one date gives that date either way."""
+    assert parse_date(text, fmt) == start
+    assert parse_date(text, fmt, end=True) == end
+
+
+def test_parse_date_refuses_a_range_without_an_end() -> None:
+    """Asked for its end, a range that gives none is a ValueProblem, not its start."""
+    with pytest.raises(ValueProblem):
+        parse_date("20250310", "718", end=True)
+
+
 def test_parse_date_rejects_a_truncated_date() -> None:
     """A 102 date needs all eight digits; seven are a truncated value, not the 1st."""
     with pytest.raises(ValueProblem):
