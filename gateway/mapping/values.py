@@ -49,9 +49,10 @@ def parse_date(text: str, fmt: str | None, *, end: bool = False) -> date:
     range's start, or its end when ``end``; other formats name one date, which is
     both."""
     text = text.strip()
-    if fmt in _RANGES:
-        text = range_half(text, end)
-        fmt = "102"
+    half = _RANGES.get(fmt or "")
+    if half is not None:
+        text = range_half(text, end, _HALF_WIDTH[half])
+        fmt = half
     candidates = (DATE_PATTERNS.get(fmt, fmt),) if fmt else _USUAL_DATES
     for pattern in candidates:
         try:
@@ -66,21 +67,24 @@ def parse_date(text: str, fmt: str | None, *, end: bool = False) -> date:
     raise ValueProblem(f"{text!r} is not a date in format {fmt or 'any usual form'}")
 
 
-# Formats of a period from one date to another, each half starting with
-# CCYYMMDD: EDIFACT 2379 codes (718 CCYYMMDD-CCYYMMDD, 719 with the times) and
-# the X12 1250 date time period format qualifier RD8 (CCYYMMDD-CCYYMMDD).
-_RANGES = frozenset({"718", "719", "717", "711", "RD8"})
+# Formats of a period from one date to another, and the date format each half
+# starts with: EDIFACT 2379 codes 718 (CCYYMMDD-CCYYMMDD), 719 (the same with
+# HHMM), 717 (YYMMDD-YYMMDD), 713 (the same with HHMM), and the X12 1250 date time
+# period format qualifier RD8 (CCYYMMDD-CCYYMMDD).
+_RANGES = {"718": "102", "719": "102", "RD8": "102", "717": "101", "713": "101"}
+_HALF_WIDTH = {"102": 8, "101": 6}
 
 
-def range_half(text: str, end: bool) -> str:
-    """The start (or ``end``) of a range of dates, as CCYYMMDD text. The halves are
-    split at the hyphen the formats put between them; a range sent without it
-    (``2002080120020831``, as some partners write 718) is two dates of eight
-    digits."""
+def range_half(text: str, end: bool, width: int = 8) -> str:
+    """The date at the start (or ``end``) of a range, as the first ``width`` digits
+    of its half. The halves are split at the hyphen the formats put between them;
+    a range sent without it (``2002080120020831``, as some partners write 718) is
+    taken as two halves of equal length."""
     start, hyphen, rest = text.partition("-")
-    if not hyphen and len(text) == 16 and text.isdigit():
-        start, rest = text[:8], text[8:]
-    return (rest if end else start)[:8]
+    if not hyphen and len(text) % 2 == 0 and text.isdigit():
+        middle = len(text) // 2
+        start, rest = text[:middle], text[middle:]
+    return (rest if end else start)[:width]
 _USUAL_DATES = ("%Y-%m-%d", "%Y%m%d", "%y%m%d")  # tried in turn without a format
 # Date patterns read from the start of longer text (a 203 value read as 102).
 _DATE_WIDTHS = {"%Y%m%d": 8, "%y%m%d": 6, "%Y-%m-%d": 10}

@@ -36,8 +36,8 @@ from gateway.mapping.values import (
     ("20250310123045", "204", date(2025, 3, 10)),            # CCYYMMDDHHMMSS
     ("20250310-20250320", "718", date(2025, 3, 10)),         # a range: its start
     ("202503101200-202503201200", "719", date(2025, 3, 10)),
-    ("20250310-20250320", "711", date(2025, 3, 10)),
-    ("20250310-20250320", "717", date(2025, 3, 10)),
+    ("250310-250320", "717", date(2025, 3, 10)),             # YYMMDD-YYMMDD
+    ("2503101200-2503201800", "713", date(2025, 3, 10)),     # YYMMDDHHMM-YYMMDDHHMM
     (" 20250310 ", "102", date(2025, 3, 10)),                # padding is stripped
     ("202503101230", "102", date(2025, 3, 10)),              # a 203 value read as 102: its date
     ("20250310", "CCYYMMDD", date(2025, 3, 10)),             # X12 DT of eight digits
@@ -51,7 +51,7 @@ from gateway.mapping.values import (
     ("2025-03-10T08:00:00Z", None, date(2025, 3, 10)),
 ])
 def test_parse_date_formats(text: str, fmt: str | None, expected: date) -> None:
-    """Dates read by 2379 code (101-204, ranges 711/717/718/719), X12 name, ISO or strftime."""
+    """Dates read by 2379 code (101-204, ranges 713/717/718/719), X12 name, ISO or strftime."""
     assert parse_date(text, fmt) == expected
 
 
@@ -78,12 +78,16 @@ def test_parse_date_rejects_bad_text_naming_value_and_format(text: str, fmt: str
     ("2025031020250320", "718", date(2025, 3, 10), date(2025, 3, 20)),   # no hyphen
     ("202503101200-202503201800", "719", date(2025, 3, 10), date(2025, 3, 20)),
     ("20250310-20250320", "RD8", date(2025, 3, 10), date(2025, 3, 20)),  # X12 1250
+    ("250310-250320", "717", date(2025, 3, 10), date(2025, 3, 20)),      # halves YYMMDD
+    ("250310250320", "717", date(2025, 3, 10), date(2025, 3, 20)),       # no hyphen
+    ("2503101200-2503201800", "713", date(2025, 3, 10), date(2025, 3, 20)),
     ("20250310", "102", date(2025, 3, 10), date(2025, 3, 10)),           # one day: both
 ])
 def test_parse_date_takes_either_end_of_a_range(text: str, fmt: str, start: date,
                                                 end: date) -> None:
-    """A range of dates (EDIFACT 718/719, X12 RD8) gives its start, or with ``end`` its
-    end; a format of one date gives that date either way."""
+    """A range of dates (EDIFACT 713/717/718/719, X12 RD8) gives its start, or with
+    ``end`` its end, each half read in the date format its range code names (YYMMDD
+    for 713 and 717); a format of one date gives that date either way."""
     assert parse_date(text, fmt) == start
     assert parse_date(text, fmt, end=True) == end
 
