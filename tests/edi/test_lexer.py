@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
 from gateway.edi.delimiters import (
@@ -213,6 +215,50 @@ def test_lexer_gives_the_same_segments_whatever_the_chunking() -> None:
         pieces = _segments(chunks, EDIFACT)
         assert pieces == whole
         assert [(s.line, s.column) for s in pieces] == [(s.line, s.column) for s in whole]
+
+
+def _wide_message(lines: int, newline: str) -> str:
+    """An interchange whose body segments have 10 elements each: many objects per segment."""
+    body = "".join(
+        f"FTX+{'+'.join(f'v{n}:{k}' for k in range(9))}'{newline}" for n in range(lines))
+    return (f"UNB+UNOA:3+S+R+250101:1200+1'{newline}UNH+1+ORDERS:D:96A:UN'{newline}{body}"
+            f"UNT+{lines + 2}+1'{newline}UNZ+1+1'{newline}")
+
+
+@pytest.mark.parametrize("newline", ["\n", ""])
+def test_lexer_runs_stay_within_half_the_young_collection_threshold(newline: str) -> None:
+    """With the collector on, a run of large segments is cut so that the objects it
+    allocates (segment, element list, one list per element) stay within half the
+    young generation's threshold, instead of being walked while still alive."""
+    threshold = gc.get_threshold()[0]
+    assert gc.isenabled()
+    batches = list(Lexer([_wide_message(2000, newline)], EDIFACT).batches())
+    sizes = [len(b.segments) for b in batches]
+    assert sum(sizes) == 2004
+    # The first run is sized blind; every later one from what the one before made.
+    assert len(sizes) > 10
+    # Sizing counts what a run kept alive, a little less than 12 objects a segment.
+    for size in sizes[1:-1]:
+        assert size >= 16 and size * (10 + 2) <= threshold * 0.6, sizes
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", ""])
+def test_lexer_gives_the_same_segments_whatever_the_run_length(newline: str) -> None:
+    """Runs cut short for the collector give the same segments and positions as
+    long runs with the collector paused, and leave the collector as found."""
+    text = _wide_message(2000, newline)
+    short = _segments([text], EDIFACT)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        batches = list(Lexer([text], EDIFACT).batches())
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    assert len(batches) == 3  # collector off: runs of 1,000, nothing to size them for
+    long = [s for b in batches for s in b.segments]
+    assert short == long
+    assert [(s.line, s.column) for s in short] == [(s.line, s.column) for s in long]
 
 
 def test_lexer_start_carries_the_una_text_and_delimiters() -> None:
