@@ -51,6 +51,7 @@ class Code(StrEnum):
     WRAPPED_SEGMENT = "syntax.wrapped-segment"
     DANGLING_RELEASE = "syntax.dangling-release"
     NEEDLESS_RELEASE = "syntax.needless-release"
+    TRAILING_SEPARATOR = "syntax.trailing-separator"
     UNTERMINATED = "syntax.unterminated-segment"
     STRAY_DATA = "syntax.stray-data"
     # envelope
@@ -135,6 +136,7 @@ _DEFAULT_SEVERITY: dict[Code, Severity] = {
     Code.WRAPPED_SEGMENT: Severity.INFO,
     Code.UNTERMINATED: Severity.WARNING,
     Code.NEEDLESS_RELEASE: Severity.WARNING,
+    Code.TRAILING_SEPARATOR: Severity.WARNING,
     Code.DUPLICATE_REFERENCE: Severity.WARNING,
     Code.BARE_MESSAGE: Severity.WARNING,
     Code.EMPTY_ENVELOPE: Severity.WARNING,

@@ -152,6 +152,7 @@ class Lexer:
         self._fresh = True  # no segment lexed yet in the current interchange
         self._sep = ""
         self._specials: tuple[str, ...] = ()
+        self._trailing = False  # the current text may hold trailing separators
         self._kinds: dict[str, int] = {}
         self._lead_newlines = 0
         self._run = RUN
@@ -456,6 +457,7 @@ class Lexer:
         self._sep = sep
         self._specials = tuple(
             c for c in (d.release, d.repetition) if c is not None and c in text)
+        self._trailing = _may_trail(text, d, self._standard)
         return True
 
     def _separator(self, text: str, d: Delimiters) -> str:
@@ -591,6 +593,7 @@ class Lexer:
         seplen = len(self._sep)
         by_line = self._sep.endswith(self._newline)
         kinds = self._kinds
+        trailing = self._trailing
         first = self._k
         # Short runs keep the objects the collector must walk afterwards few
         # and cache-warm, and let a streaming consumer free them early.
@@ -648,6 +651,8 @@ class Lexer:
                 else:
                     del els[0]
                     append(Segment(tag, [e.split(comp) for e in els], line, column))
+                if trailing and tag != "ISA":
+                    _check_trailing(segments[-1], issues)
                 if by_line:
                     line += 1
                 else:
@@ -745,6 +750,8 @@ class Lexer:
                 elements, repeats, problem = split_segment(raw, d)
                 tag = elements[0][0]
                 segments.append(Segment(tag, elements[1:], line, column, repeats))
+                if self._trailing and tag != "ISA":
+                    _check_trailing(segments[-1], issues)
                 if problem:
                     issues.append(Issue.of(problem[0], problem[1],
                                            Location(segment=tag, line=line, column=column)))
@@ -908,6 +915,67 @@ def _bad_tag(tag: str, line: int, column: int) -> Issue:
         f"{tag[:20]!r} is not a segment tag (two or three letters or digits).",
         Location(segment=tag[:20], value=tag[:40], line=line, column=column),
     )
+
+
+def _may_trail(text: str, d: Delimiters, standard: str) -> bool:
+    """Whether ``text`` may hold a trailing separator: an element, component or
+    repetition separator right before a terminator, or a component or repetition
+    separator right before an element separator. A C-level scan per chunk, so
+    that only chunks with a hit check their segments one by one."""
+    term, elem = d.segment, d.element
+    marks = [elem + term]
+    for sep in (d.component, d.repetition):
+        if sep:
+            marks += [sep + term, sep + elem]
+    if d.repetition:
+        marks.append(d.component + d.repetition)
+    hits = sum(text.count(mark) for mark in marks)
+    if hits and standard == X12:
+        # ISA16 is the component separator itself, right before the terminator,
+        # and ISA11 may be the repetition separator: an ISA's own hits don't count.
+        at = text.find("ISA" + elem)
+        while at >= 0 and hits > 0:
+            end = text.find(term, at)
+            header = text[at:] if end < 0 else text[at:end + len(term)]
+            hits -= sum(header.count(mark) for mark in marks)
+            at = text.find("ISA" + elem, at + len(header))
+    return hits > 0
+
+
+def _check_trailing(seg: Segment, issues: list[Issue]) -> None:
+    """Note a segment that ends with a separator, or holds a composite or a
+    repetition that does: the standards omit separators after the last value
+    (EDIFACT syntax error 45 and X12 segment error 10 name it). Partners send
+    them often and translators accept them, so it is a warning. The check runs
+    only where the chunk's scan found a candidate, on the segment as split, so
+    released separators are already values."""
+    elements = seg.elements
+    where: tuple[int, int | None] | None = None
+    if elements and elements[-1] == [""] and not (seg.repeats and len(elements) in seg.repeats):
+        where = (len(elements), None)
+    else:
+        for position, element in enumerate(elements, 1):
+            reps = seg.repeats.get(position) if seg.repeats else None
+            for comps in reps or (element,):
+                if len(comps) > 1 and comps[-1] == "":
+                    where = (position, len(comps))
+                    break
+            if where is None and reps and len(reps) > 1 and reps[-1] == [""]:
+                where = (position, None)
+            if where is not None:
+                break
+    if where is None:
+        return
+    element, component = where
+    what = ("composite" if component is not None
+            else "repeated element" if seg.repeats and element in seg.repeats else "segment")
+    issues.append(Issue.of(
+        Code.TRAILING_SEPARATOR,
+        f"A separator follows the last value of the {what}; the standards leave it out. "
+        "The empty value after it is read as absent.",
+        Location(segment=seg.tag, element=element, component=component,
+                 line=seg.line, column=seg.column),
+    ))
 
 
 def _ends_released(piece: str, release: str) -> bool:

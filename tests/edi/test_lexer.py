@@ -20,7 +20,7 @@ from gateway.edi.delimiters import (
     ISA_TERMINATOR_OFFSET,
     Delimiters,
 )
-from gateway.edi.issues import Code
+from gateway.edi.issues import Code, Severity
 from gateway.edi.lexer import (
     EDIFACT,
     X12,
@@ -294,3 +294,45 @@ def test_lexer_default_sample_splits_into_five_segments() -> None:
     """The plain sample lexes into UNB, UNH, BGM, UNT and UNZ."""
     assert [s.tag for s in _segments([EDIFACT_TEXT], EDIFACT)] == [
         "UNB", "UNH", "BGM", "UNT", "UNZ"]
+
+
+# -- trailing separators --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("segment", "where"), [
+    ("BGM+220+PO1+", (3, None)),  # an element separator before the terminator
+    ("NAD+BY+5412::9:", (2, 4)),  # a component separator before the terminator
+    ("NAD+BY+5412::9:+X", (2, 4)),  # ... or before an element separator
+    ("BGM+220+PO1", None),
+    ("FTX+AAI+++a?+", None),  # a released separator is a value
+    ("FTX+AAI+++a??+", (5, None)),  # a released release is not
+    ("NAD+BY+::9", None),  # empty leading components are values
+])
+def test_trailing_separator_is_a_located_warning(
+        segment: str, where: tuple[int, int | None] | None) -> None:
+    """A separator after a segment's or composite's last value is reported as
+    syntax.trailing-separator (EDIFACT error 45), a warning at the segment, its
+    element and component; released separators are not."""
+    text = f"UNA:+.? 'UNB+UNOA:3+S+R+250101:1200+1'UNH+1+ORDERS:D:96A:UN'{segment}'UNT+3+1'UNZ+1+1'"
+    issues = [i for batch in Lexer([text], EDIFACT).batches() for i in batch.issues]
+    found = [(i.location.segment, i.location.element, i.location.component, i.location.column)
+             for i in issues if i.code is Code.TRAILING_SEPARATOR]
+    column = text.index(segment) + 1
+    assert found == ([] if where is None else [(segment[:3], *where, column)])
+    assert all(i.severity is Severity.WARNING for i in issues)
+
+
+def test_trailing_repetition_separator_and_x12_headers() -> None:
+    """An empty last repetition is a trailing separator; an ISA, whose last two
+    elements are separators themselves, is not, in every interchange of a file."""
+    def interchange(header: str, body: str, control: str) -> str:
+        return (f"{header}GS*PO*S*R*20250101*1200*1*X*005010~ST*850*0001~{body}"
+                f"SE*{body.count('~') + 2}*0001~GE*1*1~IEA*1*{control}~")
+
+    first = interchange(isa(repetition="^", version="00501"),
+                        "N1*ST*NAME**~PER*IC*A^B^~REF*ZZ*1~", "000000001")
+    second = interchange(isa(repetition="U", version="00401", control="000000002"),
+                         "REF*ZZ*2~", "000000002")
+    issues = [i for batch in Lexer([first + second], X12).batches() for i in batch.issues]
+    assert [(i.code, i.location.segment, i.location.element) for i in issues] == [
+        (Code.TRAILING_SEPARATOR, "N1", 4), (Code.TRAILING_SEPARATOR, "PER", 2)]

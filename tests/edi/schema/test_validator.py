@@ -72,10 +72,12 @@ def x12(*segments: str, st: str = "850", version: str = "004010") -> bytes:
 
 
 def the_message(data: bytes) -> tuple[Message, Context]:
-    """The only message of ``data`` (read without any syntax or envelope issue) and
-    its validation context, as the gateway builds it."""
+    """The only message of ``data`` (read without any syntax or envelope issue but
+    the warning for a separator after a segment's last value, which generated
+    segments may have) and its validation context, as the gateway builds it."""
     result = read(data)
-    assert result.issues == [], result.issues
+    assert [i for i in result.issues if i.code is not Code.TRAILING_SEPARATOR] == [], \
+        result.issues
     [interchange] = result.interchanges
     [group] = interchange.groups
     [message] = group.messages
@@ -632,8 +634,9 @@ def test_edifact_dependency_notes_for_every_presence_pattern(note: str, kind: Ru
     directory, message_def = _note_directory(Rule(kind, ("01", "02", "03"), f"{note} 01 02 03"))
     validator = MessageValidator(directory, message_def)
     for present in itertools.product([False, True], repeat=3):
-        values = "+".join("A" if p else "" for p in present)
-        message, context = the_message(edifact(f"TST+{values}", message="TST:D:96A:UN"))
+        # Absent trailing elements are left out, separators too, as the syntax wants.
+        segment = "+".join(["TST", *("A" if p else "" for p in present)]).rstrip("+")
+        message, context = the_message(edifact(segment, message="TST:D:96A:UN"))
         issues, _ = validator.check(message, context)
         found = [(i.code, i.location.element) for i in issues]
         assert found == _expected_note(kind, present), (note, present)
