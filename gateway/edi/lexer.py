@@ -954,9 +954,9 @@ def _check_trailing(seg: Segment, issues: list[Issue]) -> None:
     if elements and elements[-1] == [""] and not (seg.repeats and len(elements) in seg.repeats):
         where = (len(elements), None)
     else:
-        for position, element in enumerate(elements, 1):
+        for position, first in enumerate(elements, 1):
             reps = seg.repeats.get(position) if seg.repeats else None
-            for comps in reps or (element,):
+            for comps in reps or (first,):
                 if len(comps) > 1 and comps[-1] == "":
                     where = (position, len(comps))
                     break
