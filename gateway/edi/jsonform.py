@@ -54,6 +54,7 @@ def interchange_to_json(ic: Interchange) -> dict[str, Any]:
         "delimiters": ic.delimiters.to_json(),
         "service_string": ic.service_string,
         "line_ending": ic.line_ending,
+        "final_line_ending": ic.final_line_ending,
         "header": _seg(ic.header),
         "interchange_segments": [segment_to_json(s) for s in ic.interchange_segments],
         "groups": [
@@ -137,9 +138,11 @@ def interchange_from_json(data: Any, standard: str, where: str = "interchange") 
     except ValueError as err:
         raise UsageError(f"{where}: {err}.") from err
     line_ending = data.get("line_ending") or ""
-    if line_ending not in ("", "\n", "\r\n", "\r"):
-        raise UsageError(f"{where}: 'line_ending' is a line break (\\n, \\r\\n or \\r) or "
-                         f"empty, not {line_ending!r}.")
+    final = data.get("final_line_ending")
+    for key, value in (("line_ending", line_ending), ("final_line_ending", final or "")):
+        if value not in ("", "\n", "\r\n", "\r"):
+            raise UsageError(f"{where}: {key!r} is a line break (\\n, \\r\\n or \\r) or "
+                             f"empty, not {value!r}.")
     service_string = data.get("service_string")
     if service_string is not None and not isinstance(service_string, str):
         raise UsageError(f"{where}: 'service_string' must be a string.")
@@ -147,6 +150,7 @@ def interchange_from_json(data: Any, standard: str, where: str = "interchange") 
         standard, delims, _opt_segment(data.get("header"), f"{where} header"),
         service_string=service_string,
         line_ending=line_ending,
+        final_line_ending=final,
         interchange_segments=[segment_from_json(s, f"{where} interchange segment")
                               for s in _list(data, "interchange_segments", where)],
     )

@@ -157,6 +157,9 @@ class Lexer:
         self._lead_newlines = 0
         self._run = RUN
         self.line_ending: str | None = None
+        # The line break after the interchange trailer that ended the last batch,
+        # or None when the last batch ended no interchange.
+        self.end_break: str | None = None
 
     # -- reading text --------------------------------------------------------
 
@@ -565,11 +568,27 @@ class Lexer:
             self._pos, self._line, self._line_start = saved
             segments, issues = self._careful(first, nxt, d)
         self._k = nxt
+        self.end_break = None
         if stop == "end":
+            self.end_break = self._break_after(nxt - 1, d)
             stop = None
             if nxt < len(self._pieces) and self._pieces[nxt].lstrip()[:3] in self._starts:
                 stop = "start"
         return segments, issues, stop
+
+    def _break_after(self, k: int, d: Delimiters) -> str | None:
+        """The line break right after the terminator of piece ``k``, the last one
+        lexed (``self._off`` is past it and its separator), or ``""``; ``None``
+        when the text read so far ends right at the terminator."""
+        start = self._off - len(self._sep) - len(self._pieces[k])
+        end = start + len(self._pieces[k]) + len(d.segment)
+        after = self._text[end:end + 2] or self._tail[:2]
+        if not self._eof and after in ("", "\r"):
+            return None  # the next chunk holds what follows, or the LF of a CR LF
+        for ending in ("\r\n", "\n", "\r"):
+            if after.startswith(ending) and d.segment not in ending:
+                return ending
+        return ""
 
     def _fast(
         self, d: Delimiters

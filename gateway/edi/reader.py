@@ -174,6 +174,7 @@ def _events(
     lexer = Lexer(chunks, detection.standard)
     assembler = _Assembler(detection.standard, keep=keep)
     for batch in lexer.batches():
+        assembler.end_break = lexer.end_break
         yield from assembler.feed(batch, lexer.line_ending or "")
         if decoding:
             yield FileProblem(decoding[:])
@@ -287,6 +288,7 @@ class _Assembler:
         self.closing: Segment | None = None  # the service segment being handled
         self.next_start: Start | None = None
         self.bare_guessed = False
+        self.end_break: str | None = None  # after the trailer ending the batch fed
 
     # -- events in ------------------------------------------------------------
 
@@ -540,6 +542,8 @@ class _Assembler:
                 ))
             assert self.ic is not None
             self.ic.trailer = seg
+            if self.end_break is not None and self.end_break != self.ic.line_ending:
+                self.ic.final_line_ending = self.end_break
             yield from self._close_interchange(end_of_input=False)
         elif role == "ia":
             ic = self._ensure_interchange(seg)

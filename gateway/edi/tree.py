@@ -152,7 +152,9 @@ class Interchange:
     ``header`` is ``None`` for bare messages sent without an interchange.
     ``interchange_segments`` are X12 segments at interchange level outside any
     group (TA1). ``line_ending`` is what followed each segment terminator in the
-    file, so a writer can reproduce the layout.
+    file, so a writer can reproduce the layout; ``final_line_ending`` is what
+    followed the trailer where that differs (a one-line file that ends with a
+    line break, a file whose last line has none), ``None`` when it does not.
     """
 
     standard: str
@@ -163,6 +165,7 @@ class Interchange:
     service_string: str | None = None
     interchange_segments: list[Segment] = field(default_factory=list)
     line_ending: str = ""
+    final_line_ending: str | None = None
     group_count: int = 0
     message_count: int = 0
 

@@ -115,11 +115,12 @@ def _isa(header: Segment, d: Delimiters) -> Segment:
 
 
 class _Writer:
-    def __init__(self, ic: Interchange, line_ending: str) -> None:
+    def __init__(self, ic: Interchange, line_ending: str, final: str | None = None) -> None:
         self.ic = ic
         self.x12 = ic.standard == "x12"
         self.esc = _Escaper(ic.delimiters, ic.standard)
         self.le = line_ending
+        self.final = final  # what ends the last segment, when not line_ending
         self.out: list[str] = []
 
     def put(self, seg: Segment) -> None:
@@ -181,16 +182,22 @@ class _Writer:
             # IEA02 repeats ISA13 as written, zero-padded to its nine digits.
             ref = isa.get(13) if isa is not None else ic.header.get(5)
             self.put(Segment.of("IEA" if self.x12 else "UNZ", _count(count, ic.trailer), ref))
+        if self.final is not None and self.out:
+            last = self.out[-1]
+            self.out[-1] = last[: len(last) - len(self.le)] + self.final
         return "".join(self.out)
 
 
 def write_interchange(ic: Interchange, *, line_ending: str | None = None) -> str:
     """The interchange as text; trailers computed. ``line_ending`` defaults to
-    what the interchange was read with."""
+    what the interchange was read with, and then so does the break after its
+    last segment (``final_line_ending``)."""
     problem = ic.delimiters.conflicts()
     if problem:
         raise WriteError(f"The interchange's delimiters cannot be used: {problem}.")
-    return _Writer(ic, ic.line_ending if line_ending is None else line_ending).interchange()
+    if line_ending is None:
+        return _Writer(ic, ic.line_ending, ic.final_line_ending).interchange()
+    return _Writer(ic, line_ending).interchange()
 
 
 def write(

@@ -59,7 +59,7 @@ def test_result_json_names_path_standard_encoding_and_issues() -> None:
 
 @pytest.mark.parametrize(
     "data",
-    [SYNTAX_4, x12(line_ending="\r\n").encode(),
+    [SYNTAX_4, x12(line_ending="\r\n").encode(), (x12() + "\r\n").encode(),
      b"\xef\xbb\xbfUNB+UNOW:3+S+R+250101:1200+1'UNH+1+X'FTX+\xc5\x81\xc3\xb3d\xc5\xba'UNT+3+1'"
      b"UNZ+1+1'"],
 )
@@ -104,6 +104,7 @@ BAD_JSON: dict[str, Any] = {
     "interchange segments a number": _ic(interchange_segments=3),
     "repetition separator a number": {"standard": "edifact", "interchanges": [
         {"delimiters": {**DELIMITERS, "repetition": 5}}]},
+    "final line ending not a break": _ic(final_line_ending="  "),
 }
 
 

@@ -267,6 +267,11 @@ ROUND_TRIPS = {
                   + x12_body().replace("PO1", "A>B^C")).encode(),
     "x12 ta1": (isa() + "TA1*000000007*250101*1200*A*000~IEA*0*000000001~").encode(),
     "x12 mailbag": "".join(x12(control=f"{n:09d}") for n in range(1, 4)).encode(),
+    # The break after the trailer, where it differs from the one between segments.
+    "edifact one line ending in a newline": (EDIFACT_TEXT + "\n").encode(),
+    "edifact one line ending in cr lf": (EDIFACT_TEXT + "\r\n").encode(),
+    "edifact lines, the last without a break": EDIFACT_TEXT.replace("'", "'\n")[:-1].encode(),
+    "x12 one line per interchange": (x12() + "\n" + x12(control="000000002") + "\n").encode(),
 }
 
 
