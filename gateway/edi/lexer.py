@@ -362,14 +362,16 @@ class Lexer:
                 if self._buf.startswith("UNB"):
                     self._consume(3)
         while True:
-            found = _next_header(self._buf, markers)
+            found = _next_header(self._buf, markers, complete=self._eof)
             if found is not None:
                 self._consume(found)
                 return
-            self._consume(max(0, len(self._buf) - 3))  # keep a possible split marker
+            # Keep enough to judge a header that starts near the end of the text.
+            self._consume(max(0, len(self._buf) - HEADER_WINDOW))
             chunk = self._read()
             if chunk is None:
-                self._consume(len(self._buf))
+                found = _next_header(self._buf, markers, complete=True)
+                self._consume(len(self._buf) if found is None else found)
                 return
             self._buf += chunk
 
@@ -880,16 +882,57 @@ def bare_x12_delimiters(text: str) -> Delimiters:
     return Delimiters(segment=term, element=elem, component=comp)
 
 
-def _next_header(buf: str, markers: tuple[str, ...]) -> int | None:
-    """Where the first of ``markers`` after the start of ``buf`` begins a segment."""
+def _next_header(buf: str, markers: tuple[str, ...], *, complete: bool) -> int | None:
+    """Where the first of ``markers`` after the start of ``buf`` begins a segment
+    and reads as an interchange header. The text before it belongs to an
+    interchange whose delimiters are unknown, so a marker inside a value
+    (``N1*ST*ISA DEPOT``, ``FTX+AAI+UNB'``) must not start one. A candidate
+    closer to the end of ``buf`` than a header's length is judged only when
+    ``buf`` is all there is (``complete``); otherwise it is left for more text."""
     best: int | None = None
     for marker in markers:
         at = buf.find(marker, 1)
-        while at > 0 and buf[at - 1].isalnum():
+        while at > 0:
+            if not buf[at - 1].isalnum():
+                verdict = _reads_as_header(buf[at:at + HEADER_WINDOW], complete)
+                if verdict is None:
+                    break  # judged when more text is read
+                if verdict:
+                    if best is None or at < best:
+                        best = at
+                    break
             at = buf.find(marker, at + 1)
-        if at > 0 and (best is None or at < best):
-            best = at
     return best
+
+
+# UNB, a separator, a syntax identifier (UNOA, IATB...), a separator, its version.
+# Separators may be the level B control characters, which \s would take as blanks.
+_UNB_START = re.compile(r"UNB[^A-Za-z0-9 \t\r\n][A-Z]{4}[^A-Za-z0-9 \t\r\n][1-4]"
+                        r"[^A-Za-z0-9 \t\r\n]")
+
+
+def _reads_as_header(text: str, complete: bool) -> bool | None:
+    """Whether ``text`` starts with an interchange header: an ISA whose sixteen
+    elements are there, a UNA followed by its UNB, or a UNB whose syntax
+    identifier and version are in place. ``None`` when it is too short to tell
+    and more text may follow. A truncated header at the very end of the input
+    counts, so that it is reported as its own unreadable interchange."""
+    if text.startswith("ISA"):
+        if len(text) < ISA_LENGTH and not complete:
+            return None
+        if len(text) > 6 and (text[3] != text[6] or text[3].isspace()):
+            return False  # ISA01 is two characters between two element separators
+        found = isa_delimiters(text)
+        return not isinstance(found, str) or len(text) < ISA_LENGTH
+    if text.startswith("UNA"):
+        if len(text) < UNA_LENGTH + 4 and not complete:
+            return None
+        rest = text[UNA_LENGTH:].lstrip()
+        return rest.startswith("UNB") or (
+            len(rest) < 3 and complete) or not isinstance(una_delimiters(text[:UNA_LENGTH]), str)
+    if len(text) < 12 and not complete:
+        return None
+    return _UNB_START.match(text) is not None or (len(text) < 12 and complete)
 
 
 def _has_line_break(text: str) -> bool:

@@ -265,6 +265,40 @@ def test_unusable_una_is_fatal_for_that_interchange_only() -> None:
     assert (fatal[0].location.line, fatal[0].location.column) == (1, 1)
 
 
+def test_after_an_unusable_una_a_unb_inside_a_value_starts_nothing() -> None:
+    """Resynchronising after an unreadable header skips markers that do not read as
+    a header (here "UNB" as a value after an element separator) and starts at the
+    next real one."""
+    broken = b"UNA++.? 'UNB+UNOC:3+S+R+250101:1200+9'UNH+1+ORDERS:D:96A:UN'FTX+AAI+UNB'" \
+             b"FTX+AAI+UNB+X'UNT+4+1'UNZ+1+9'\n"
+    result = read(broken + EDIFACT_TEXT.encode())
+    assert [ic.reference for ic in result.interchanges] == ["1"]
+    assert [i.code for i in result.issues] == [Code.BAD_SERVICE_STRING]
+    assert result.interchanges[0].header is not None
+    assert result.interchanges[0].header.line == 2
+
+
+def test_after_an_unreadable_isa_an_isa_inside_a_value_starts_nothing() -> None:
+    """In X12 the same: "ISA" in a value is no interchange; the next ISA, whose
+    ISA01 sits between two element separators, is."""
+    bad = ("IXA*00*bad~GS*PO*S*R*1*1*1*X*004010~ST*850*0001~N1*ST*ISA DEPOT~"
+           "N1*BT*ISA*1~SE*4*0001~GE*1*1~IEA*1*000000009~")
+    result = read((bad + x12()).encode())
+    assert [(i.code, i.location.column) for i in result.issues] == [(Code.BAD_HEADER, 1)]
+    assert [ic.reference for ic in result.interchanges] == ["000000001"]
+    header = result.interchanges[0].header
+    assert header is not None and header.column == len(bad) + 1
+
+
+def test_a_truncated_header_at_the_end_is_its_own_unreadable_interchange() -> None:
+    """After an unreadable header, an ISA cut short by the end of the file still
+    counts as the next interchange and is reported on its own."""
+    bad = "IXA*00*bad~ST*850*0001~SE*2*0001~"
+    result = read((bad + "ISA*00*    ").encode())
+    assert [(i.code, i.location.column) for i in result.issues] == [
+        (Code.BAD_HEADER, 1), (Code.BAD_HEADER, len(bad) + 1)]
+
+
 def test_issue_lines_and_columns_point_into_the_file() -> None:
     """An envelope issue is located at its segment's line and column, 1-based."""
     data = (b"UNB+UNOC:3+S+R+250101:1200+1'\nUNH+1+ORDERS:D:96A:UN'\nBGM+220'\n"
