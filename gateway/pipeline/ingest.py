@@ -151,6 +151,9 @@ def ingest(engine: Engine, data: bytes, name: str, mappings: Mappings, *,
             result.issues.extend(read.issues)
             result.messages.extend(item.outcome for item in read.pending)
             _store_batch(engine, read.pending, tolerance)
+            # Stored: its documents go now, not when the generator moves on, so the
+            # collection below does not walk them.
+            read.pending.clear()
             if collecting:
                 # Whatever the batch left in unreachable cycles goes now; only the young
                 # generations are walked, not everything long-lived (schemas, mappings).

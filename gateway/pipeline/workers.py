@@ -170,6 +170,7 @@ def _work(job: Job, worker: int, turn: _Turn,
                 raise
             turn.pass_on(read.index)
             news.put(("batch", read.index, [item.outcome for item in read.pending]))
+            read.pending.clear()  # stored: free its documents before the collection walks them
             gc.collect(1)
         news.put(("done", issues))
     except BaseException as err:  # noqa: BLE001 - whatever it is, the caller raises it
