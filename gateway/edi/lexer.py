@@ -587,10 +587,7 @@ class Lexer:
         after = self._text[end:end + 2] or self._tail[:2]
         if not self._eof and after in ("", "\r"):
             return None  # the next chunk holds what follows, or the LF of a CR LF
-        for ending in ("\r\n", "\n", "\r"):
-            if after.startswith(ending) and d.segment not in ending:
-                return ending
-        return ""
+        return _break_at(after, d)
 
     def _fast(
         self, d: Delimiters
@@ -890,18 +887,21 @@ def _next_header(buf: str, markers: tuple[str, ...], *, complete: bool) -> int |
     closer to the end of ``buf`` than a header's length is judged only when
     ``buf`` is all there is (``complete``); otherwise it is left for more text."""
     best: int | None = None
+    undecided: int | None = None  # a candidate to judge when more text is read
     for marker in markers:
         at = buf.find(marker, 1)
         while at > 0:
             if not buf[at - 1].isalnum():
                 verdict = _reads_as_header(buf[at:at + HEADER_WINDOW], complete)
                 if verdict is None:
-                    break  # judged when more text is read
+                    undecided = at if undecided is None else min(undecided, at)
+                    break
                 if verdict:
-                    if best is None or at < best:
-                        best = at
+                    best = at if best is None else min(best, at)
                     break
             at = buf.find(marker, at + 1)
+    if undecided is not None and (best is None or undecided < best):
+        return None
     return best
 
 
@@ -927,12 +927,13 @@ def _reads_as_header(text: str, complete: bool) -> bool | None:
     if text.startswith("UNA"):
         if len(text) < UNA_LENGTH + 4 and not complete:
             return None
+        if not isinstance(una_delimiters(text[:UNA_LENGTH]), str):
+            return True
         rest = text[UNA_LENGTH:].lstrip()
-        return rest.startswith("UNB") or (
-            len(rest) < 3 and complete) or not isinstance(una_delimiters(text[:UNA_LENGTH]), str)
-    if len(text) < 12 and not complete:
-        return None
-    return _UNB_START.match(text) is not None or (len(text) < 12 and complete)
+        return rest.startswith("UNB") or len(rest) < 3  # an unusable UNA before its UNB
+    if len(text) < 12:
+        return True if complete else None
+    return _UNB_START.match(text) is not None
 
 
 def _has_line_break(text: str) -> bool:
@@ -1067,7 +1068,11 @@ def _line_ending(text: str, d: Delimiters, start: int = 0) -> str:
     idx = text.find(d.segment, start)
     if idx < 0:
         return ""
-    after = text[idx + 1: idx + 3]
+    return _break_at(text[idx + 1: idx + 3], d)
+
+
+def _break_at(after: str, d: Delimiters) -> str:
+    """The line break ``after`` starts with, unless it is the terminator itself."""
     for ending in ("\r\n", "\n", "\r"):
         if after.startswith(ending) and d.segment not in ending:
             return ending

@@ -290,6 +290,23 @@ def test_after_an_unreadable_isa_an_isa_inside_a_value_starts_nothing() -> None:
     assert header is not None and header.column == len(bad) + 1
 
 
+@pytest.mark.parametrize("chunk_size", [7, 64, 333])
+def test_resynchronising_finds_the_same_header_whatever_the_chunking(chunk_size: int) -> None:
+    """A header candidate cut by a chunk boundary is judged once the rest is read:
+    streaming in small chunks resumes at the same interchange as reading whole."""
+    bad = ("IXA*00*bad~ST*850*0001~N1*ST*ISA DEPOT~N1*BT*ISA*1~SE*4*0001~"
+           "IEA*1*000000009~")
+    data = (bad + x12() + x12(control="000000002")).encode()
+    whole = [(ic.reference, ic.header.column if ic.header else 0)
+             for ic in read(data).interchanges]
+    streamed = [(e.interchange.reference,
+                 e.interchange.header.column if e.interchange.header else 0)
+                for e in stream(io.BytesIO(data), chunk_size=chunk_size)
+                if isinstance(e, InterchangeRead) and not e.fatal]
+    assert whole == [("000000001", len(bad) + 1), ("000000002", len(bad) + len(x12()) + 1)]
+    assert streamed == whole
+
+
 def test_a_truncated_header_at_the_end_is_its_own_unreadable_interchange() -> None:
     """After an unreadable header, an ISA cut short by the end of the file still
     counts as the next interchange and is reported on its own."""
