@@ -27,7 +27,7 @@ _EXPR = re.compile(r"\{([^{}]*)\}")
 _SELECT = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\[([A-Za-z_][A-Za-z0-9_.]*)(!?=)([^\]]*)\]$")
 FILTERS = frozenset({"date", "decimal", "implied", "codes", "default", "upper", "max", "count",
                      "sum", "strip", "int", "lower", "digits", "add", "position_in",
-                     "where", "union"})
+                     "where", "union", "fits", "longer"})
 
 
 class TemplateError(ValueError):
@@ -143,6 +143,14 @@ def _filter(name: str, arg: str | None, codelists: dict[str, CodeList]) -> Filte
     if name == "max":
         size = _count_arg(name, arg or "35")
         return lambda v: str(v)[:size] if v not in (None, "") else None
+    if name in ("fits", "longer"):
+        # A value for an element only when it fits (a code where the standard has a
+        # code of at most N characters), or only when it does not (text for the
+        # description beside that code): never cut to size.
+        limit = _count_arg(name, arg or "3")
+        if name == "fits":
+            return lambda v: v if v not in (None, "") and len(str(v)) <= limit else None
+        return lambda v: v if v not in (None, "") and len(str(v)) > limit else None
     if name == "add":
         if not arg or not arg.lstrip("-").isdigit():
             raise TemplateError(f"add:{arg}: the argument is a whole number")

@@ -744,6 +744,19 @@ def _orders_follow_lines(case: Case) -> bool:
     return (original is not None and original not in lines) or \
         (back is not None and back in lines and back not in listed)
 
+def _kind_without_qualifier(standard: str) -> Callable[[Case], bool]:
+    """A reference whose kind the target's qualifier list has no code for, and that
+    cannot be a qualifier as it stands (longer than three characters), comes back
+    missing: it is not written as an invalid RFF 1153 or REF 128."""
+    def explains(case: Case) -> bool:
+        found = re.match(r"references\{([^}]*)\}", case.difference.field)
+        if found is None or case.difference.read_back is not None:
+            return False
+        kind = found.group(1)
+        return len(kind) > 3 and kind not in codelist(f"{standard}_reference_kind").values()
+    return explains
+
+
 def _no_name(case: Case) -> bool:
     return "name" not in case.party()
 
@@ -796,11 +809,35 @@ EXCEPTIONS: tuple[Limit, ...] = (
           "TDS, mandatory in the 810, ends the detail area: an invoice without an amount "
           "payable has none, and its summary SAC loops read as the last line's",
           lambda c: "totals.payable.amount" not in c.original),
+    Limit("references{*}.*", ANY, "x12",
+          "X12 has no REF qualifier (128) for a change's or cancellation's own number; "
+          "an 860 carries a change's in BCH 05 (327, change order sequence number), "
+          "which holds at most eight characters",
+          lambda c: c.difference.read_back is None and (
+              c.original.get("references{cancellation}.kind") == "cancellation"
+              or len(str(c.original.get("references{change}.number", ""))) > 8)
+          and c.difference.field.split(".")[0] in ("references{change}",
+                                                   "references{cancellation}")),
+    Limit("references{*}.*", ANY, "x12",
+          "X12 128 (REF 01) is a code of at most three characters: a reference of a kind "
+          "x12_reference_kind has no qualifier for (a despatch advice number) is left out "
+          "rather than written with its name as the qualifier",
+          _kind_without_qualifier("x12")),
     # -- EDIFACT
+    Limit("references{*}.*", ANY, "edifact",
+          "UNCL 1153 (RFF 01) is a code of at most three characters: a reference of a kind "
+          "edifact_reference_kind has no qualifier for (a department, a vendor number) is "
+          "left out rather than written with its name as the qualifier",
+          _kind_without_qualifier("edifact")),
     Limit("order_type", ANY, "edifact",
           "EANCOM, which the EDIFACT mappings follow, requires BGM 1001: an order without "
           "a type is written as 220",
           _added("220")),
+    Limit("taxes[].category", ANY, "edifact",
+          "UNCL 5305 (TAX 06, duty or tax category) is a code of at most three characters "
+          "(S, Z, E): a longer category, such as the kind of tax a cXML TaxDetail names "
+          "(sales, vat), has no place and is not written cut short",
+          lambda c: len(str(c.difference.original)) > 3 and c.difference.read_back is None),
     Limit("order_type", ANY, "edifact",
           "an ORDCHG's BGM 1001 names the message itself (230, purchase order change "
           "request): the order's type has no place",

@@ -109,6 +109,11 @@ def test_enclosing_item_document_and_index() -> None:
     ("{missing|default:ZZ}", "ZZ"),
     ("{number|default:ZZ}", "PO-1"),
     ("{number|max:2}", "PO"),
+    ("{number|fits:4}", "PO-1"),                         # a value only where it fits whole
+    ("{number|fits:3}", ""),                             # never cut to size
+    ("{number|longer:3}", "PO-1"),                       # a value only where it does not fit
+    ("{number|longer:4}", ""),
+    ("{missing|fits:3}", ""),
     ("{name|upper}", "  MIXED CASE  "),
     ("{name|lower}", "  mixed case  "),
     ("{name|strip}", "Mixed Case"),
@@ -133,7 +138,7 @@ def test_the_filter_whitelist() -> None:
     """The filters are exactly the documented whitelist."""
     assert {"date", "decimal", "implied", "int", "codes", "default", "max", "upper", "lower",
             "strip", "digits", "count", "sum", "add", "position_in", "where",
-            "union"} == FILTERS
+            "union", "fits", "longer"} == FILTERS
 
 
 def test_where_keeps_the_items_that_name_the_current_one() -> None:
