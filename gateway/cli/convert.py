@@ -25,6 +25,7 @@ from gateway.mapping.convert import (
     to_edifact,
     to_x12,
     to_xml,
+    written_issues,
 )
 from gateway.mapping.inbound import MappingError
 from gateway.mapping.registry import DEFAULT_ROOT, load_mappings
@@ -99,6 +100,12 @@ def cmd_convert(args: argparse.Namespace) -> int:
         print(f"edi-gateway convert: {err}", file=sys.stderr)
         return 2
     _write(outputs, args)
+    if args.target in ("edifact", "x12"):
+        # Written all the same, to be looked at; the exit status says it must not go out.
+        for issue in (i for out in outputs for i in written_issues(out)):
+            failed = True
+            print(f"edi-gateway convert: the {args.target.upper()} written breaks its "
+                  f"standard: {issue}", file=sys.stderr)
     return 1 if failed else 0
 
 

@@ -16,7 +16,7 @@ from gateway.documents.common import Model
 from gateway.edi.charsets import to_ascii
 from gateway.edi.delimiters import EDIFACT_DEFAULT, Delimiters
 from gateway.edi.issues import Code, Issue, Location
-from gateway.edi.report import FileReport
+from gateway.edi.report import FileReport, inspect
 from gateway.edi.schema.loader import load_directory, resolve_version
 from gateway.edi.schema.structure import instance_tree
 from gateway.edi.schema.validator import Placed
@@ -209,6 +209,14 @@ def _x12_delimiters(groups: Iterable[Group], isa_version: str) -> Delimiters:
     repetition = pick("repetition") if isa_version >= "00402" else None
     return Delimiters(segment=segment, element=element, component=component,
                       repetition=repetition)
+
+
+def written_issues(data: bytes) -> list[Issue]:
+    """What keeps an interchange the gateway wrote from being valid against its
+    standard (the blocking issues of a schema-level check): a value the target
+    has no place for, a code it does not have. A writer's last look before the
+    bytes go to a partner, who would reject them."""
+    return [issue for issue in inspect(data).issues if issue.blocking]
 
 
 def to_xml(document: Model, mappings: Mappings, standard: str, version: str) -> bytes:

@@ -1,4 +1,5 @@
-"""Converting documents to other standards: the X12 envelope's delimiters."""
+"""Converting documents to other standards: the X12 envelope's delimiters, and the
+check of what was written against its standard."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ from typing import Any
 
 import pytest
 
+from gateway.cli.main import main
 from gateway.edi.delimiters import Delimiters
-from gateway.edi.issues import Level
+from gateway.edi.issues import Code, Level
 from gateway.edi.report import inspect
 from gateway.errors import WriteError
-from gateway.mapping.convert import EnvelopeOptions, documents, to_x12
+from gateway.mapping.convert import EnvelopeOptions, documents, to_edifact, to_x12, written_issues
 from gateway.mapping.registry import Mappings, load_mappings
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "edifact" / "ORDERS_D96A.edi"
@@ -69,3 +71,40 @@ def test_x12_delimiters_the_partner_fixed_are_kept_and_a_clash_is_refused(
         segment="~", element="*", component=">", repetition=None))
     with pytest.raises(WriteError, match="holds the delimiter"):
         to_x12([_order(mappings, "Bolt *M8*")], mappings, "004010", fixed)
+
+
+def _with_unit(mappings: Mappings, unit: str) -> Any:
+    """The sample order with its first line's quantity in ``unit``."""
+    document = _order(mappings, "Plain")
+    lines = list(document.lines)
+    quantity = lines[0].quantity.model_copy(update={"unit": unit})
+    lines[0] = lines[0].model_copy(update={"quantity": quantity})
+    return document.model_copy(update={"lines": tuple(lines)})
+
+
+def test_written_issues_name_what_the_target_standard_refuses(mappings: Mappings) -> None:
+    """Rule: a value the target has no place for (a unit that is no code of 6411's
+    three characters) is written as it is, and written_issues names it, located,
+    before the bytes go to a partner; a clean document has none."""
+    clean = to_edifact([_order(mappings, "Plain")], mappings, "D96A", OPTIONS)
+    assert written_issues(clean) == []
+    data = to_edifact([_with_unit(mappings, "BOXES")], mappings, "D96A", OPTIONS)
+    (issue,) = written_issues(data)
+    assert issue.code is Code.TOO_LONG
+    assert (issue.location.segment, issue.location.element, issue.location.component,
+            issue.location.value) == ("QTY", 1, 3, "BOXES")
+
+
+def test_convert_exits_1_when_what_it_wrote_breaks_the_target_standard(
+        mappings: Mappings, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Rule: `convert` writes the output all the same, names each problem of it on
+    stderr and exits 1, so a script does not send it on; a clean conversion exits 0."""
+    source = tmp_path / "order.edi"
+    source.write_bytes(to_edifact([_with_unit(mappings, "BOXES")], mappings, "D96A",
+                                  OPTIONS))
+    target = tmp_path / "order.x12"
+    assert main(["convert", str(source), "--to", "x12", "--output", str(target)]) == 1
+    err = capsys.readouterr().err
+    assert "the X12 written breaks its standard" in err and "BOXES" in err
+    assert b"BOXES" in target.read_bytes()
+    assert main(["convert", str(SAMPLE), "--to", "x12", "--output", str(target)]) == 0
