@@ -27,7 +27,7 @@ _EXPR = re.compile(r"\{([^{}]*)\}")
 _SELECT = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\[([A-Za-z_][A-Za-z0-9_.]*)(!?=)([^\]]*)\]$")
 FILTERS = frozenset({"date", "decimal", "implied", "codes", "default", "upper", "max", "count",
                      "sum", "strip", "int", "lower", "digits", "add", "position_in",
-                     "where", "union", "fits", "longer"})
+                     "where", "union", "fits", "longer", "hash"})
 
 
 class TemplateError(ValueError):
@@ -167,6 +167,8 @@ def _filter(name: str, arg: str | None, codelists: dict[str, CodeList]) -> Filte
             found = [_resolve(item, names) for item in v]
             return sum((Decimal(str(x)) for x in found if x is not None), Decimal(0))
         return total
+    if name == "hash":
+        return _hash_total(_split_path(arg or ""))
     if name == "int":
         return lambda v: int(Decimal(str(v))) if v not in (None, "") else None
     if name == "digits":
@@ -176,6 +178,24 @@ def _filter(name: str, arg: str | None, codelists: dict[str, CodeList]) -> Filte
     if name == "lower":
         return lambda v: str(v).lower() if v not in (None, "") else None
     return lambda v: str(v).strip() if v not in (None, "") else None
+
+
+# X12 347 (hash total, CTT 02) is R 1/10.
+_HASH_DIGITS = 10
+
+
+def _hash_total(names: list[str]) -> Callable[[Any], Any]:
+    """X12's hash total of a field over a list's items: each value as written (plain
+    decimal text) summed without regard to its decimal point or sign, and the sum
+    cut on the left to the element's ten digits, as X12 347 defines it."""
+    def total(v: Any) -> Any:
+        if not isinstance(v, list | tuple):
+            return None
+        found = [_resolve(item, names) for item in v]
+        summed = sum(int(format_decimal(x).replace(".", "").lstrip("-") or "0")
+                     for x in found if x not in (None, ""))
+        return int(str(summed)[-_HASH_DIGITS:])
+    return total
 
 
 def _text(value: Any) -> str:

@@ -124,6 +124,7 @@ def test_enclosing_item_document_and_index() -> None:
     ("{missing|count}", "0"),
     ("{number|count}", "1"),
     ("{lines|sum:quantity.value}", "5.5"),               # None values are skipped
+    ("{lines|hash:quantity.value}", "37"),               # X12 347: 2 + 35, points ignored
     ("{notes|sum:value}", "0"),
     ("{missing|date:102}", ""),                          # filters pass nothing through
     ("{missing|decimal:2}", ""),
@@ -138,7 +139,7 @@ def test_the_filter_whitelist() -> None:
     """The filters are exactly the documented whitelist."""
     assert {"date", "decimal", "implied", "int", "codes", "default", "max", "upper", "lower",
             "strip", "digits", "count", "sum", "add", "position_in", "where",
-            "union", "fits", "longer"} == FILTERS
+            "union", "fits", "longer", "hash"} == FILTERS
 
 
 def test_where_keeps_the_items_that_name_the_current_one() -> None:
@@ -280,3 +281,12 @@ def test_a_non_numeric_filter_argument_is_a_template_error(text: str) -> None:
     with pytest.raises(TemplateError) as err:
         Template(text, CODES)
     assert repr(text) in str(err.value)
+
+
+def test_hash_total_keeps_the_rightmost_ten_digits() -> None:
+    """Rule (X12 347, CTT 02): values are summed as written without decimal point or
+    sign, and a sum longer than ten digits is cut on the left."""
+    doc = {"lines": [{"q": Decimal("99999999999")}, {"q": Decimal("-1.25")}, {"q": None},
+                     {"q": Decimal("73")}]}
+    # 99999999999 + 125 + 73 = 100000000197 -> rightmost ten digits 0000000197 -> 197
+    assert render("{lines|hash:q}", Frame([doc], 1)) == "197"
