@@ -27,7 +27,7 @@ _EXPR = re.compile(r"\{([^{}]*)\}")
 _SELECT = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\[([A-Za-z_][A-Za-z0-9_.]*)(!?=)([^\]]*)\]$")
 FILTERS = frozenset({"date", "decimal", "implied", "codes", "default", "upper", "max", "count",
                      "sum", "strip", "int", "lower", "digits", "add", "position_in",
-                     "where", "union", "fits", "longer", "hash"})
+                     "where", "union", "fits", "longer", "hash", "number"})
 
 
 class TemplateError(ValueError):
@@ -169,6 +169,8 @@ def _filter(name: str, arg: str | None, codelists: dict[str, CodeList]) -> Filte
         return total
     if name == "hash":
         return _hash_total(_split_path(arg or ""))
+    if name == "number":
+        return lambda v: _plain_number(v) if v not in (None, "") else None
     if name == "int":
         return lambda v: int(Decimal(str(v))) if v not in (None, "") else None
     if name == "digits":
@@ -184,15 +186,25 @@ def _filter(name: str, arg: str | None, codelists: dict[str, CodeList]) -> Filte
 _HASH_DIGITS = 10
 
 
+def _plain_number(value: Any) -> str:
+    """A number as an X12 R element wants it: plain decimal text without the zeros
+    after the decimal point that carry nothing (80000000.000 is 80000000)."""
+    number = value if isinstance(value, Decimal) else Decimal(str(value))
+    text = format_decimal(number)
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text or "0"
+
+
 def _hash_total(names: list[str]) -> Callable[[Any], Any]:
-    """X12's hash total of a field over a list's items: each value as written (plain
-    decimal text) summed without regard to its decimal point or sign, and the sum
-    cut on the left to the element's ten digits, as X12 347 defines it."""
+    """X12's hash total of a field over a list's items: each value as the number
+    filter writes it, summed without regard to its decimal point or sign, and the
+    sum cut on the left to the element's ten digits, as X12 347 defines it."""
     def total(v: Any) -> Any:
         if not isinstance(v, list | tuple):
             return None
         found = [_resolve(item, names) for item in v]
-        summed = sum(int(format_decimal(x).replace(".", "").lstrip("-") or "0")
+        summed = sum(int(_plain_number(x).replace(".", "").lstrip("-") or "0")
                      for x in found if x not in (None, ""))
         return int(str(summed)[-_HASH_DIGITS:])
     return total

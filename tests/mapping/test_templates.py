@@ -125,6 +125,8 @@ def test_enclosing_item_document_and_index() -> None:
     ("{number|count}", "1"),
     ("{lines|sum:quantity.value}", "5.5"),               # None values are skipped
     ("{lines|hash:quantity.value}", "37"),               # X12 347: 2 + 35, points ignored
+    ("{total|number}", "12.5"),                          # zeros after the point dropped
+    ("{lines.0.quantity.value|number}", "2"),
     ("{notes|sum:value}", "0"),
     ("{missing|date:102}", ""),                          # filters pass nothing through
     ("{missing|decimal:2}", ""),
@@ -139,7 +141,7 @@ def test_the_filter_whitelist() -> None:
     """The filters are exactly the documented whitelist."""
     assert {"date", "decimal", "implied", "int", "codes", "default", "max", "upper", "lower",
             "strip", "digits", "count", "sum", "add", "position_in", "where",
-            "union", "fits", "longer", "hash"} == FILTERS
+            "union", "fits", "longer", "hash", "number"} == FILTERS
 
 
 def test_where_keeps_the_items_that_name_the_current_one() -> None:
