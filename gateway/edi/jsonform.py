@@ -139,7 +139,8 @@ def interchange_from_json(data: Any, standard: str, where: str = "interchange") 
         raise UsageError(f"{where}: {err}.") from err
     line_ending = data.get("line_ending") or ""
     final = data.get("final_line_ending")
-    for key, value in (("line_ending", line_ending), ("final_line_ending", final or "")):
+    for key, value in (("line_ending", line_ending),
+                       ("final_line_ending", "" if final is None else final)):
         if value not in ("", "\n", "\r\n", "\r"):
             raise UsageError(f"{where}: {key!r} is a line break (\\n, \\r\\n or \\r) or "
                              f"empty, not {value!r}.")

@@ -144,6 +144,9 @@ class Lexer:
         self._k = 0
         self._off = 0
         self._tail = ""
+        # Input read past self._text to see what follows an interchange trailer; it
+        # is the end of self._tail, still to be split.
+        self._peeked = ""
         # Position of the next unread character.
         self._pos = 0
         self._line = 1
@@ -157,8 +160,8 @@ class Lexer:
         self._lead_newlines = 0
         self._run = RUN
         self.line_ending: str | None = None
-        # The line break after the interchange trailer that ended the last batch,
-        # or None when the last batch ended no interchange.
+        # The line break (or "") after the interchange trailer that ended the last
+        # batch; None when the last batch ended no interchange.
         self.end_break: str | None = None
 
     # -- reading text --------------------------------------------------------
@@ -393,8 +396,13 @@ class Lexer:
                 segments[:0] = carried
                 carried = []
             if pending is not None:
-                # Each interchange keeps its own layout: a mailbag may mix them.
-                self.line_ending = _line_ending(self._text, d, begin)
+                # Each interchange keeps its own layout: a mailbag may mix them. Where
+                # the text read so far ends before or at its first terminator, what
+                # follows is unknown yet: the layout of the interchange before stands.
+                at = self._text.find(d.segment, begin)
+                seen = at >= 0 and at + len(d.segment) + 2 <= len(self._text)  # a CR LF
+                if seen or self._eof or self.line_ending is None:
+                    self.line_ending = _line_ending(self._text, d, begin)
             if segments or issues or pending is not None:
                 yield Batch(pending, segments, issues)
                 pending = None
@@ -417,7 +425,7 @@ class Lexer:
                     # interchange; anything else here would restart without progress.
                     if head in self._starts and (head != "UNB" or not self._fresh):
                         # The last interchange has other delimiters and no terminator of ours.
-                        self._buf, self._tail = self._tail, ""
+                        self._buf, self._tail, self._peeked = self._tail, "", ""
                         return
                     yield Batch(None, *self._unterminated(d))
                 return
@@ -430,7 +438,7 @@ class Lexer:
         leading whitespace and counts one line per segment.
         """
         text = self._buf if fresh else self._tail
-        self._buf = ""
+        self._buf = self._peeked = ""
         while True:
             chunk = self._read()
             if chunk is not None:
@@ -480,18 +488,19 @@ class Lexer:
 
     def _reset_pieces(self) -> None:
         self._pieces, self._k, self._tail, self._text, self._off = [], 0, "", "", 0
+        self._peeked = ""
 
     def _unsplit(self, d: Delimiters) -> None:
         """Give the unlexed pieces back to the detection buffer."""
         # The text itself, not the pieces joined again: joining would add the
         # terminator and line break that the end of the input never had.
-        self._buf = self._text[self._off:]
+        self._buf = self._text[self._off:] + self._peeked
         self._reset_pieces()
 
     def _unterminated(self, d: Delimiters) -> tuple[list[Segment], list[Issue]]:
         """The text after the last terminator at end of input, lexed with a warning."""
         raw = self._tail
-        self._tail = ""
+        self._tail = self._peeked = ""
         body = raw.lstrip()
         self._advance(raw[: len(raw) - len(body)])
         line, column = self._here()
@@ -578,15 +587,22 @@ class Lexer:
                 stop = "start"
         return segments, issues, stop
 
-    def _break_after(self, k: int, d: Delimiters) -> str | None:
+    def _break_after(self, k: int, d: Delimiters) -> str:
         """The line break right after the terminator of piece ``k``, the last one
-        lexed (``self._off`` is past it and its separator), or ``""``; ``None``
-        when the text read so far ends right at the terminator."""
+        lexed (``self._off`` is past it and its separator), or ``""``. Where the
+        text read so far ends within two characters of it, more input is read:
+        it stays at the end of the unsplit tail (``self._peeked``)."""
         start = self._off - len(self._sep) - len(self._pieces[k])
         end = start + len(self._pieces[k]) + len(d.segment)
-        after = self._text[end:end + 2] or self._tail[:2]
-        if not self._eof and after in ("", "\r"):
-            return None  # the next chunk holds what follows, or the LF of a CR LF
+        after = self._text[end:end + 2]
+        while len(after) < 2 and not self._eof:
+            # The text ends here, so what is left of it is the tail's whole text.
+            chunk = self._read()
+            if chunk is None:
+                break
+            self._tail += chunk
+            self._peeked += chunk
+            after = (after + chunk)[:2]
         return _break_at(after, d)
 
     def _fast(
@@ -909,18 +925,23 @@ def _next_header(buf: str, markers: tuple[str, ...], *, complete: bool) -> int |
 # Separators may be the level B control characters, which \s would take as blanks.
 _UNB_START = re.compile(r"UNB[^A-Za-z0-9 \t\r\n][A-Z]{4}[^A-Za-z0-9 \t\r\n][1-4]"
                         r"[^A-Za-z0-9 \t\r\n]")
+# The same cut short by the end of the input, with at least a letter of the identifier.
+_UNB_CUT = re.compile(r"UNB[^A-Za-z0-9 \t\r\n][A-Z]{1,4}(?:[^A-Za-z0-9 \t\r\n][1-4]?)?\s*\Z")
 
 
 def _reads_as_header(text: str, complete: bool) -> bool | None:
     """Whether ``text`` starts with an interchange header: an ISA whose sixteen
     elements are there, a UNA followed by its UNB, or a UNB whose syntax
     identifier and version are in place. ``None`` when it is too short to tell
-    and more text may follow. A truncated header at the very end of the input
-    counts, so that it is reported as its own unreadable interchange."""
+    and more text may follow. A header cut short by the end of the input counts,
+    so that it is reported as its own unreadable interchange, where what is there
+    of it reads as one: ISA and its ISA01, or UNB, a separator and a letter of
+    the syntax identifier (``REF*ZZ*ISA`` or ``FTX+AAI+UNB'`` at the very end are
+    values)."""
     if text.startswith("ISA"):
         if len(text) < ISA_LENGTH and not complete:
             return None
-        if len(text) > 6 and (text[3] != text[6] or text[3].isspace()):
+        if len(text) < 7 or text[3] != text[6] or text[3].isspace() or text[3].isalnum():
             return False  # ISA01 is two characters between two element separators
         found = isa_delimiters(text)
         return not isinstance(found, str) or len(text) < ISA_LENGTH
@@ -932,7 +953,7 @@ def _reads_as_header(text: str, complete: bool) -> bool | None:
         rest = text[UNA_LENGTH:].lstrip()
         return rest.startswith("UNB") or len(rest) < 3  # an unusable UNA before its UNB
     if len(text) < 12:
-        return True if complete else None
+        return _UNB_CUT.match(text) is not None if complete else None
     return _UNB_START.match(text) is not None
 
 

@@ -105,6 +105,7 @@ BAD_JSON: dict[str, Any] = {
     "repetition separator a number": {"standard": "edifact", "interchanges": [
         {"delimiters": {**DELIMITERS, "repetition": 5}}]},
     "final line ending not a break": _ic(final_line_ending="  "),
+    "final line ending not a string": _ic(final_line_ending=False),
 }
 
 

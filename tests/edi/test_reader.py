@@ -290,6 +290,30 @@ def test_after_an_unreadable_isa_an_isa_inside_a_value_starts_nothing() -> None:
     assert header is not None and header.column == len(bad) + 1
 
 
+@pytest.mark.parametrize("layout", ["glued", "one line each, LF", "one line each, CR LF",
+                                    "lines, no final break"])
+def test_break_after_each_trailer_is_the_same_whatever_the_chunking(layout: str) -> None:
+    """The line break after an interchange's trailer (final_line_ending) is read the
+    same when a chunk boundary falls right after the trailer, or inside a CR LF."""
+    # Past the 64 KiB detection sample, so later chunks end at many places.
+    count = 400
+    one = [x12(control=f"{n:09d}") for n in range(1, count + 1)]
+    data = {
+        "glued": "".join(one),
+        "one line each, LF": "\n".join(one) + "\n",
+        "one line each, CR LF": "\r\n".join(one) + "\r\n",
+        "lines, no final break": "".join(x12(control=f"{n:09d}", line_ending="\n")
+                                         for n in range(1, count + 1))[:-1],
+    }[layout].encode()
+    whole = [(ic.line_ending, ic.final_line_ending) for ic in read(data).interchanges]
+    assert len(whole) == count
+    for chunk_size in range(1000, 1222, 3):
+        streamed = [(e.interchange.line_ending, e.interchange.final_line_ending)
+                    for e in stream(io.BytesIO(data), chunk_size=chunk_size)
+                    if isinstance(e, InterchangeRead)]
+        assert streamed == whole, chunk_size
+
+
 @pytest.mark.parametrize("chunk_size", [7, 64, 333])
 def test_resynchronising_finds_the_same_header_whatever_the_chunking(chunk_size: int) -> None:
     """A header candidate cut by a chunk boundary is judged once the rest is read:
@@ -305,6 +329,18 @@ def test_resynchronising_finds_the_same_header_whatever_the_chunking(chunk_size:
                 if isinstance(e, InterchangeRead) and not e.fatal]
     assert whole == [("000000001", len(bad) + 1), ("000000002", len(bad) + len(x12()) + 1)]
     assert streamed == whole
+
+
+@pytest.mark.parametrize("data", [
+    b"UNA++.? 'UNB+UNOC:3+S+R+250101:1200+9'UNH+1+ORDERS:D:96A:UN'FTX+AAI+UNB'\n",
+    b"IXA*00*bad~ST*850*0001~REF*ZZ*ISA",
+])
+def test_a_marker_in_a_value_at_the_very_end_starts_nothing(data: bytes) -> None:
+    """At the end of the input a header may be cut short, but a bare "UNB" or "ISA"
+    in a value (no separator and identifier after it) is still a value."""
+    result = read(data)
+    assert result.interchanges == []
+    assert len([i for i in result.issues if i.severity == Severity.FATAL]) == 1
 
 
 def test_a_truncated_header_at_the_end_is_its_own_unreadable_interchange() -> None:
