@@ -207,6 +207,9 @@ class Issue:
     severity: Severity
     location: Location
     message: str
+    # For a report's summary of a flood: how many issues of this code it stands for
+    # that are not listed (0 for an ordinary issue).
+    omitted: int = 0
 
     @classmethod
     def of(
@@ -226,12 +229,15 @@ class Issue:
         return replace(self, location=replace(self.location, **known)) if known else self
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "code": self.code.value,
             "severity": self.severity.value,
             "location": self.location.to_json(),
             "message": self.message,
         }
+        if self.omitted:
+            out["omitted"] = self.omitted
+        return out
 
     def __str__(self) -> str:
         where = self.location.where()
