@@ -3,6 +3,7 @@ checked while reading, and a flood of issues summarised."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import threading
@@ -90,7 +91,7 @@ def test_a_path_to_an_endless_source_ends_without_reading_it_all(
     if not Path("/dev/zero").exists():
         pytest.skip("no /dev/zero here")
     link = tmp_path / "endless.edi"
-    os.symlink("/dev/zero", link)
+    link.symlink_to("/dev/zero")
     code = main([*command[:1], str(link), *command[1:], "--max-size", "2M"])
     captured = capsys.readouterr()
     assert code in (0, 1, 2) and (captured.out or captured.err)
@@ -140,8 +141,6 @@ def test_a_regular_file_over_the_limit_is_a_clear_issue(
 
 def test_limited_source_refuses_one_byte_past_the_limit() -> None:
     """Exactly the limit reads; one byte more raises, whatever the read size asked."""
-    import io
-
     assert Limited(io.BytesIO(b"x" * 10), 10, "f").read() == b"x" * 10
     with pytest.raises(InputTooLarge, match="larger than the limit of 10 bytes"):
         Limited(io.BytesIO(b"x" * 11), 10, "f").read()
