@@ -82,12 +82,22 @@ _PROFILE_TRANSACTIONS: dict[str, dict[str, str]] = {
     "mlr": {"ApplicationResponse": "mlr"},
 }
 
+EN16931 = "urn:cen.eu:en16931:2017"
 _POST_AWARD_CUSTOMIZATION = re.compile(r"^urn:fdc:peppol\.eu:poacc:trns:([a-z_]+):3")
 _POST_AWARD_PROFILE = re.compile(r"^urn:fdc:peppol\.eu:poacc:bis:([a-z_]+):3")
-EN16931 = "urn:cen.eu:en16931:2017"
 PEPPOL_BILLING_ID = "urn:fdc:peppol.eu:2017:poacc:billing:3.0"
 PEPPOL_BILLING_PROFILE = "urn:fdc:peppol.eu:2017:poacc:billing:"
 _BILLING_ROOTS = frozenset({"Invoice", "CreditNote"})
+
+
+# Customisations that bind their own code lists in place of UBL's defaults,
+# whether or not the gateway ships their rules (Peppol order agreement, logistics).
+_OWN_CODE_LISTS = ("urn:fdc:peppol.eu:", EN16931)
+
+
+def has_own_code_lists(customization: str) -> bool:
+    """Whether a CustomizationID names a customisation with code lists of its own."""
+    return customization.strip().startswith(_OWN_CODE_LISTS)
 
 
 @dataclass(frozen=True, slots=True)

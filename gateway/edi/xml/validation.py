@@ -37,10 +37,11 @@ def validate_xml(read: XmlRead, data: bytes, level: Level,
     positions = Positions(data, root)
     issues: list[Issue] = []
     if document.family == UBL:
-        recognition = catalog.recognise(document.type, _child(root, "CustomizationID"),
-                                        _child(root, "ProfileID"))
+        customization = _child(root, "CustomizationID")
+        recognition = catalog.recognise(document.type, customization, _child(root, "ProfileID"))
+        customised = bool(recognition.rulesets) or catalog.has_own_code_lists(customization)
         issues.extend(_ubl_schema(root, document.type, document.version, positions,
-                                  customised=bool(recognition.rulesets)))
+                                  customised=customised))
         if level >= Level.RULES:
             issues.extend(_ubl_rules(root, document.type, recognition, positions))
     elif document.family == CXML:
