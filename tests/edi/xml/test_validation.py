@@ -148,8 +148,8 @@ def test_unit_code_attribute_is_located_on_the_attribute() -> None:
 
 def test_customised_order_uses_its_own_lists() -> None:
     """Under a Peppol customisation the UBL default lists do not apply (UNCL1229 codes)."""
-    text = PEPPOL_ORDER.replace("<cbc:ID>1</cbc:ID>",
-                                "<cbc:ID>1</cbc:ID>\n      <cbc:LineStatusCode>1</cbc:LineStatusCode>")
+    status = "<cbc:ID>1</cbc:ID>\n      <cbc:LineStatusCode>1</cbc:LineStatusCode>"
+    text = PEPPOL_ORDER.replace("<cbc:ID>1</cbc:ID>", status)
     assert not [i for i in _issues(text, Level.SCHEMA) if i.code_text == "schema.code-list"]
 
 
@@ -283,5 +283,5 @@ def test_guide_mistakes_name_the_file(change: str, named: str) -> None:
     """A guide whose XPath does not compile or whose flag is unknown is refused by name."""
     broken = GUIDE.replace(change, "flag: sometimes" if named == "flag"
                            else "assert: xs:decimal(cbc:Quantity le 10")
-    with pytest.raises(ConfigurationError, match="acme.yaml"):
+    with pytest.raises(ConfigurationError, match=r"acme\.yaml"):
         xml_guide_from_yaml(broken, "acme.yaml")
