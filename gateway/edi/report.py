@@ -151,6 +151,11 @@ def schema_issues(result: ReadResult, schemas: Schemas) -> list[Issue]:
     return found
 
 
+def default_level(data: bytes) -> Level:
+    """The level a file is checked to when none is asked: rules for XML, schema for EDI."""
+    return Level.RULES if detect(data).standard == XML else Level.SCHEMA
+
+
 def inspect(data: bytes, *, level: Level = Level.SCHEMA,
             schemas: Schemas | None = None) -> FileReport:
     """Detect and read ``data``, and validate it up to ``level``; never raises on
@@ -158,7 +163,14 @@ def inspect(data: bytes, *, level: Level = Level.SCHEMA,
     detection = detect(data)
     if detection.standard == XML:
         xml = read_xml(data)
-        return FileReport(detection, xml=xml, issues=[*detection.issues, *xml.issues])
+        issues = [*detection.issues, *xml.issues]
+        if level >= Level.SCHEMA and xml.document is not None:
+            # Deferred: schemas, rules and the XSLT processor load only for XML.
+            from gateway.edi.xml.validation import validate_xml  # noqa: PLC0415
+
+            issues.extend(validate_xml(xml, data, level,
+                                       schemas.xml_guides if schemas is not None else ()))
+        return FileReport(detection, xml=xml, issues=issues)
     if detection.standard == UNKNOWN:
         return FileReport(detection, issues=list(detection.issues))
     result = read(data)
@@ -288,7 +300,7 @@ Checked = MessageChecked | InterchangeRead | FileProblem
 
 class Inspection:
     """A file inspected as it is read from ``source``: what :func:`inspect` finds,
-    without holding the file.
+    without holding the file. ``level`` None is the file's default level.
 
     The format is detected from the first bytes when the inspection is made.
     :meth:`events` then reads an EDI file a message at a time and yields each
@@ -299,7 +311,7 @@ class Inspection:
     report lists; :attr:`valid` is known once the events are consumed.
     """
 
-    def __init__(self, source: Source, *, level: Level = Level.SCHEMA,
+    def __init__(self, source: Source, *, level: Level | None = None,
                  schemas: Schemas | None = None, per_code: int = ISSUES_PER_CODE,
                  chunk_size: int = CHUNK_SIZE, xml_limit: int = DEFAULT_MAX_BYTES) -> None:
         self._source = source
@@ -307,6 +319,8 @@ class Inspection:
         self._chunk_size = chunk_size
         self._xml_limit = xml_limit
         self.detection = detect(self._head)
+        if level is None:  # the file's default: rules for XML, schema for EDI
+            level = Level.RULES if self.detection.standard == XML else Level.SCHEMA
         self.level = level
         self.schemas = schemas
         self.listing = Listing(per_code, level)
@@ -372,8 +386,10 @@ class Inspection:
         if self.xml is None:
             # One byte over the limit is enough for the XML reader to refuse the file.
             data = self._head + self._source.read(max(self._xml_limit + 1 - len(self._head), 0))
-            self.xml = read_xml(data, max_bytes=self._xml_limit)
-            self.listing.extend([*self.detection.issues, *self.xml.issues], in_place=False)
+            report = inspect(data, level=self.level, schemas=self.schemas)
+            assert report.xml is not None
+            self.xml = report.xml
+            self.listing.extend(report.issues, in_place=False)
         return self.xml
 
 

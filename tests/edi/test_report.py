@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gateway.edi.issues import Code, Issue, Level, Location, Severity
-from gateway.edi.report import Inspection, Listing, MessageChecked, inspect
+from gateway.edi.report import Inspection, Listing, MessageChecked, default_level, inspect
 from tests import corpus
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
@@ -26,7 +26,7 @@ LEVELS = (Level.SYNTAX, Level.ENVELOPE, Level.SCHEMA)
 CHUNKS = (1 << 20, 97)
 
 
-def _streamed(data: bytes, level: Level, per_code: int, chunk: int) -> dict[str, Any]:
+def _streamed(data: bytes, level: Level | None, per_code: int, chunk: int) -> dict[str, Any]:
     """The ``validate`` line as the streaming inspection gives it."""
     check = Inspection(io.BytesIO(data), level=level, per_code=per_code, chunk_size=chunk)
     standard = check.standard
@@ -46,6 +46,10 @@ def _same_report(path: Path) -> None:
             whole = inspect(data, level=level).validation_json("f", level, per_code)
             for chunk in CHUNKS:
                 assert _streamed(data, level, per_code, chunk) == whole, (level, per_code, chunk)
+    # The default level: rules for XML, schema for EDI.
+    level = default_level(data)
+    assert _streamed(data, None, 100, CHUNKS[0]) == inspect(data, level=level).validation_json(
+        "f", level)
 
 
 @pytest.mark.parametrize("path", SAMPLE_FILES, ids=_ids(SAMPLE_FILES))
