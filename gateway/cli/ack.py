@@ -17,17 +17,20 @@ from gateway.cli.edi import load_guides
 from gateway.cli.inputs import (
     WHOLE_LIMIT,
     InputTooLarge,
+    Limited,
     add_limit_option,
+    open_input,
     read_input,
     reason,
 )
 from gateway.cli.jsonlines import json_line
 from gateway.edi.ack import edifact as contrl
 from gateway.edi.ack import x12
-from gateway.edi.ack.plan import AckOptions, plan_interchange
+from gateway.edi.ack.plan import AckOptions, Planner, identity
 from gateway.edi.ack.reading import explain, read_acks
 from gateway.edi.issues import Level
-from gateway.edi.report import inspect
+from gateway.edi.reader import InterchangeRead
+from gateway.edi.report import Inspection, MessageChecked, inspect
 from gateway.edi.schema.validator import Schemas
 from gateway.edi.writer import write
 from gateway.errors import UsageError, WriteError
@@ -49,7 +52,7 @@ def register(commands: Any) -> None:
                    help="first control number of the acknowledgement (default 1)")
     p.add_argument("--now", type=datetime.fromisoformat, metavar="ISO-8601",
                    help="the time to put in the envelope (default: now, UTC)")
-    add_limit_option(p, WHOLE_LIMIT)
+    add_limit_option(p)
     p.set_defaults(handler=cmd_ack)
 
 
@@ -64,35 +67,58 @@ def _format_for(standard: str, version: str, asked: str | None) -> str:
 
 
 def cmd_ack(args: argparse.Namespace) -> int:
-    try:
-        data = read_input(args.file, args.max_size)
-    except (OSError, InputTooLarge) as err:
-        print(f"edi-gateway ack: cannot read {args.file}: {reason(err)}", file=sys.stderr)
-        return 2
     if args.read:
+        try:  # an acknowledgement is read whole: the memory limit applies
+            data = read_input(args.file, min(args.max_size, WHOLE_LIMIT))
+        except (OSError, InputTooLarge) as err:
+            print(f"edi-gateway ack: cannot read {args.file}: {reason(err)}", file=sys.stderr)
+            return 2
         return _read(data, args)
     try:
         schemas: Schemas = load_guides(args.guide)
     except UsageError as err:
         print(f"edi-gateway ack: {err}", file=sys.stderr)
         return 2
-    report = inspect(data, level=Level.SCHEMA, schemas=schemas)
-    if report.edi is None:
+    try:
+        with open_input(args.file, args.max_size) as source:
+            return _acknowledge(source, schemas, args)
+    except (OSError, InputTooLarge) as err:
+        print(f"edi-gateway ack: cannot read {args.file}: {reason(err)}", file=sys.stderr)
+        return 2
+
+
+def _acknowledge(source: Limited, schemas: Schemas, args: argparse.Namespace) -> int:
+    """Read the file as a stream and answer each interchange as it ends.
+
+    Each message is planned as it is read and only what its answer needs is
+    kept (:func:`~gateway.edi.ack.plan.identity`), so memory holds the findings
+    of an interchange, not its messages. The acknowledgements are small beside
+    what they answer; they are written once the whole file has been answered,
+    so a file that cannot be answered prints nothing."""
+    check = Inspection(source, level=Level.SCHEMA, schemas=schemas)
+    if check.detection.standard not in ("edifact", "x12"):
         print(f"edi-gateway ack: {args.file} is not EDIFACT or X12; nothing to acknowledge",
               file=sys.stderr)
         return 2
-    result = report.edi
     now = args.now or datetime.now(UTC)
     out: list[bytes] = []
     control = args.control_number
-    for ic in result.interchanges:
+    planners: dict[int, Planner] = {}
+    for event in check.events():
+        if isinstance(event, MessageChecked):
+            planner = planners.setdefault(id(event.interchange), Planner())
+            planner.message(event.group, identity(event.message), event.issues)
+            continue
+        if not isinstance(event, InterchangeRead) or event.fatal:
+            continue
+        ic = event.interchange
+        plan = planners.pop(id(ic), Planner()).finish(ic, event.issues)
         version = ic.header.get(12) if ic.header is not None and ic.header.tag == "ISA" else ""
         try:
             kind = _format_for(ic.standard, version, args.format)
         except UsageError as err:
             print(f"edi-gateway ack: {err}", file=sys.stderr)
             return 2
-        plan = plan_interchange(ic, result.interchange_issues(ic), result.by_message)
         options = AckOptions(now=now, interchange_control=control, group_control=control,
                              set_control=control)
         ack = contrl.build(plan, options) if kind == "contrl" else x12.build(plan, kind, options)
@@ -101,7 +127,7 @@ def cmd_ack(args: argparse.Namespace) -> int:
                   "readable header to answer", file=sys.stderr)
             continue
         try:
-            out.append(write([ack], encoding=report.detection.encoding))
+            out.append(write([ack], encoding=check.detection.encoding))
         except WriteError as err:
             print(f"edi-gateway ack: {err}", file=sys.stderr)
             return 2
@@ -111,7 +137,7 @@ def cmd_ack(args: argparse.Namespace) -> int:
     sys.stdout.flush()
     sys.stdout.buffer.write(b"".join(out))
     sys.stdout.buffer.flush()
-    return 0 if report.valid else 1
+    return 0 if check.valid else 1
 
 
 def _read(data: bytes, args: argparse.Namespace) -> int:
