@@ -27,7 +27,6 @@ from gateway.cli.jsonlines import json_line
 from gateway.edi.ack import edifact as contrl
 from gateway.edi.ack import x12
 from gateway.edi.ack.plan import AckOptions, Planner, identity
-from gateway.edi.ack.reading import explain, read_acks
 from gateway.edi.issues import Level
 from gateway.edi.reader import InterchangeRead
 from gateway.edi.report import Inspection, MessageChecked, inspect
@@ -144,6 +143,8 @@ def _read(data: bytes, args: argparse.Namespace) -> int:
     """Explain each acknowledgement as far as it can be read. The file is validated
     against its message standard too: an acknowledgement that breaks it is still
     explained, its issues go to stderr, and the exit status is 1."""
+    from gateway.edi.ack.reading import explain, read_acks
+
     report = inspect(data, level=Level.SCHEMA)
     if report.edi is None:
         print(f"edi-gateway ack: {args.file} is not an X12 or EDIFACT acknowledgement",
