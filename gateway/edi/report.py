@@ -328,6 +328,7 @@ class Inspection:
         self.schemas = schemas
         self.listing = Listing(per_code, level)
         self.xml: XmlRead | None = None
+        self._xml_report: FileReport | None = None
         self._started = False
 
     @property
@@ -392,11 +393,18 @@ class Inspection:
             # One byte over the limit is enough for the XML reader to refuse the file.
             limit = DEFAULT_MAX_BYTES if self._xml_limit is None else self._xml_limit
             data = self._head + self._source.read(max(limit + 1 - len(self._head), 0))
-            report = inspect(data, level=self.level, schemas=self.schemas)
-            assert report.xml is not None
-            self.xml = report.xml
-            self.listing.extend(report.issues, in_place=False)
+            self._xml_report = inspect(data, level=self.level, schemas=self.schemas)
+            assert self._xml_report.xml is not None
+            self.xml = self._xml_report.xml
+            self.listing.extend(self._xml_report.issues, in_place=False)
         return self.xml
+
+    def xml_report(self) -> FileReport | None:
+        """An XML file's report, read whole (None for any other file)."""
+        if self.detection.standard != XML:
+            return None
+        self._read_xml()
+        return self._xml_report
 
 
 def _check(event: MessageRead, schemas: Schemas, checked: MessageChecked) -> list[Issue]:
