@@ -60,7 +60,7 @@ FORMATS = _Formats()
 def register(commands: Any) -> None:
     p = commands.add_parser("ack", help="print the acknowledgement for a file, or explain one")
     p.add_argument("file", metavar="FILE")
-    p.add_argument("--format", choices=FORMATS,
+    p.add_argument("--format", choices=FORMATS, metavar="FORMAT",
                    help="997 or 999 for X12 (default: 999 for 005010, else 997), contrl for "
                         "EDIFACT; mlr (default) or invoice-response for UBL, response "
                         "(default) or status-update for cXML")
