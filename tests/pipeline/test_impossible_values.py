@@ -3,6 +3,7 @@ cannot hold, is a located error and never a stored value, on SQLite and PostgreS
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -38,15 +39,17 @@ def stored_misfits(engine: Engine) -> list[str]:
     return found
 
 
-# The cases the gateway was seen storing, each with the field its issue must name.
+# The cases the gateway was seen storing, each with what its issue's path must name:
+# the document field the mapping read it for, or the XML element the schema check
+# (for UBL, which has one) refused it in.
 SEEN: list[tuple[int, str, str]] = [
-    (0, "1E400", "lines"),          # UBL ReceivedQuantity -> receipt_lines.received = inf
-    (3, "1e400", "lines"),          # cXML quantity -> invoice lines and the match
-    (1, "1" * 300, "tax_total"),    # UBL amount of 300 digits in a Numeric(20,6)
-    (0, "NaN", "lines"), (0, "Infinity", "lines"), (0, "0x10", "lines"),
-    (0, "1_000", "lines"),
+    (0, "1E400", "lines|ReceivedQuantity"),  # UBL -> receipt_lines.received = inf
+    (3, "1e400", "lines"),                   # cXML quantity -> invoice lines and the match
+    (1, "1" * 300, "tax_total|TaxAmount"),   # UBL amount of 300 digits in a Numeric(20,6)
+    (0, "NaN", "lines|ReceivedQuantity"), (0, "Infinity", "lines|ReceivedQuantity"),
+    (0, "0x10", "lines|ReceivedQuantity"), (0, "1_000", "lines|ReceivedQuantity"),
     (5, "\u0661\u0662\u0660\u0660\u0660", "lines"),  # EDIFACT QTY in Arabic-Indic digits
-    (8, "1E400", "lines"),          # X12 R allows an exponent, no column this one
+    (8, "1E400", "lines"),                   # X12 R allows an exponent, no column this one
 ]
 
 
@@ -62,7 +65,7 @@ def test_a_number_seen_stored_is_a_located_error(engine: Engine, mappings: Mappi
     result = ingest(engine, data, path, mappings)
     [message] = result.messages
     assert message.status == "failed", message.detail
-    assert any(field in (issue.location.path or "") for issue in message.issues), \
+    assert any(re.search(field, issue.location.path or "") for issue in message.issues), \
         [i.to_json() for i in message.issues]
     assert stored_misfits(engine) == []
     business = [t for t in metadata.sorted_tables
