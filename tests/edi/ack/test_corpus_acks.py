@@ -34,11 +34,6 @@ MALFORMED = sorted(path for path, entry in corpus.manifest().items()
 
 # Declared malformed, but by a rule the gateway does not check; each is valid here.
 CANNOT_KNOW: dict[str, str] = {
-    "xml/Order/peppol-bis__T01-0003-invalid.xml":
-        "fails a PEPPOL BIS schematron business rule; XML is checked for being well formed "
-        "and for its document type, not against schematron",
-    "xml/Order/peppol-bis__T01-0010-emptyElement.xml":
-        "an empty element that only the PEPPOL BIS schematron forbids",
     "xml/Order/ubl-release-package__order-test-bad-model.xml":
         "fails the UBL document-constraint model check (a business rule above the XSD)",
 }
