@@ -49,6 +49,9 @@ class Progress:
         if long and self._stream.isatty():
             from tqdm import tqdm
 
+            # No monitor thread: the bar is drawn from the loop, and a thread left
+            # running would make the command look threaded to what it calls.
+            tqdm.monitor_interval = 0
             self._bar = tqdm(total=total, unit="B", unit_scale=True, unit_divisor=1024,
                              file=self._stream, dynamic_ncols=True, leave=False,
                              bar_format=_FORMAT if total else _FORMAT_OPEN,

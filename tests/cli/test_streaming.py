@@ -128,8 +128,10 @@ def test_an_endless_edi_stream_stops_at_the_limit_with_a_clear_issue(
     """An EDI stream past the limit is cut while it is read: exit 2, and the line ends
     with a ``usage.too-large`` issue naming the limit."""
     fifo = tmp_path / "orders.edi"
-    _endless_interchange(fifo)
+    feeder = _endless_interchange(fifo)
     assert main(["validate", "--max-size", "3M", str(fifo)]) == 2
+    feeder.join(timeout=30)  # the reader closed the pipe: the feeder stops
+    assert not feeder.is_alive()
     line = json.loads(capsys.readouterr().out)
     assert line["valid"] is False
     assert line["issues"][-1]["code"] == "usage.too-large"
@@ -263,6 +265,7 @@ def test_progress_on_a_terminal_shows_bytes_messages_and_rate(
     terminal = _Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
     main(["validate", "--level", "syntax", str(path)])
+    assert threading.active_count() == 1  # the bar leaves no thread behind
     shown = terminal.getvalue()
     assert "30,000 messages" in shown
     assert "B/s" in shown and "MB/" in shown
