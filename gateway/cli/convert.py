@@ -10,21 +10,25 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gateway.cli.inputs import (
-    WHOLE_LIMIT,
     InputTooLarge,
+    Limited,
     add_limit_option,
-    read_input,
+    open_input,
     reason,
 )
 from gateway.cli.jsonlines import json_line
+from gateway.cli.progress import Progress, total_size
 from gateway.errors import UsageError
 
 if TYPE_CHECKING:
+    from gateway.edi.report import Inspection
+    from gateway.mapping.convert import Mapped
     from gateway.mapping.registry import Mappings
 
 TARGETS = ("edifact", "x12", "ubl", "cxml", "json")
@@ -41,7 +45,7 @@ def register(commands: Any) -> None:
                    help="write here (XML targets: a folder when there are several documents)")
     p.add_argument("--control-number", type=int, default=1, metavar="N")
     p.add_argument("--now", type=datetime.fromisoformat, metavar="ISO-8601")
-    add_limit_option(p, WHOLE_LIMIT)
+    add_limit_option(p)
     p.set_defaults(handler=cmd_convert)
 
     p = commands.add_parser("check-mappings", help="compile every mapping file")
@@ -71,14 +75,6 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
-    try:
-        data = read_input(args.file, args.max_size)
-    except (OSError, InputTooLarge) as err:
-        print(f"edi-gateway convert: cannot read {args.file}: {reason(err)}", file=sys.stderr)
-        return 2
-    from gateway.edi.issues import Level
-    from gateway.edi.report import inspect
-    from gateway.mapping.convert import documents, written_issues
     from gateway.mapping.inbound import MappingError
 
     try:
@@ -86,28 +82,59 @@ def cmd_convert(args: argparse.Namespace) -> int:
     except MappingError as err:
         print(f"edi-gateway convert: {err}", file=sys.stderr)
         return 2
-    report = inspect(data, level=Level.ENVELOPE)
-    for issue in report.issues:
+    try:
+        with open_input(args.file, args.max_size) as source:
+            return _convert(source, mappings, args)
+    except (OSError, InputTooLarge) as err:
+        print(f"edi-gateway convert: cannot read {args.file}: {reason(err)}", file=sys.stderr)
+        return 2
+
+
+def _convert(source: Limited, mappings: Mappings, args: argparse.Namespace) -> int:
+    """Read, map and write. The file is read as a stream: each message is mapped as
+    it is read, and with ``--to json`` its document is written at once, so memory
+    holds one message and its document; the other targets keep the documents
+    until the file is read (one interchange, or one XML document each)."""
+    from gateway.edi.issues import Level
+    from gateway.edi.report import Inspection
+    from gateway.mapping.convert import written_issues
+
+    check = Inspection(source, level=Level.ENVELOPE)
+    stream = args.target == "json"
+    sink = _JsonLines(args) if stream else None
+    failed = False
+    docs: list[Any] = []
+    count = 0
+    try:
+        with Progress(total_size([args.file]), unit="documents") as progress:
+            for item in _mapped(check, mappings):
+                progress.advance(source.count)
+                for issue in item.issues:
+                    print(f"edi-gateway convert: {item.message_type} {item.reference}: {issue}",
+                          file=sys.stderr)
+                if item.document is None:
+                    failed = True
+                    continue
+                # A value that could not be read is left out of the document: said above,
+                # and the exit status says the conversion is not whole.
+                failed = failed or any(issue.blocking for issue in item.issues)
+                count += 1
+                if sink is not None:
+                    sink.put(item.document)
+                else:
+                    docs.append(item.document)
+    finally:
+        if sink is not None:
+            sink.close()
+    for issue in check.issues():
         if issue.blocking:
             print(f"edi-gateway convert: {args.file}: {issue}", file=sys.stderr)
-    mapped = documents(report, mappings)
-    failed = False
-    docs = []
-    for item in mapped:
-        for issue in item.issues:
-            print(f"edi-gateway convert: {item.message_type} {item.reference}: {issue}",
-                  file=sys.stderr)
-        if item.document is None:
-            failed = True
-        else:
-            # A value that could not be read is left out of the document: said above,
-            # and the exit status says the conversion is not whole.
-            failed = failed or any(issue.blocking for issue in item.issues)
-            docs.append(item.document)
-    if not docs:
+    if not count:
         print(f"edi-gateway convert: no document could be read from {args.file}",
               file=sys.stderr)
         return 1
+    if stream:
+        return 1 if failed else 0
     try:
         outputs = _render(docs, args, mappings)
     except UsageError as err:
@@ -121,6 +148,38 @@ def cmd_convert(args: argparse.Namespace) -> int:
             print(f"edi-gateway convert: the {args.target.upper()} written breaks its "
                   f"standard: {issue}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _mapped(check: Inspection, mappings: Mappings) -> Iterator[Mapped]:
+    """Each message of the file mapped to its document, as it is read."""
+    from gateway.edi.report import MessageChecked
+    from gateway.mapping.convert import documents, map_message
+
+    xml = check.xml_report()
+    if xml is not None:
+        yield from documents(xml, mappings)
+        return
+    for event in check.events():
+        if isinstance(event, MessageChecked):
+            ic = event.interchange
+            yield map_message(event.message, ic.standard, ic.delimiters.decimal, mappings)
+
+
+class _JsonLines:
+    """The canonical documents, one JSON line each, written as they are mapped."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self._file = args.output.open("w", encoding="utf-8") if args.output else None
+        self._out = self._file or sys.stdout
+
+    def put(self, document: Any) -> None:
+        self._out.write(json_line(document.model_dump(mode="json", exclude_none=True)) + "\n")
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+        else:
+            self._out.flush()
 
 
 def _render(docs: list[Any], args: argparse.Namespace, mappings: Any) -> list[bytes]:

@@ -22,6 +22,8 @@ from gateway.edi.ack.plan import AckOptions, plan_interchange
 from gateway.edi.issues import Level
 from gateway.edi.report import inspect
 from gateway.edi.writer import write
+from gateway.mapping.convert import documents
+from gateway.mapping.registry import load_mappings
 from tests import corpus
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
@@ -287,3 +289,31 @@ def _orders(count: int) -> bytes:
                    f"NAD+BY+5412345000013::9'LIN+1++4000862141404:SRS'QTY+21:{n % 90 + 1}'"
                    f"UNS+S'UNT+7+{n}'" for n in range(1, count + 1))
     return f"UNB+UNOC:3+S:14+R:14+250101:1200+1'{body}UNZ+{count}+1'".encode()
+
+
+# -- convert --to json: streamed, the documents of the whole read ---------------------------
+
+MAPPED = [p for p in SAMPLE_FILES if "broken" not in p.parts]
+
+
+def _whole_tree_json(data: bytes) -> tuple[str, bool]:
+    """What convert --to json printed when it read the file whole, and whether any
+    message failed."""
+    report = inspect(data, level=Level.ENVELOPE)
+    mapped = documents(report, load_mappings())
+    lines = [json_line(m.document.model_dump(mode="json", exclude_none=True)) + "\n"
+             for m in mapped if m.document is not None]
+    failed = any(m.document is None or any(i.blocking for i in m.issues) for m in mapped)
+    return "".join(lines), failed
+
+
+@pytest.mark.parametrize("path", MAPPED, ids=[p.name for p in MAPPED])
+def test_streamed_convert_to_json_prints_the_whole_read_documents(
+        path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """convert --to json maps each message as it is read and prints its document at once;
+    the lines are those of the documents mapped from the file read whole."""
+    expected, failed = _whole_tree_json(path.read_bytes())
+    code = main(["convert", str(path), "--to", "json"])
+    assert capsys.readouterr().out == expected
+    if expected:
+        assert code == (1 if failed else 0)
