@@ -21,7 +21,7 @@ from gateway.cli.inputs import (
     read_input,
     reason,
 )
-from gateway.cli.jsonlines import json_line
+from gateway.cli.jsonlines import json_line, write_json_line
 
 
 def register(commands: Any) -> None:
@@ -75,9 +75,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         ok = {MessageStatus.STORED, MessageStatus.DUPLICATE, MessageStatus.SKIPPED}
         if not result.messages or any(m.status not in ok for m in result.messages):
             worst = max(worst, 1)
-        print(json_line({
+        # The line is written a message at a time, never built whole in memory.
+        write_json_line(sys.stdout, {
             "path": path, "already_ingested": result.already,
-            "messages": [m.to_json() for m in result.messages],
-        }))
+            "messages": (m.to_json() for m in result.messages),
+        })
     engine.dispose()
     return worst
