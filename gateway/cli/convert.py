@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from gateway.cli.jsonlines import json_line
+from gateway.cli.partners import add_partners_option, overlays_for
 from gateway.edi.issues import Level
 from gateway.edi.report import inspect
 from gateway.errors import UsageError
@@ -29,6 +30,7 @@ from gateway.mapping.convert import (
 )
 from gateway.mapping.inbound import MappingError
 from gateway.mapping.registry import DEFAULT_ROOT, load_mappings
+from gateway.partners.profile import ProfileError
 
 TARGETS = ("edifact", "x12", "ubl", "cxml", "json")
 
@@ -38,7 +40,9 @@ def register(commands: Any) -> None:
     p.add_argument("file", metavar="FILE")
     p.add_argument("--to", required=True, choices=TARGETS, dest="target")
     p.add_argument("--version", help="target version (default: D96A, 004010, 2.1, 1.2)")
-    p.add_argument("--partner", help="apply this partner's mapping overlays")
+    p.add_argument("--partner", metavar="NAME",
+                   help="apply the mapping overlays of this partner's profile")
+    add_partners_option(p)
     p.add_argument("--mappings", type=Path, default=DEFAULT_ROOT, help=argparse.SUPPRESS)
     p.add_argument("--output", "-o", type=Path,
                    help="write here (XML targets: a folder when there are several documents)")
@@ -47,15 +51,17 @@ def register(commands: Any) -> None:
     p.set_defaults(handler=cmd_convert)
 
     p = commands.add_parser("check-mappings", help="compile every mapping file")
-    p.add_argument("--partner", help="also check this partner's overlays")
+    p.add_argument("--partner", metavar="NAME",
+                   help="also check the overlays of this partner's profile")
+    add_partners_option(p)
     p.add_argument("--mappings", type=Path, default=DEFAULT_ROOT, help=argparse.SUPPRESS)
     p.set_defaults(handler=cmd_check)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     try:
-        mappings = load_mappings(args.mappings, args.partner)
-    except MappingError as err:
+        mappings = load_mappings(args.mappings, overlays_for(args.partners, args.partner))
+    except (MappingError, ProfileError) as err:
         print(f"edi-gateway check-mappings: {err}", file=sys.stderr)
         return 1
     print(f"{len(mappings.files)} mapping files compiled: {len(mappings.inbound)} inbound "
@@ -71,8 +77,8 @@ def cmd_convert(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     try:
-        mappings = load_mappings(args.mappings, args.partner)
-    except MappingError as err:
+        mappings = load_mappings(args.mappings, overlays_for(args.partners, args.partner))
+    except (MappingError, ProfileError) as err:
         print(f"edi-gateway convert: {err}", file=sys.stderr)
         return 2
     report = inspect(data, level=Level.ENVELOPE)

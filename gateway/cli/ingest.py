@@ -15,10 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from gateway.cli.jsonlines import json_line
+from gateway.cli.partners import add_partners_option, overlays_for
 from gateway.db.engine import DEFAULT_URL, make_engine
 from gateway.db.migrate import upgrade
 from gateway.mapping.inbound import MappingError
 from gateway.mapping.registry import DEFAULT_ROOT, load_mappings
+from gateway.partners.profile import ProfileError
 from gateway.pipeline.ingest import ingest
 from gateway.traffic.models import MessageStatus
 
@@ -28,7 +30,9 @@ def register(commands: Any) -> None:
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--database", default=DEFAULT_URL, metavar="URL",
                    help=f"SQLAlchemy URL (default: {DEFAULT_URL}, the embedded SQLite file)")
-    p.add_argument("--partner", help="apply this partner's mapping overlays")
+    p.add_argument("--partner", metavar="NAME",
+                   help="apply the mapping overlays of this partner's profile")
+    add_partners_option(p)
     p.add_argument("--workers", type=_positive, metavar="N",
                    help="processes sharing a large file (default: one per core, up to 4, "
                         "for files of 2 MB and more)")
@@ -48,8 +52,8 @@ def _positive(text: str) -> int:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     try:
-        mappings = load_mappings(args.mappings, args.partner)
-    except MappingError as err:
+        mappings = load_mappings(args.mappings, overlays_for(args.partners, args.partner))
+    except (MappingError, ProfileError) as err:
         print(f"edi-gateway ingest: {err}", file=sys.stderr)
         return 2
     engine = make_engine(args.database)
