@@ -2,7 +2,7 @@
 
 An agreement names its standard, version and message; the mapping that reads
 or writes it is the shared one of that path, with the agreement's overlay set
-(``mappings/partners/<overlays>/``) laid over it. :class:`MappingSets` compiles
+(``gateway/mappings/partners/<overlays>/``) laid over it. :class:`MappingSets` compiles
 each set once per process; :func:`check_agreements` says which agreement has no
 mapping, naming the profile file and the field.
 """

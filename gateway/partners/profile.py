@@ -150,7 +150,7 @@ class Agreement(_Strict):
     standard: Literal["x12", "edifact", "ubl", "cxml"]
     version: Annotated[str, Field(min_length=1, max_length=20)]
     mapping: str | None = None  # a mapping file, relative to the mappings folder
-    overlays: str | None = None  # a partner overlay set under mappings/partners/
+    overlays: str | None = None  # a partner overlay set under gateway/mappings/partners/
     ack: AckPolicy = AckPolicy()
     duplicates: DuplicatePolicy = DuplicatePolicy()
     delimiters: OutboundDelimiters | None = None
