@@ -11,10 +11,16 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from gateway.cli.edi import load_guides
+from gateway.cli.inputs import (
+    WHOLE_LIMIT,
+    InputTooLarge,
+    add_limit_option,
+    read_input,
+    reason,
+)
 from gateway.cli.jsonlines import json_line
 from gateway.edi.ack import edifact as contrl
 from gateway.edi.ack import x12
@@ -43,6 +49,7 @@ def register(commands: Any) -> None:
                    help="first control number of the acknowledgement (default 1)")
     p.add_argument("--now", type=datetime.fromisoformat, metavar="ISO-8601",
                    help="the time to put in the envelope (default: now, UTC)")
+    add_limit_option(p, WHOLE_LIMIT)
     p.set_defaults(handler=cmd_ack)
 
 
@@ -58,10 +65,9 @@ def _format_for(standard: str, version: str, asked: str | None) -> str:
 
 def cmd_ack(args: argparse.Namespace) -> int:
     try:
-        data = Path(args.file).read_bytes()
-    except OSError as err:
-        print(f"edi-gateway ack: cannot read {args.file}: {err.strerror or err}",
-              file=sys.stderr)
+        data = read_input(args.file, args.max_size)
+    except (OSError, InputTooLarge) as err:
+        print(f"edi-gateway ack: cannot read {args.file}: {reason(err)}", file=sys.stderr)
         return 2
     if args.read:
         return _read(data, args)
