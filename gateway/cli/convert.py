@@ -12,7 +12,7 @@ import argparse
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gateway.cli.inputs import (
     WHOLE_LIMIT,
@@ -23,21 +23,10 @@ from gateway.cli.inputs import (
 )
 from gateway.cli.jsonlines import json_line
 from gateway.cli.partners import add_partners_option, overlays_for
-from gateway.edi.issues import Level
-from gateway.edi.report import inspect
 from gateway.errors import UsageError
-from gateway.mapping.convert import (
-    DEFAULT_VERSIONS,
-    EnvelopeOptions,
-    documents,
-    to_edifact,
-    to_x12,
-    to_xml,
-    written_issues,
-)
-from gateway.mapping.inbound import MappingError
-from gateway.mapping.registry import DEFAULT_ROOT, load_mappings
-from gateway.partners.profile import ProfileError
+
+if TYPE_CHECKING:
+    from gateway.mapping.registry import Mappings
 
 TARGETS = ("edifact", "x12", "ubl", "cxml", "json")
 
@@ -50,7 +39,7 @@ def register(commands: Any) -> None:
     p.add_argument("--partner", metavar="NAME",
                    help="apply the mapping overlays of this partner's profile")
     add_partners_option(p)
-    p.add_argument("--mappings", type=Path, default=DEFAULT_ROOT, help=argparse.SUPPRESS)
+    p.add_argument("--mappings", type=Path, help=argparse.SUPPRESS)
     p.add_argument("--output", "-o", type=Path,
                    help="write here (XML targets: a folder when there are several documents)")
     p.add_argument("--control-number", type=int, default=1, metavar="N")
@@ -62,13 +51,23 @@ def register(commands: Any) -> None:
     p.add_argument("--partner", metavar="NAME",
                    help="also check the overlays of this partner's profile")
     add_partners_option(p)
-    p.add_argument("--mappings", type=Path, default=DEFAULT_ROOT, help=argparse.SUPPRESS)
+    p.add_argument("--mappings", type=Path, help=argparse.SUPPRESS)
     p.set_defaults(handler=cmd_check)
 
 
+def _mappings(args: argparse.Namespace) -> Mappings:
+    """The mappings the command reads (the shipped ones unless --mappings names others)."""
+    from gateway.mapping.registry import DEFAULT_ROOT, load_mappings
+
+    return load_mappings(args.mappings or DEFAULT_ROOT, overlays_for(args.partners, args.partner))
+
+
 def cmd_check(args: argparse.Namespace) -> int:
+    from gateway.mapping.inbound import MappingError
+    from gateway.partners.profile import ProfileError
+
     try:
-        mappings = load_mappings(args.mappings, overlays_for(args.partners, args.partner))
+        mappings = _mappings(args)
     except (MappingError, ProfileError) as err:
         print(f"edi-gateway check-mappings: {err}", file=sys.stderr)
         return 1
@@ -83,8 +82,14 @@ def cmd_convert(args: argparse.Namespace) -> int:
     except (OSError, InputTooLarge) as err:
         print(f"edi-gateway convert: cannot read {args.file}: {reason(err)}", file=sys.stderr)
         return 2
+    from gateway.edi.issues import Level
+    from gateway.edi.report import inspect
+    from gateway.mapping.convert import documents, written_issues
+    from gateway.mapping.inbound import MappingError
+    from gateway.partners.profile import ProfileError
+
     try:
-        mappings = load_mappings(args.mappings, overlays_for(args.partners, args.partner))
+        mappings = _mappings(args)
     except (MappingError, ProfileError) as err:
         print(f"edi-gateway convert: {err}", file=sys.stderr)
         return 2
@@ -102,6 +107,9 @@ def cmd_convert(args: argparse.Namespace) -> int:
         if item.document is None:
             failed = True
         else:
+            # A value that could not be read is left out of the document: said above,
+            # and the exit status says the conversion is not whole.
+            failed = failed or any(issue.blocking for issue in item.issues)
             docs.append(item.document)
     if not docs:
         print(f"edi-gateway convert: no document could be read from {args.file}",
@@ -123,6 +131,14 @@ def cmd_convert(args: argparse.Namespace) -> int:
 
 
 def _render(docs: list[Any], args: argparse.Namespace, mappings: Any) -> list[bytes]:
+    from gateway.mapping.convert import (
+        DEFAULT_VERSIONS,
+        EnvelopeOptions,
+        to_edifact,
+        to_x12,
+        to_xml,
+    )
+
     target = args.target
     if target == "json":
         return [(json_line(d.model_dump(mode="json", exclude_none=True))

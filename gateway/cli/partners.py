@@ -14,12 +14,12 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from gateway.mapping.inbound import MappingError
-from gateway.mapping.registry import DEFAULT_ROOT
-from gateway.partners.mappings import MappingSets, check_agreements
-from gateway.partners.profile import DEFAULT_PARTNERS, ProfileError, Profiles, load_profiles
+from gateway.partners import DEFAULT_PARTNERS
+
+if TYPE_CHECKING:
+    from gateway.partners.profile import Profiles
 
 
 def register(commands: Any) -> None:
@@ -31,7 +31,7 @@ def register(commands: Any) -> None:
     show.add_argument("name", metavar="NAME")
     for sub in (check, listing, show):
         add_partners_option(sub)
-        sub.add_argument("--mappings", type=Path, default=DEFAULT_ROOT, help=argparse.SUPPRESS)
+        sub.add_argument("--mappings", type=Path, help=argparse.SUPPRESS)
     check.set_defaults(handler=cmd_check)
     listing.set_defaults(handler=cmd_list)
     show.set_defaults(handler=cmd_show)
@@ -50,6 +50,8 @@ def _usage(parser: argparse.ArgumentParser) -> int:
 
 
 def _load(args: argparse.Namespace) -> Profiles | None:
+    from gateway.partners.profile import ProfileError, load_profiles
+
     try:
         return load_profiles(args.partners)
     except ProfileError as err:
@@ -62,6 +64,8 @@ def overlays_for(partners: Path, name: str | None) -> str | None:
     :class:`ProfileError` when there is no such partner or its profile is wrong."""
     if name is None:
         return None
+    from gateway.partners.profile import ProfileError, load_profiles
+
     profiles = load_profiles(partners)
     profile = profiles.get(name)
     if profile is None:
@@ -71,11 +75,15 @@ def overlays_for(partners: Path, name: str | None) -> str | None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from gateway.mapping.inbound import MappingError
+    from gateway.mapping.registry import DEFAULT_ROOT
+    from gateway.partners.mappings import MappingSets, check_agreements
+
     profiles = _load(args)
     if profiles is None:
         return 1
     try:
-        problems = check_agreements(profiles, MappingSets(args.mappings))
+        problems = check_agreements(profiles, MappingSets(args.mappings or DEFAULT_ROOT))
     except MappingError as err:
         print(f"edi-gateway partners: {err}", file=sys.stderr)
         return 1

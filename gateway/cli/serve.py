@@ -24,16 +24,13 @@ import shutil
 import sys
 import time
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import select
+from typing import TYPE_CHECKING, Any
 
 from gateway.cli.partners import add_partners_option
-from gateway.errors import ConfigurationError
-from gateway.jobs.service import Drained, Opened, Settings, drain, open_gateway
-from gateway.mapping.inbound import MappingError
-from gateway.partners.profile import DEFAULT_PARTNERS, ProfileError
-from gateway.traffic.states import FileStatus, InterchangeStatus
+from gateway.partners import DEFAULT_PARTNERS
+
+if TYPE_CHECKING:
+    from gateway.jobs.service import Drained, Opened, Settings
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 # Which sample files each demo partner sends, put in its inbox on the first start.
@@ -71,12 +68,19 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
+    from gateway.jobs.service import Settings
+
     return Settings(var=args.var, database=args.database, partners=args.partners,
                     archive=args.archive, host=getattr(args, "host", "127.0.0.1"),
                     port=getattr(args, "port", 8080))
 
 
 def _open(args: argparse.Namespace, command: str) -> Opened | None:
+    from gateway.errors import ConfigurationError
+    from gateway.jobs.service import open_gateway
+    from gateway.mapping.inbound import MappingError
+    from gateway.partners.profile import ProfileError
+
     try:
         return open_gateway(_settings(args), exclusive=command == "serve")
     except (ConfigurationError, MappingError, ProfileError) as err:
@@ -126,6 +130,8 @@ def _where(opened: Opened) -> None:
 
 
 def _report(drained: Drained) -> int:
+    from gateway.traffic.states import FileStatus, InterchangeStatus
+
     bad = 0
     for outcome in drained.files:
         good = outcome.status == FileStatus.PROCESSED and all(
@@ -159,8 +165,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
             for placed in seed_demo(opened):
                 print(f"  demo file in the inbox of {placed}")
         if args.once:
+            from gateway.jobs.service import drain
+
             return _report(drain(opened.gateway))
-        from gateway.jobs.scheduler import run_service  # noqa: PLC0415  # heavy imports
+        from gateway.jobs.scheduler import run_service
 
         code: int = run_service(opened)
         return code
@@ -169,10 +177,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_reprocess(args: argparse.Namespace) -> int:
-    from gateway.db.base import table  # noqa: PLC0415
-    from gateway.pipeline.inbound import reprocess  # noqa: PLC0415
-    from gateway.traffic.models import InboundFile  # noqa: PLC0415
-    from gateway.traffic.states import IllegalTransition  # noqa: PLC0415
+    from sqlalchemy import select
+
+    from gateway.db.base import table
+    from gateway.pipeline.inbound import reprocess
+    from gateway.traffic.models import InboundFile
+    from gateway.traffic.states import FileStatus, IllegalTransition
 
     opened = _open(args, "reprocess")
     if opened is None:

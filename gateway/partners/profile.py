@@ -29,9 +29,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from gateway import yamlfile
 from gateway.errors import ConfigurationError
+from gateway.partners import DEFAULT_PARTNERS
 
-# The demo partners, beside the project's golden samples.
-DEFAULT_PARTNERS = Path(__file__).resolve().parents[2] / "samples" / "partners"
+__all__ = ["DEFAULT_PARTNERS"]
+
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 STANDARDS = ("x12", "edifact", "ubl", "cxml")
 # What each standard's envelope calls the parties, and what a document calls them.
