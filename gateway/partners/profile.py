@@ -60,6 +60,8 @@ class AckKind(StrEnum):
     X999 = "999"
     TA1 = "TA1"
     CONTRL = "CONTRL"
+    MLR = "MLR"  # UBL: Peppol Message Level Response (an ApplicationResponse)
+    CXML_RESPONSE = "Response"  # cXML: the Response to a request
 
 
 class DuplicateAction(StrEnum):
@@ -168,7 +170,8 @@ class Agreement(_Strict):
     @model_validator(mode="after")
     def _acks_fit(self) -> Agreement:
         fits = {"x12": {AckKind.X997, AckKind.X999, AckKind.TA1},
-                "edifact": {AckKind.CONTRL}, "ubl": set(), "cxml": set()}[self.standard]
+                "edifact": {AckKind.CONTRL}, "ubl": {AckKind.MLR},
+                "cxml": {AckKind.CXML_RESPONSE}}[self.standard]
         wrong = [k.value for k in (*self.ack.send, *([self.ack.expect] if self.ack.expect
                                                       else [])) if k not in fits]
         if wrong:

@@ -17,9 +17,11 @@ from gateway.edi.ack import edifact as contrl
 from gateway.edi.ack import x12
 from gateway.edi.ack.plan import AckOptions, InterchangePlan
 from gateway.edi.delimiters import Delimiters
+from gateway.edi.issues import Issue
+from gateway.edi.report import FileReport
 from gateway.edi.tree import Interchange
 from gateway.edi.writer import write
-from gateway.errors import WriteError
+from gateway.errors import UsageError, WriteError
 from gateway.partners.profile import AckKind, AckPolicy, OutboundDelimiters
 from gateway.pipeline.context import Gateway
 from gateway.pipeline.outbound import Queued, queue
@@ -106,3 +108,28 @@ def _ta1_as_agreed(built: Interchange, plan: InterchangePlan, kinds: set[AckKind
     if AckKind.TA1 in kinds and not built.interchange_segments:
         built.interchange_segments.append(x12.ta1(plan))
     return built
+
+
+def build_xml_answer(conn: Connection, gw: Gateway, partner: str, report: FileReport, *,
+                     policy: AckPolicy, issues: list[Issue], answers_id: int) -> AckResult:
+    """The XML answer the agreement asks for (a Peppol MLR for UBL, a cXML Response),
+    numbered and queued."""
+    from gateway.edi.ack.xml_answers import AnswerKind, answer  # noqa: PLC0415  # lxml
+
+    kinds = {AckKind.MLR: AnswerKind.MLR, AckKind.CXML_RESPONSE: AnswerKind.CXML_RESPONSE}
+    wanted = next((kinds[k] for k in policy.send if k in kinds), None)
+    if wanted is None:
+        return AckResult(None, "the agreement asks for no acknowledgement")
+    xml = report.xml
+    if xml is None or xml.document is None or xml.root is None:
+        return AckResult(None, "the document cannot be read far enough to be answered")
+    number = allocate(conn, gw.partner_id(partner), Scope.XML)
+    try:
+        data = answer(xml.document, xml.root, issues, wanted, now=gw.clock(), number=number)
+    except UsageError as err:
+        return AckResult(None, f"no answer: {err}")
+    kind = next(k.value for k in policy.send if k in kinds)
+    queued = queue(conn, gw, partner, kind=kind, standard=xml.document.family, data=data,
+                   name=f"{kind}_{partner}_{number}.xml", control=str(number),
+                   answers_id=answers_id)
+    return AckResult(kind, f"{kind} {number} queued", queued)

@@ -43,7 +43,7 @@ from gateway.edi.detect import UNKNOWN, XML, Detection, detect
 from gateway.edi.envelope import Scope
 from gateway.edi.issues import Code, Issue, Level, Location, Severity
 from gateway.edi.reader import FileProblem, MessageRead, stream
-from gateway.edi.report import inspect
+from gateway.edi.report import FileReport, inspect
 from gateway.edi.schema.validator import Context, check_message
 from gateway.edi.tree import Interchange, Message
 from gateway.mapping.convert import documents, map_message
@@ -57,7 +57,7 @@ from gateway.partners.profile import (
     Profile,
 )
 from gateway.partners.service import identity_keys, party_key
-from gateway.pipeline.acks import AckResult, build_ack
+from gateway.pipeline.acks import AckResult, build_ack, build_xml_answer
 from gateway.pipeline.context import Gateway
 from gateway.pipeline.ingest import SERVICE_TYPES, MessageOutcome, _Pending, _settle, _store_batch
 from gateway.traffic.models import (
@@ -251,6 +251,7 @@ class _Run:
         self.channel_partner = channel_partner
         self.tolerance = tolerance
         self.outcome = FileOutcome(file_id, "", "")
+        self.xml: FileReport | None = None  # an XML file's report, for its answer
         with gw.engine.connect() as conn:
             self.done = set(conn.execute(select(_MESSAGES.c.position).where(
                 _MESSAGES.c.file_id == file_id)).scalars())
@@ -366,6 +367,14 @@ class _Run:
              encoding: str) -> AckResult:
         assert state.partner is not None
         ic = state.interchange
+        if self.xml is not None:
+            try:
+                with conn.begin_nested():
+                    return build_xml_answer(conn, self.gw, state.partner.name, self.xml,
+                                            policy=state.ack_policy, issues=issues,
+                                            answers_id=state.row_id)
+            except IntegrityError:
+                return AckResult(None, "answered before")
         groups = []
         for index, group in enumerate(ic.groups):
             group.messages = state.skeleton.get(index, [])
@@ -527,7 +536,9 @@ def _edi(run: _Run, data: bytes) -> None:
 
 
 def _xml(run: _Run, data: bytes) -> None:
-    report = inspect(data, level=Level.SCHEMA)
+    # XML partners expect the checks of their own networks: schema, Schematron, rules.
+    report = inspect(data, level=Level.RULES)
+    run.xml = report
     run.outcome.issues.extend(report.issues)
     doc = report.xml.document if report.xml is not None else None
     gw = run.gw
@@ -566,6 +577,9 @@ def _xml(run: _Run, data: bytes) -> None:
                 _INTERCHANGES.c.file_id == run.file_id, _INTERCHANGES.c.position == 1)
             ).scalar_one()
     state = _Open(1, ic, int(ident), partner, reason)
+    if partner is not None:
+        state.ack_policy, _, state.agreement = _policies(
+            partner, str(doc.family) if doc else "", [doc.type] if doc else [])
     if partner is not None and doc is not None and agreement is None and not blocking:
         state.partner = None
         state.reason = (f"no inbound agreement for {doc.family} {doc.type} with "

@@ -25,6 +25,7 @@ class Scope(StrEnum):
     UNB = "unb"  # UNB 0020, an..14
     UNG = "ung"  # UNG 0048, an..14
     UNH = "unh"  # UNH 0062, an..14
+    XML = "xml"  # the number in an XML answer's identifier (MLR-N, a cXML payloadID)
 
 
 MAXIMUM = {
@@ -34,6 +35,7 @@ MAXIMUM = {
     Scope.UNB: 99_999_999_999_999,
     Scope.UNG: 99_999_999_999_999,
     Scope.UNH: 99_999_999_999_999,
+    Scope.XML: 999_999_999_999,
 }
 
 _COUNTERS = table(ControlCounter)

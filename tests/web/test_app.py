@@ -48,6 +48,11 @@ def test_a_posted_order_is_stored_and_answered(client: TestClient, opened: Opene
     assert body["status"] == "processed"
     assert body["messages"][0]["document_number"] == "SD-2024-0311"
     assert body["messages"][0]["status"] == "stored"
+    (mlr,) = body["acknowledgements"]
+    # The agreement asks for a Peppol Message Level Response: an ApplicationResponse
+    # answering SD-2024-0311, from us (the seller's endpoint) to the distributor.
+    assert mlr["kind"] == "MLR" and "<ApplicationResponse" in mlr["text"]
+    assert "SD-2024-0311" in mlr["text"] and "5412345000051" in mlr["text"]
     orders = table(PurchaseOrderRecord)
     with opened.gateway.engine.connect() as conn:
         issuer = conn.execute(select(orders.c.issuer_key)).scalar_one()
