@@ -17,6 +17,12 @@ transactions (ARCHITECTURE.md section 2).
    together, the acknowledgement's control numbers with them.
 3. The outbound queue sends the acknowledgement on the partner's channel.
 
+The service processes a file in the thread that claimed it and never forks:
+its scheduler and HTTP threads make ``fork`` unsafe, which is why the ``ingest``
+command's fork-based workers (:mod:`gateway.pipeline.workers`) stay with that
+command. The service scales by processes instead: several on one PostgreSQL
+database each claim whole files (:func:`claimed`), one core each.
+
 A crash anywhere leaves the file ``received``: taken again, the messages
 already stored are recognised by position and not stored twice, and an
 interchange answered once is never answered again (a unique key).
