@@ -4,8 +4,8 @@ The tables the partner profile files are loaded into: one row per partner
 (pointing at its one trading party), each id it is known by (unique: an id
 names one partner), and one agreement per message type and direction.
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-11-24 09:00:00
 """
 
@@ -18,8 +18,8 @@ from alembic import op
 
 import gateway.db.types
 
-revision: str = "0003"
-down_revision: str | None = "0002"
+revision: str = "0004"
+down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

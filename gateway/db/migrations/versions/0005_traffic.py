@@ -8,8 +8,8 @@ interchange_keys, acknowledgements and later documents wait in
 outbound_files, control numbers are counted per partner and scope, and HTTP
 idempotency keys keep their answers.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-11-24 10:30:00
 """
 
@@ -22,8 +22,8 @@ from alembic import op
 
 import gateway.db.types
 
-revision: str = "0004"
-down_revision: str | None = "0003"
+revision: str = "0005"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
