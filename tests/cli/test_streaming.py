@@ -6,7 +6,9 @@ from __future__ import annotations
 import io
 import json
 import os
+import sys
 import threading
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -14,8 +16,13 @@ import pytest
 from gateway.cli.inputs import InputTooLarge, Limited, parse_size, read_input
 from gateway.cli.jsonlines import json_line
 from gateway.cli.main import main
+from gateway.edi.ack import edifact as contrl
+from gateway.edi.ack import x12
+from gateway.edi.ack.plan import AckOptions, plan_interchange
 from gateway.edi.issues import Level
 from gateway.edi.report import inspect
+from gateway.edi.writer import write
+from tests import corpus
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 SAMPLE_FILES = sorted(p for p in SAMPLES.rglob("*")
@@ -121,8 +128,10 @@ def test_an_endless_edi_stream_stops_at_the_limit_with_a_clear_issue(
     """An EDI stream past the limit is cut while it is read: exit 2, and the line ends
     with a ``usage.too-large`` issue naming the limit."""
     fifo = tmp_path / "orders.edi"
-    _endless_interchange(fifo)
+    feeder = _endless_interchange(fifo)
     assert main(["validate", "--max-size", "3M", str(fifo)]) == 2
+    feeder.join(timeout=30)  # the reader closed the pipe: the feeder stops
+    assert not feeder.is_alive()
     line = json.loads(capsys.readouterr().out)
     assert line["valid"] is False
     assert line["issues"][-1]["code"] == "usage.too-large"
@@ -172,3 +181,109 @@ def test_a_size_that_is_not_one_is_a_usage_error(capsys: pytest.CaptureFixture[s
         main(["validate", "--max-size", "lots", "x"])
     assert exit_info.value.code == 2
     assert "expected a size" in capsys.readouterr().err
+
+
+# -- acknowledgements: streamed, the same bytes as planned from the whole tree -------------
+
+NOW = datetime(2025, 1, 2, 3, 4, tzinfo=UTC)
+EDI_SAMPLES = [p for p in SAMPLE_FILES if p.suffix in (".edi", ".x12")]
+CORPUS_EDI = ([e.path for e in corpus.entries("edifact", "x12")]
+              if corpus.is_available() else [])
+
+
+def _whole_tree_ack(data: bytes) -> bytes:
+    """What ``ack`` answered when it read the file whole: a plan per interchange of the
+    tree, each built with the next control number."""
+    report = inspect(data, level=Level.SCHEMA)
+    assert report.edi is not None
+    out, control = [], 1
+    for ic in report.edi.interchanges:
+        plan = plan_interchange(ic, report.edi.interchange_issues(ic), report.edi.by_message)
+        options = AckOptions(now=NOW, interchange_control=control, group_control=control,
+                             set_control=control)
+        if ic.standard == "edifact":
+            ack = contrl.build(plan, options)
+        else:
+            version = ic.header.get(12) if ic.header is not None and ic.header.tag == "ISA" \
+                else ""
+            ack = x12.build(plan, "999" if version >= "00501" else "997", options)
+        if ack is None:
+            continue
+        out.append(write([ack], encoding=report.detection.encoding))
+        control += 1
+    return b"".join(out)
+
+
+def _same_ack(path: Path, capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    expected = _whole_tree_ack(path.read_bytes())
+    main(["ack", str(path), "--now", NOW.isoformat()])
+    assert capsysbinary.readouterr().out == expected
+
+
+@pytest.mark.parametrize("path", EDI_SAMPLES, ids=[p.name for p in EDI_SAMPLES])
+def test_streamed_ack_is_the_whole_tree_ack_for_every_sample(
+        path: Path, capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    """ack plans each message as it is read and keeps no message body; what it prints
+    is, byte for byte, the acknowledgement planned from the tree read whole."""
+    _same_ack(path, capsysbinary)
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("path", CORPUS_EDI, ids=[p.name for p in CORPUS_EDI])
+def test_streamed_ack_is_the_whole_tree_ack_for_the_corpus(
+        path: Path, capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    """The same over every EDIFACT and X12 file of the shared corpus."""
+    _same_ack(path, capsysbinary)
+
+
+# -- progress -----------------------------------------------------------------------------
+
+
+class _Terminal(io.StringIO):
+    """Standard error as a terminal would be."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_no_progress_where_standard_error_is_not_a_terminal(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Output captured by a script is what it always was: nothing on stderr."""
+    path = tmp_path / "orders.edi"
+    path.write_bytes(_orders(30_000))
+    main(["validate", "--level", "syntax", str(path)])
+    assert capsys.readouterr().err == ""
+
+
+def test_progress_on_a_terminal_shows_bytes_messages_and_rate(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A file over a few MB validated with stderr on a terminal: a bar with the bytes,
+    the messages read and the rate, cleared at the end."""
+    path = tmp_path / "orders.edi"
+    path.write_bytes(_orders(30_000))
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    main(["validate", "--level", "syntax", str(path)])
+    assert threading.active_count() == 1  # the bar leaves no thread behind
+    shown = terminal.getvalue()
+    assert "30,000 messages" in shown
+    assert "B/s" in shown and "MB/" in shown
+    assert json.loads(capsys.readouterr().out)["valid"] is True
+
+
+def test_short_work_shows_no_progress_even_on_a_terminal(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A small file is done before a bar would tell anything."""
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    main(["validate", str(EDI_SAMPLES[0])])
+    assert terminal.getvalue() == ""
+
+
+def _orders(count: int) -> bytes:
+    """An interchange of ``count`` small EDIFACT orders, over 4 MB for 30,000."""
+    body = "".join(f"UNH+{n}+ORDERS:D:96A:UN'BGM+220+PO{n:08d}+9'DTM+137:20250101:102'"
+                   f"NAD+BY+5412345000013::9'LIN+1++4000862141404:SRS'QTY+21:{n % 90 + 1}'"
+                   f"UNS+S'UNT+7+{n}'" for n in range(1, count + 1))
+    return f"UNB+UNOC:3+S:14+R:14+250101:1200+1'{body}UNZ+{count}+1'".encode()
