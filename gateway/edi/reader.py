@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import codecs
 import io
-import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -129,7 +128,6 @@ def read(data: bytes) -> ReadResult:
     detection = detect(data)
     result = ReadResult(detection)
     events = _events(io.BytesIO(data), detection, keep=True, chunk_size=max(len(data), 1))
-    stray: list[Issue] = []
     with paused_gc():
         for event in events:
             if isinstance(event, MessageRead):
@@ -141,43 +139,8 @@ def read(data: bytes) -> ReadResult:
                 result.issues.extend(event.issues)
             else:
                 result.issues.extend(event.issues)
-                stray.extend(i for i in event.issues if i.blocking)
-    _file_within(result, stray)
     result.issues.sort(key=_issue_order)
     return result
-
-
-def _file_within(result: ReadResult, stray: list[Issue]) -> None:
-    """File each blocking issue found outside any message or envelope check (an
-    undecodable byte, data the lexer could not place) with the interchange whose
-    header and trailer enclose it, so that interchange's acknowledgement answers
-    it. An issue after the last trailer, or between interchanges, stays the
-    file's: no acknowledgement answers it, and the file is not valid."""
-    if not stray:
-        return
-    enveloped = [ic for ic in result.interchanges if ic.header is not None]
-    spans = []
-    for n, ic in enumerate(enveloped):
-        assert ic.header is not None
-        start = (ic.header.line, ic.header.column)
-        if ic.trailer is not None:
-            end: tuple[float, float] = (ic.trailer.line, ic.trailer.column)
-        elif n + 1 < len(enveloped):  # unclosed: up to the next header
-            following = enveloped[n + 1].header
-            assert following is not None
-            end = (following.line, following.column - 1)
-        else:
-            end = (math.inf, math.inf)
-        spans.append((start, end, ic))
-    for issue in stray:
-        at = _issue_order(issue)
-        if issue.location.line is None:
-            continue
-        for start, end, ic in spans:
-            if start <= at <= end:
-                result.by_interchange.setdefault(id(ic), []).append(
-                    issue.within(interchange=ic.reference or None))
-                break
 
 
 def stream(source: Source, *, chunk_size: int = CHUNK_SIZE,
