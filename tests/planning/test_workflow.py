@@ -15,11 +15,15 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from gateway.db.base import table
+from gateway.edi.report import inspect
 from gateway.errors import ConfigurationError
 from gateway.forecast.rules import Resolution
 from gateway.inventory.models import Item, Location
+from gateway.mapping.convert import documents
 from gateway.mapping.registry import load_mappings
+from gateway.pipeline.ingest import ingest
 from gateway.planning import cycle, exceptions, outbound, replenishment
+from gateway.planning.history import demand_history
 from gateway.planning.models import (
     DocumentStatus,
     ExceptionCriterion,
@@ -225,3 +229,21 @@ def test_a_planning_file_mistake_names_the_file_and_field(loaded: Engine,
     with Session(loaded) as session, pytest.raises(ConfigurationError,
                                                    match=r"item 'gtin:000' is not known"):
         cycle.load_planning_file(session, bad)
+
+
+def test_orders_stand_in_where_a_partner_sends_no_sales(engine: Engine) -> None:
+    """With no sales report, the purchase order lines are the history: the sample 850's
+    quantities at its ship-to, source 'orders'."""
+    mappings = load_mappings()
+    sample = Path(__file__).resolve().parents[2] / "samples" / "x12" / "850_004010.x12"
+    assert ingest(engine, sample.read_bytes(), sample.name, mappings).stored == 1
+    with Session(engine) as session:
+        found = demand_history(session)
+    assert found is not None
+    assert set(found.sources) == {"orders"}
+    assert found.history.periods == 1  # one order date
+    ordered = sorted(v[0] for v in found.history.values.tolist())
+    lines = sorted(float(line.quantity.value)
+                   for m in documents(inspect(sample.read_bytes()), mappings)
+                   for line in m.document.lines)  # type: ignore[union-attr]
+    assert ordered == lines
