@@ -11,22 +11,28 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from gateway.cli.edi import load_guides
+from gateway.cli.inputs import (
+    WHOLE_LIMIT,
+    InputTooLarge,
+    add_limit_option,
+    read_input,
+    reason,
+)
 from gateway.cli.jsonlines import json_line
 from gateway.edi.ack import edifact as contrl
-from gateway.edi.ack import x12
+from gateway.edi.ack import x12, xml_answers
 from gateway.edi.ack.plan import AckOptions, plan_interchange
 from gateway.edi.ack.reading import explain, read_acks
 from gateway.edi.issues import Level
-from gateway.edi.report import inspect
+from gateway.edi.report import FileReport, inspect
 from gateway.edi.schema.validator import Schemas
 from gateway.edi.writer import write
 from gateway.errors import UsageError, WriteError
 
-FORMATS = ("997", "999", "contrl")
+FORMATS = ("997", "999", "contrl", *xml_answers.KINDS)
 
 
 def register(commands: Any) -> None:
@@ -34,7 +40,8 @@ def register(commands: Any) -> None:
     p.add_argument("file", metavar="FILE")
     p.add_argument("--format", choices=FORMATS,
                    help="997 or 999 for X12 (default: 999 for 005010, else 997), contrl for "
-                        "EDIFACT")
+                        "EDIFACT; mlr (default) or invoice-response for UBL, response "
+                        "(default) or status-update for cXML")
     p.add_argument("--read", action="store_true", help="FILE is an acknowledgement: explain it")
     p.add_argument("--json", action="store_true", help="with --read: print JSON")
     p.add_argument("--guide", action="append", default=[], metavar="FILE",
@@ -43,25 +50,27 @@ def register(commands: Any) -> None:
                    help="first control number of the acknowledgement (default 1)")
     p.add_argument("--now", type=datetime.fromisoformat, metavar="ISO-8601",
                    help="the time to put in the envelope (default: now, UTC)")
+    add_limit_option(p, WHOLE_LIMIT)
     p.set_defaults(handler=cmd_ack)
 
 
 def _format_for(standard: str, version: str, asked: str | None) -> str:
     if standard == "edifact":
-        if asked not in (None, "contrl"):
+        if asked not in (None, "contrl"):  # an XML answer kind included
             raise UsageError(f"an EDIFACT file is acknowledged with CONTRL, not {asked}")
         return "contrl"
     if asked == "contrl":
         raise UsageError("an X12 file is acknowledged with 997 or 999, not CONTRL")
+    if asked in xml_answers.KINDS:
+        raise UsageError(f"an X12 file is acknowledged with 997 or 999, not {asked}")
     return asked or ("999" if version >= "00501" else "997")
 
 
 def cmd_ack(args: argparse.Namespace) -> int:
     try:
-        data = Path(args.file).read_bytes()
-    except OSError as err:
-        print(f"edi-gateway ack: cannot read {args.file}: {err.strerror or err}",
-              file=sys.stderr)
+        data = read_input(args.file, args.max_size)
+    except (OSError, InputTooLarge) as err:
+        print(f"edi-gateway ack: cannot read {args.file}: {reason(err)}", file=sys.stderr)
         return 2
     if args.read:
         return _read(data, args)
@@ -70,7 +79,10 @@ def cmd_ack(args: argparse.Namespace) -> int:
     except UsageError as err:
         print(f"edi-gateway ack: {err}", file=sys.stderr)
         return 2
-    report = inspect(data, level=Level.SCHEMA, schemas=schemas)
+    # EDI has no rules level: RULES checks it to its schema, and XML to its rules.
+    report = inspect(data, level=Level.RULES, schemas=schemas)
+    if report.xml is not None:
+        return _answer_xml(report, args)
     if report.edi is None:
         print(f"edi-gateway ack: {args.file} is not EDIFACT or X12; nothing to acknowledge",
               file=sys.stderr)
@@ -108,11 +120,55 @@ def cmd_ack(args: argparse.Namespace) -> int:
     return 0 if report.valid else 1
 
 
+def _answer_xml(report: FileReport, args: argparse.Namespace) -> int:
+    """The Peppol or cXML answer for an XML file, built from what validating it found."""
+    read = report.xml
+    if read is None or read.document is None or read.root is None:
+        print(f"edi-gateway ack: {args.file} is not a UBL or cXML document the gateway knows",
+              file=sys.stderr)
+        return 2
+    try:
+        kind = xml_answers.AnswerKind(args.format) if args.format in xml_answers.KINDS \
+            else xml_answers.default_kind(read.document)
+        if args.format and args.format not in xml_answers.KINDS:
+            raise UsageError(f"an XML file is answered with {', '.join(xml_answers.KINDS)}, "
+                             f"not {args.format}")
+        out = xml_answers.answer(read.document, read.root, report.issues, kind,
+                                 now=args.now or datetime.now(UTC),
+                                 number=args.control_number)
+    except UsageError as err:
+        print(f"edi-gateway ack: {err}", file=sys.stderr)
+        return 2
+    sys.stdout.flush()
+    sys.stdout.buffer.write(out)
+    sys.stdout.buffer.flush()
+    return 0 if report.valid else 1
+
+
+def _read_xml(report: FileReport, args: argparse.Namespace) -> int:
+    read = report.xml
+    found = (xml_answers.read_answer(read.document, read.root)
+             if read is not None and read.document is not None and read.root is not None
+             else None)
+    if found is None:
+        print(f"edi-gateway ack: {args.file} holds no Peppol response or cXML status",
+              file=sys.stderr)
+        return 1
+    sys.stdout.write(json_line(found.to_json()) + "\n" if args.json
+                     else xml_answers.explain(found))
+    broken = [issue for issue in report.issues if issue.blocking]
+    for issue in broken:
+        print(f"edi-gateway ack: {args.file}: {issue.code_text}: {issue}", file=sys.stderr)
+    return 1 if broken else 0
+
+
 def _read(data: bytes, args: argparse.Namespace) -> int:
     """Explain each acknowledgement as far as it can be read. The file is validated
     against its message standard too: an acknowledgement that breaks it is still
     explained, its issues go to stderr, and the exit status is 1."""
-    report = inspect(data, level=Level.SCHEMA)
+    report = inspect(data, level=Level.RULES)
+    if report.xml is not None:
+        return _read_xml(report, args)
     if report.edi is None:
         print(f"edi-gateway ack: {args.file} is not an X12 or EDIFACT acknowledgement",
               file=sys.stderr)

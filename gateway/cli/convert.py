@@ -14,6 +14,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from gateway.cli.inputs import (
+    WHOLE_LIMIT,
+    InputTooLarge,
+    add_limit_option,
+    read_input,
+    reason,
+)
 from gateway.cli.jsonlines import json_line
 from gateway.edi.issues import Level
 from gateway.edi.report import inspect
@@ -44,6 +51,7 @@ def register(commands: Any) -> None:
                    help="write here (XML targets: a folder when there are several documents)")
     p.add_argument("--control-number", type=int, default=1, metavar="N")
     p.add_argument("--now", type=datetime.fromisoformat, metavar="ISO-8601")
+    add_limit_option(p, WHOLE_LIMIT)
     p.set_defaults(handler=cmd_convert)
 
     p = commands.add_parser("check-mappings", help="compile every mapping file")
@@ -65,10 +73,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_convert(args: argparse.Namespace) -> int:
     try:
-        data = Path(args.file).read_bytes()
-    except OSError as err:
-        print(f"edi-gateway convert: cannot read {args.file}: {err.strerror or err}",
-              file=sys.stderr)
+        data = read_input(args.file, args.max_size)
+    except (OSError, InputTooLarge) as err:
+        print(f"edi-gateway convert: cannot read {args.file}: {reason(err)}", file=sys.stderr)
         return 2
     try:
         mappings = load_mappings(args.mappings, args.partner)

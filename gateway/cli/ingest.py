@@ -14,6 +14,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from gateway.cli.inputs import (
+    WHOLE_LIMIT,
+    InputTooLarge,
+    add_limit_option,
+    read_input,
+    reason,
+)
 from gateway.cli.jsonlines import json_line
 from gateway.db.engine import DEFAULT_URL, make_engine
 from gateway.db.migrate import upgrade
@@ -33,6 +40,7 @@ def register(commands: Any) -> None:
                    help="processes sharing a large file (default: one per core, up to 4, "
                         "for files of 2 MB and more)")
     p.add_argument("--mappings", type=Path, default=DEFAULT_ROOT, help=argparse.SUPPRESS)
+    add_limit_option(p, WHOLE_LIMIT)
     p.set_defaults(handler=cmd_ingest)
 
 
@@ -57,9 +65,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     worst = 0
     for path in args.files:
         try:
-            data = Path(path).read_bytes()
-        except OSError as err:
-            print(json_line({"path": path, "error": f"cannot read: {err.strerror or err}"}))
+            data = read_input(path, args.max_size)
+        except (OSError, InputTooLarge) as err:
+            print(json_line({"path": path, "error": f"cannot read: {reason(err)}"}))
             worst = 2
             continue
         result = ingest(engine, data, path, mappings, workers=args.workers)

@@ -226,6 +226,9 @@ class Issue:
     location: Location
     message: str
     rule: str | None = None
+    # For a report's summary of a flood: how many issues of this code it stands for
+    # that are not listed (0 for an ordinary issue).
+    omitted: int = 0
 
     @classmethod
     def of(
@@ -258,6 +261,8 @@ class Issue:
         }
         if self.rule:
             found["rule"] = self.rule
+        if self.omitted:
+            found["omitted"] = self.omitted
         return found
 
     def __str__(self) -> str:
