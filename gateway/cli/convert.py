@@ -96,6 +96,9 @@ def cmd_convert(args: argparse.Namespace) -> int:
         if item.document is None:
             failed = True
         else:
+            # A value that could not be read is left out of the document: said above,
+            # and the exit status says the conversion is not whole.
+            failed = failed or any(issue.blocking for issue in item.issues)
             docs.append(item.document)
     if not docs:
         print(f"edi-gateway convert: no document could be read from {args.file}",

@@ -103,6 +103,7 @@ class Code(StrEnum):
     NO_MAPPING = "mapping.no-mapping"
     MAPPING_VALUE = "mapping.unreadable-value"
     MAPPING_INVALID = "mapping.invalid-document"
+    NOT_STORABLE = "mapping.not-storable"  # a value its column cannot hold as it is
     # XML
     XML_NOT_WELL_FORMED = "syntax.xml-not-well-formed"
     XML_FORBIDDEN = "syntax.xml-forbidden-construct"
