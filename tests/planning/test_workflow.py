@@ -247,3 +247,32 @@ def test_orders_stand_in_where_a_partner_sends_no_sales(engine: Engine) -> None:
                    for m in documents(inspect(sample.read_bytes()), mappings)
                    for line in m.document.lines)  # type: ignore[union-attr]
     assert ordered == lines
+
+
+def test_forecast_against_actual_compares_an_earlier_runs_weeks_with_the_sales(
+        loaded: Engine) -> None:
+    """A run made four weeks ago forecast weeks 22 to 25 of item 19; today those weeks
+    are reported (32, 33, 30, 31 sold), and a 'forecast_vs_actual' criterion of one
+    unit compares each forecast week with what was sold, firing only beyond it."""
+    first_week = TODAY - timedelta(weeks=4)
+    sold = {first_week + timedelta(weeks=k): Decimal(30 + (22 + k) % 4) for k in range(4)}
+    with Session(loaded) as session, session.begin():
+        session.execute(table(ExceptionCriterion).delete())
+        _criteria(session, {"compare": "forecast_vs_actual", "threshold": 1,
+                            "unit": "quantity", "item_group": "gtin:614141100019"})
+        earlier = run_forecast(session, clock=clock, as_of=first_week - timedelta(days=1),
+                               horizon=4).run_id
+        assert earlier is not None
+        item = session.execute(select(table(Item).c.id).where(
+            table(Item).c.gtin == "614141100019")).scalar_one()
+        old = {p.start: p.quantity for (found, _), periods in
+               forecasts(session, earlier).items() for p in periods if found == item}
+        assert sorted(old) == sorted(sold)
+        raised = exceptions.evaluate(session, _run(session), clock=clock)
+        rows = session.execute(select(table(PlanningException)).where(
+            table(PlanningException).c.id.in_(raised))).all()
+    expected = sorted(week for week in sold if abs(old[week] - sold[week]) > 1)
+    assert expected, old  # the forecast misses at least one week by more than a unit
+    assert sorted(r.period_start for r in rows) == expected
+    assert all(r.compared_value == sold[r.period_start] for r in rows)
+    assert all(r.source_value == old[r.period_start] for r in rows)
