@@ -34,7 +34,6 @@ from gateway.edi.schema.guide import guide_from_yaml
 from gateway.edi.schema.loader import load_directory
 from gateway.edi.schema.validator import Schemas
 from gateway.edi.writer import write
-from gateway.edi.xml.guide import declares_xml, xml_guide_from_yaml
 from gateway.errors import ConfigurationError, UsageError, WriteError
 
 log = logging.getLogger(__name__)
@@ -167,6 +166,9 @@ def load_guides(paths: list[str]) -> Schemas:
     guides = []
     xml_guides = []
     for path in paths:
+        from gateway.edi.xml.guide import declares_xml, xml_guide_from_yaml  # only with guides
+
+
         try:
             text = Path(path).read_text("utf-8")
         except OSError as err:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gateway.edi.detect import SAMPLE, UNKNOWN, XML, Detection, detect
 from gateway.edi.envelope import Scope
@@ -32,8 +32,9 @@ from gateway.edi.reader import (
 from gateway.edi.schema.loader import load_directory
 from gateway.edi.schema.validator import Context, Placed, Schemas, check_message
 from gateway.edi.tree import Group, Interchange, Message
-from gateway.edi.xml.reader import XmlRead, read_xml
-from gateway.edi.xml.secure import DEFAULT_MAX_BYTES
+
+if TYPE_CHECKING:  # the XML reader (and lxml) loads only for an XML file
+    from gateway.edi.xml.reader import XmlRead
 
 # A report lists at most this many issues of one code; the others are counted.
 ISSUES_PER_CODE = 100
@@ -162,6 +163,8 @@ def inspect(data: bytes, *, level: Level = Level.SCHEMA,
     bad data. ``schemas`` carries partner guides; by default the shipped standards."""
     detection = detect(data)
     if detection.standard == XML:
+        from gateway.edi.xml.reader import read_xml  # noqa: PLC0415  (only XML needs lxml)
+
         xml = read_xml(data)
         issues = [*detection.issues, *xml.issues]
         if level >= Level.SCHEMA and xml.document is not None:
@@ -313,7 +316,7 @@ class Inspection:
 
     def __init__(self, source: Source, *, level: Level | None = None,
                  schemas: Schemas | None = None, per_code: int = ISSUES_PER_CODE,
-                 chunk_size: int = CHUNK_SIZE, xml_limit: int = DEFAULT_MAX_BYTES) -> None:
+                 chunk_size: int = CHUNK_SIZE, xml_limit: int | None = None) -> None:
         self._source = source
         self._head = source.read(max(chunk_size, SAMPLE))
         self._chunk_size = chunk_size
@@ -325,6 +328,7 @@ class Inspection:
         self.schemas = schemas
         self.listing = Listing(per_code, level)
         self.xml: XmlRead | None = None
+        self._xml_report: FileReport | None = None
         self._started = False
 
     @property
@@ -384,13 +388,23 @@ class Inspection:
 
     def _read_xml(self) -> XmlRead:
         if self.xml is None:
+            from gateway.edi.xml.secure import DEFAULT_MAX_BYTES  # noqa: PLC0415
+
             # One byte over the limit is enough for the XML reader to refuse the file.
-            data = self._head + self._source.read(max(self._xml_limit + 1 - len(self._head), 0))
-            report = inspect(data, level=self.level, schemas=self.schemas)
-            assert report.xml is not None
-            self.xml = report.xml
-            self.listing.extend(report.issues, in_place=False)
+            limit = DEFAULT_MAX_BYTES if self._xml_limit is None else self._xml_limit
+            data = self._head + self._source.read(max(limit + 1 - len(self._head), 0))
+            self._xml_report = inspect(data, level=self.level, schemas=self.schemas)
+            assert self._xml_report.xml is not None
+            self.xml = self._xml_report.xml
+            self.listing.extend(self._xml_report.issues, in_place=False)
         return self.xml
+
+    def xml_report(self) -> FileReport | None:
+        """An XML file's report, read whole (None for any other file)."""
+        if self.detection.standard != XML:
+            return None
+        self._read_xml()
+        return self._xml_report
 
 
 def _check(event: MessageRead, schemas: Schemas, checked: MessageChecked) -> list[Issue]:

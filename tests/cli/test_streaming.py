@@ -7,6 +7,7 @@ import io
 import json
 import os
 import threading
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -14,8 +15,13 @@ import pytest
 from gateway.cli.inputs import InputTooLarge, Limited, parse_size, read_input
 from gateway.cli.jsonlines import json_line
 from gateway.cli.main import main
+from gateway.edi.ack import edifact as contrl
+from gateway.edi.ack import x12
+from gateway.edi.ack.plan import AckOptions, plan_interchange
 from gateway.edi.issues import Level
 from gateway.edi.report import inspect
+from gateway.edi.writer import write
+from tests import corpus
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 SAMPLE_FILES = sorted(p for p in SAMPLES.rglob("*")
@@ -172,3 +178,56 @@ def test_a_size_that_is_not_one_is_a_usage_error(capsys: pytest.CaptureFixture[s
         main(["validate", "--max-size", "lots", "x"])
     assert exit_info.value.code == 2
     assert "expected a size" in capsys.readouterr().err
+
+
+# -- acknowledgements: streamed, the same bytes as planned from the whole tree -------------
+
+NOW = datetime(2025, 1, 2, 3, 4, tzinfo=UTC)
+EDI_SAMPLES = [p for p in SAMPLE_FILES if p.suffix in (".edi", ".x12")]
+CORPUS_EDI = ([e.path for e in corpus.entries("edifact", "x12")]
+              if corpus.is_available() else [])
+
+
+def _whole_tree_ack(data: bytes) -> bytes:
+    """What ``ack`` answered when it read the file whole: a plan per interchange of the
+    tree, each built with the next control number."""
+    report = inspect(data, level=Level.SCHEMA)
+    assert report.edi is not None
+    out, control = [], 1
+    for ic in report.edi.interchanges:
+        plan = plan_interchange(ic, report.edi.interchange_issues(ic), report.edi.by_message)
+        options = AckOptions(now=NOW, interchange_control=control, group_control=control,
+                             set_control=control)
+        if ic.standard == "edifact":
+            ack = contrl.build(plan, options)
+        else:
+            version = ic.header.get(12) if ic.header is not None and ic.header.tag == "ISA" \
+                else ""
+            ack = x12.build(plan, "999" if version >= "00501" else "997", options)
+        if ack is None:
+            continue
+        out.append(write([ack], encoding=report.detection.encoding))
+        control += 1
+    return b"".join(out)
+
+
+def _same_ack(path: Path, capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    expected = _whole_tree_ack(path.read_bytes())
+    main(["ack", str(path), "--now", NOW.isoformat()])
+    assert capsysbinary.readouterr().out == expected
+
+
+@pytest.mark.parametrize("path", EDI_SAMPLES, ids=[p.name for p in EDI_SAMPLES])
+def test_streamed_ack_is_the_whole_tree_ack_for_every_sample(
+        path: Path, capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    """ack plans each message as it is read and keeps no message body; what it prints
+    is, byte for byte, the acknowledgement planned from the tree read whole."""
+    _same_ack(path, capsysbinary)
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("path", CORPUS_EDI, ids=[p.name for p in CORPUS_EDI])
+def test_streamed_ack_is_the_whole_tree_ack_for_the_corpus(
+        path: Path, capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    """The same over every EDIFACT and X12 file of the shared corpus."""
+    _same_ack(path, capsysbinary)
