@@ -163,16 +163,16 @@ def number(value: float) -> str:
 
 def cmd_forecast(args: argparse.Namespace) -> int:
     if args.history is None:
-        from gateway.cli import plan_db  # noqa: PLC0415  # start-up stays light
+        from gateway.cli import plan_db
 
         return plan_db.forecast(args)
     if args.setup is not None:
         return _fail("--setup loads into the database: use it without --history")
     if args.horizon is None:
         return _fail("forecast --history needs --horizon H")
-    from gateway.forecast.engine import Config  # noqa: PLC0415
-    from gateway.forecast.history import Frequency, build_history  # noqa: PLC0415
-    from gateway.forecast.partition import run  # noqa: PLC0415
+    from gateway.forecast.engine import Config
+    from gateway.forecast.history import Frequency, build_history
+    from gateway.forecast.partition import run
 
     try:
         with args.history.open(newline="", encoding="utf-8-sig") as stream:
@@ -202,18 +202,18 @@ def cmd_forecast(args: argparse.Namespace) -> int:
 
 
 def cmd_exceptions(args: argparse.Namespace) -> int:
-    from gateway.cli import plan_db  # noqa: PLC0415
+    from gateway.cli import plan_db
 
     return plan_db.exceptions_command(args)
 
 
 def cmd_proposals(args: argparse.Namespace) -> int:
-    from gateway.cli import plan_db  # noqa: PLC0415
+    from gateway.cli import plan_db
 
     return plan_db.proposals(args)
 
 
 def cmd_approve(args: argparse.Namespace) -> int:
-    from gateway.cli import plan_db  # noqa: PLC0415
+    from gateway.cli import plan_db
 
     return plan_db.approve(args)
