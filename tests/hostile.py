@@ -40,7 +40,7 @@ def _sample(path: str) -> bytes:
 # the same text with {} where the number goes.
 NUMBER_SITES: tuple[tuple[str, str, str, str], ...] = (
     ("ubl", "ubl/ReceiptAdvice.xml", 'unitCode="C62">48<', 'unitCode="C62">{}<'),
-    ("ubl", "ubl/Invoice.xml", '<cbc:TaxAmount currencyID="EUR">117.31<',
+    ("ubl", "ubl/Invoice.xml", '<cbc:TaxAmount currencyID="EUR">118.23<',
      '<cbc:TaxAmount currencyID="EUR">{}<'),
     ("ubl", "ubl/Order.xml", '<cbc:PriceAmount currencyID="EUR">4.79<',
      '<cbc:PriceAmount currencyID="EUR">{}<'),
@@ -50,7 +50,7 @@ NUMBER_SITES: tuple[tuple[str, str, str, str], ...] = (
      '<Money currency="USD">{}</Money>'),
     ("edifact", "edifact/ORDERS_D01B.edi", "QTY+21:96:PCE", "QTY+21:{}:PCE"),
     ("edifact", "edifact/INVOIC_D96A.edi", "QTY+47:48'", "QTY+47:{}'"),
-    ("edifact", "edifact/INVOIC_D96A.edi", "MOA+203:229.92'", "MOA+203:{}'"),
+    ("edifact", "edifact/INVOIC_D96A.edi", "MOA+203:234.72'", "MOA+203:{}'"),
     ("x12", "x12/850_004010.x12", "PO1*1*24*EA*12.50", "PO1*1*{}*EA*12.50"),
     ("x12", "x12/810_004010.x12", "IT1*1*24*EA*12.50", "IT1*1*24*EA*{}"),
 )

@@ -25,12 +25,13 @@ from gateway.cli.inputs import (
     reason,
 )
 from gateway.cli.jsonlines import json_line
+from gateway.cli.progress import Progress, total_size
 from gateway.edi.ack import edifact as contrl
 from gateway.edi.ack import x12
 from gateway.edi.ack.plan import AckOptions, Planner, identity
 from gateway.edi.issues import Level
 from gateway.edi.reader import InterchangeRead
-from gateway.edi.report import FileReport, Inspection, MessageChecked, inspect
+from gateway.edi.report import Checked, FileReport, Inspection, MessageChecked, inspect
 from gateway.edi.schema.validator import Schemas
 from gateway.edi.writer import write
 from gateway.errors import UsageError, WriteError
@@ -130,40 +131,54 @@ def _acknowledge(source: Limited, schemas: Schemas, args: argparse.Namespace) ->
     out: list[bytes] = []
     control = args.control_number
     planners: dict[int, Planner] = {}
-    for event in check.events():
-        if isinstance(event, MessageChecked):
-            planner = planners.setdefault(id(event.interchange), Planner())
-            planner.message(event.group, identity(event.message), event.issues)
-            continue
-        if not isinstance(event, InterchangeRead) or event.fatal:
-            continue
-        ic = event.interchange
-        plan = planners.pop(id(ic), Planner()).finish(ic, event.issues)
-        version = ic.header.get(12) if ic.header is not None and ic.header.tag == "ISA" else ""
-        try:
-            kind = _format_for(ic.standard, version, args.format)
-        except UsageError as err:
-            print(f"edi-gateway ack: {err}", file=sys.stderr)
-            return 2
-        options = AckOptions(now=now, interchange_control=control, group_control=control,
-                             set_control=control)
-        ack = contrl.build(plan, options) if kind == "contrl" else x12.build(plan, kind, options)
-        if ack is None:
-            print(f"edi-gateway ack: interchange {ic.reference or '(no envelope)'} has no "
-                  "readable header to answer", file=sys.stderr)
-            continue
-        try:
-            out.append(write([ack], encoding=check.detection.encoding))
-        except WriteError as err:
-            print(f"edi-gateway ack: {err}", file=sys.stderr)
-            return 2
-        control += 1
+    with Progress(total_size([args.file])) as progress:
+        for event in check.events():
+            if isinstance(event, MessageChecked):
+                planner = planners.setdefault(id(event.interchange), Planner())
+                planner.message(event.group, identity(event.message), event.issues)
+                progress.advance(source.count)
+                continue
+            answer = _answer(event, args, now=now, control=control,
+                             encoding=check.detection.encoding, planners=planners)
+            if isinstance(answer, int):
+                return answer
+            if answer is not None:
+                out.append(answer)
+                control += 1
     if not out:
         return 1
     sys.stdout.flush()
     sys.stdout.buffer.write(b"".join(out))
     sys.stdout.buffer.flush()
     return 0 if check.valid else 1
+
+
+def _answer(event: Checked, args: argparse.Namespace, *, now: datetime, control: int,
+            encoding: str, planners: dict[int, Planner]) -> bytes | int | None:
+    """The acknowledgement of an interchange that has ended, as bytes; an exit
+    status when it cannot be given; None for an event that needs no answer."""
+    if not isinstance(event, InterchangeRead) or event.fatal:
+        return None
+    ic = event.interchange
+    plan = planners.pop(id(ic), Planner()).finish(ic, event.issues)
+    version = ic.header.get(12) if ic.header is not None and ic.header.tag == "ISA" else ""
+    try:
+        kind = _format_for(ic.standard, version, args.format)
+    except UsageError as err:
+        print(f"edi-gateway ack: {err}", file=sys.stderr)
+        return 2
+    options = AckOptions(now=now, interchange_control=control, group_control=control,
+                         set_control=control)
+    ack = contrl.build(plan, options) if kind == "contrl" else x12.build(plan, kind, options)
+    if ack is None:
+        print(f"edi-gateway ack: interchange {ic.reference or '(no envelope)'} has no "
+              "readable header to answer", file=sys.stderr)
+        return None
+    try:
+        return write([ack], encoding=encoding)
+    except WriteError as err:
+        print(f"edi-gateway ack: {err}", file=sys.stderr)
+        return 2
 
 
 def _answer_xml(report: FileReport, args: argparse.Namespace) -> int:

@@ -26,6 +26,7 @@ from gateway.cli.inputs import (
     size_text,
 )
 from gateway.cli.jsonlines import Later, json_line, write_json_line
+from gateway.cli.progress import Progress, total_size
 from gateway.edi.detect import SAMPLE, detect
 from gateway.edi.issues import Level
 from gateway.edi.jsonform import result_to_json, tree_from_json
@@ -195,7 +196,7 @@ def load_guides(paths: list[str]) -> Schemas:
 
 def validate_file(path: str, level: Level | None, schemas: Schemas | None = None, *,
                   per_code: int = ISSUES_PER_CODE, limit: int = DEFAULT_LIMIT,
-                  out: TextIO | None = None) -> int:
+                  out: TextIO | None = None, progress: Progress | None = None) -> int:
     """Write the JSON line for one file as it is read; its exit code contribution.
 
     The line holds the same keys as ever; its messages are written as the
@@ -221,6 +222,8 @@ def validate_file(path: str, level: Level | None, schemas: Schemas | None = None
         def messages() -> Iterator[dict[str, str]]:
             try:
                 for info in check.messages():
+                    if progress is not None:
+                        progress.advance(source.count)
                     yield info.to_json()
             except InputTooLarge as err:
                 failures.append(_unreadable(path, err)["issues"][0])
@@ -237,6 +240,8 @@ def validate_file(path: str, level: Level | None, schemas: Schemas | None = None
             "valid": Later(lambda: check.valid and not failures),
             "issues": Later(lambda: [i.to_json() for i in check.issues()] + failures),
         })
+        if progress is not None:
+            progress.next_file(source.count)
     return code[0] or (0 if check.valid else 1)
 
 
@@ -248,9 +253,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print(f"edi-gateway validate: {err}", file=sys.stderr)
         return 2
     worst = 0
-    for path in args.files:
-        worst = max(worst, validate_file(path, level, schemas, per_code=args.per_code,
-                                         limit=args.max_size))
+    with Progress(total_size(args.files), len(args.files)) as progress:
+        for path in args.files:
+            worst = max(worst, validate_file(path, level, schemas, per_code=args.per_code,
+                                             limit=args.max_size, progress=progress))
     return worst
 
 

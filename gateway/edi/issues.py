@@ -148,7 +148,6 @@ _DEFAULT_SEVERITY: dict[Code, Severity] = {
     Code.UNTERMINATED: Severity.WARNING,
     Code.NEEDLESS_RELEASE: Severity.WARNING,
     Code.TRAILING_SEPARATOR: Severity.WARNING,
-    Code.DUPLICATE_REFERENCE: Severity.WARNING,
     Code.BARE_MESSAGE: Severity.WARNING,
     Code.EMPTY_ENVELOPE: Severity.WARNING,
     Code.UNKNOWN_MESSAGE: Severity.WARNING,

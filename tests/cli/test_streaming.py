@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import sys
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
@@ -127,8 +128,10 @@ def test_an_endless_edi_stream_stops_at_the_limit_with_a_clear_issue(
     """An EDI stream past the limit is cut while it is read: exit 2, and the line ends
     with a ``usage.too-large`` issue naming the limit."""
     fifo = tmp_path / "orders.edi"
-    _endless_interchange(fifo)
+    feeder = _endless_interchange(fifo)
     assert main(["validate", "--max-size", "3M", str(fifo)]) == 2
+    feeder.join(timeout=30)  # the reader closed the pipe: the feeder stops
+    assert not feeder.is_alive()
     line = json.loads(capsys.readouterr().out)
     assert line["valid"] is False
     assert line["issues"][-1]["code"] == "usage.too-large"
@@ -231,3 +234,56 @@ def test_streamed_ack_is_the_whole_tree_ack_for_the_corpus(
         path: Path, capsysbinary: pytest.CaptureFixture[bytes]) -> None:
     """The same over every EDIFACT and X12 file of the shared corpus."""
     _same_ack(path, capsysbinary)
+
+
+# -- progress -----------------------------------------------------------------------------
+
+
+class _Terminal(io.StringIO):
+    """Standard error as a terminal would be."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_no_progress_where_standard_error_is_not_a_terminal(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Output captured by a script is what it always was: nothing on stderr."""
+    path = tmp_path / "orders.edi"
+    path.write_bytes(_orders(30_000))
+    main(["validate", "--level", "syntax", str(path)])
+    assert capsys.readouterr().err == ""
+
+
+def test_progress_on_a_terminal_shows_bytes_messages_and_rate(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A file over a few MB validated with stderr on a terminal: a bar with the bytes,
+    the messages read and the rate, cleared at the end."""
+    path = tmp_path / "orders.edi"
+    path.write_bytes(_orders(30_000))
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    main(["validate", "--level", "syntax", str(path)])
+    assert threading.active_count() == 1  # the bar leaves no thread behind
+    shown = terminal.getvalue()
+    assert "30,000 messages" in shown
+    assert "B/s" in shown and "MB/" in shown
+    assert json.loads(capsys.readouterr().out)["valid"] is True
+
+
+def test_short_work_shows_no_progress_even_on_a_terminal(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A small file is done before a bar would tell anything."""
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    main(["validate", str(EDI_SAMPLES[0])])
+    assert terminal.getvalue() == ""
+
+
+def _orders(count: int) -> bytes:
+    """An interchange of ``count`` small EDIFACT orders, over 4 MB for 30,000."""
+    body = "".join(f"UNH+{n}+ORDERS:D:96A:UN'BGM+220+PO{n:08d}+9'DTM+137:20250101:102'"
+                   f"NAD+BY+5412345000013::9'LIN+1++4000862141404:SRS'QTY+21:{n % 90 + 1}'"
+                   f"UNS+S'UNT+7+{n}'" for n in range(1, count + 1))
+    return f"UNB+UNOC:3+S:14+R:14+250101:1200+1'{body}UNZ+{count}+1'".encode()
