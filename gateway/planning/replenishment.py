@@ -125,8 +125,11 @@ def load_policies(session: Session, specs: Sequence[Mapping[str, Any]]) -> int:
         Policy(spec.kind, spec.review_periods, spec.lead_time_periods, spec.service_level,
                spec.service_measure, spec.minimum_order, spec.pack_size, spec.maximum_order,
                spec.reorder_point, spec.order_up_to, spec.order_quantity)  # checks it
+        item_key = spec.item
+        if item_key.startswith("gtin:"):  # as the documents key it: fourteen digits
+            item_key = ItemRef(gtin=item_key[5:]).key()
         values = {
-            "item_id": _id_of(session, _ITEMS, spec.item, "item"),
+            "item_id": _id_of(session, _ITEMS, item_key, "item"),
             "location_id": _id_of(session, _LOCATIONS, spec.location, "location"),
             "kind": spec.kind.value,
             "buyer_id": _party_id(session, spec.buyer, spec.buyer_name),

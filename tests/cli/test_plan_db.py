@@ -64,7 +64,7 @@ def test_the_planning_round_from_the_command_line(
     table = capsys.readouterr().out.splitlines()
     assert table[0].split()[:4] == ["id", "item", "location", "quantity"]
     proposal_id = table[1].split()[0]
-    assert "gtin:614141100019" in table[1]
+    assert "gtin:00614141100019" in table[1]
 
     out = tmp_path / "out"
     assert main(["plan", "approve", proposal_id, "--reviewer", "bob", "--out", str(out),

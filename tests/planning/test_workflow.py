@@ -59,7 +59,7 @@ def test_criteria_fire_only_where_they_apply(loaded: Engine) -> None:
         session.execute(table(ExceptionCriterion).delete())
         _criteria(session,
                   {"compare": "forecast_vs_partner", "threshold": 25,
-                   "item_group": "gtin:6141411000*"},  # item 19 (and 26): fires week 3
+                   "item_group": "gtin:006141411000*"},  # item 19 (and 26): fires week 3
                   {"compare": "forecast_vs_partner", "threshold": 25,
                    "item_group": "gtin:999*"},  # no such item
                   {"compare": "forecast_vs_partner", "threshold": 25,
@@ -225,9 +225,9 @@ def test_a_planning_file_mistake_names_the_file_and_field(loaded: Engine,
     wanted = r"bad.yaml: criteria\[0\].threshold: Input should be greater"
     with Session(loaded) as session, pytest.raises(ConfigurationError, match=wanted):
         cycle.load_planning_file(session, bad)
-    bad.write_text("policies:\n  - item: gtin:000\n    location: gln:0614141000029\n")
+    bad.write_text("policies:\n  - item: supplier:NOPE\n    location: gln:0614141000029\n")
     with Session(loaded) as session, pytest.raises(ConfigurationError,
-                                                   match=r"item 'gtin:000' is not known"):
+                                                   match=r"item .supplier:NOPE. is not known"):
         cycle.load_planning_file(session, bad)
 
 
@@ -259,12 +259,12 @@ def test_forecast_against_actual_compares_an_earlier_runs_weeks_with_the_sales(
     with Session(loaded) as session, session.begin():
         session.execute(table(ExceptionCriterion).delete())
         _criteria(session, {"compare": "forecast_vs_actual", "threshold": 1,
-                            "unit": "quantity", "item_group": "gtin:614141100019"})
+                            "unit": "quantity", "item_group": "gtin:00614141100019"})
         earlier = run_forecast(session, clock=clock, as_of=first_week - timedelta(days=1),
                                horizon=4).run_id
         assert earlier is not None
         item = session.execute(select(table(Item).c.id).where(
-            table(Item).c.gtin == "614141100019")).scalar_one()
+            table(Item).c.gtin == "00614141100019")).scalar_one()
         old = {p.start: p.quantity for (found, _), periods in
                forecasts(session, earlier).items() for p in periods if found == item}
         assert sorted(old) == sorted(sold)
