@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from gateway import __version__
-from gateway.cli import ack, convert, edi, ingest, plan, run
+from gateway.cli import ack, convert, edi, ingest, partners, plan, run, serve
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -34,6 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
     convert.register(commands)
     ingest.register(commands)
     run.register(commands)
+    partners.register(commands)
+    serve.register(commands)
     plan.register(commands)
     return parser
 

@@ -5,8 +5,8 @@ values (forecast and quantiles); agreed forecast revisions; exception criteria,
 exceptions and their audit trail; replenishment policies and proposals; the
 documents planning produces for the outbound flow.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-07 20:27:58.797133
 """
 
@@ -19,8 +19,8 @@ from alembic import op
 
 import gateway.db.types
 
-revision: str = "0004"
-down_revision: str | None = "0003"
+revision: str = "0006"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
