@@ -18,7 +18,6 @@ from __future__ import annotations
 import gc
 import re
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from gateway.edi.delimiters import (
@@ -56,23 +55,6 @@ _HEADER_AT_LINE_START = {
     EDIFACT: re.compile(r"(?:^|[\r\n])[ \t]*(UNA|UNB)"),
     X12: re.compile(r"(?:^|[\r\n])[ \t]*(ISA)"),
 }
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building many small lists.
-
-    Segments form no reference cycles, yet every few hundred allocations the
-    collector would walk all live objects; pausing it makes lexing several times
-    faster. Reference counting still frees everything at once, as usual.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 @dataclass(slots=True)
@@ -629,63 +611,58 @@ class Lexer:
         self._lead_newlines = 0
         stop: str | None = None
         nxt = last
-        gc_was_on = gc.isenabled()
-        gc.disable()  # as paused_gc() does; inlined in the hottest loop
-        made = gc.get_count()[0]
-        try:
-            for k in range(first, last):
-                piece = pieces[k]
-                els = piece.split(elem)
-                tag = els[0]
-                kind = kinds.get(tag)
-                if kind is None:
-                    kind = _kind(tag, self._standard)
-                    if len(kinds) < _KIND_CACHE:
-                        kinds[tag] = kind
-                if kind:
-                    found = self._odd(piece, els, kind, pos=pos, line=line,
-                                      line_start=line_start, issues=issues,
-                                      at_start=k == first and not segments)
-                    if found is None:
-                        stop, nxt = "start", k
-                        break
-                    tag, line, piece_line_start, column, kind = found
-                    if not by_line:
-                        line_start = piece_line_start
-                    if kind == _BLANK:
-                        if by_line:
-                            line += 1
-                        else:
-                            pos += len(piece) + seplen
-                        continue
-                    if kind == _END:
-                        stop = "end"
-                else:
-                    column = pos - line_start + 1
-                if special1 and (special1 in piece or (special2 and special2 in piece)):
-                    elements, repeats, problem = split_segment(piece.lstrip(), d)
-                    append(Segment(tag, elements[1:], line, column, repeats))
-                    if problem:
-                        issues.append(Issue.of(
-                            problem[0], problem[1],
-                            Location(segment=tag, line=line, column=column)))
-                else:
-                    del els[0]
-                    append(Segment(tag, [e.split(comp) for e in els], line, column))
-                if trailing and tag != "ISA":
-                    _check_trailing(segments[-1], issues)
-                if by_line:
-                    line += 1
-                else:
-                    pos += len(piece) + seplen
-                if stop:
-                    nxt = k + 1
+        for k in range(first, last):
+            piece = pieces[k]
+            els = piece.split(elem)
+            tag = els[0]
+            kind = kinds.get(tag)
+            if kind is None:
+                kind = _kind(tag, self._standard)
+                if len(kinds) < _KIND_CACHE:
+                    kinds[tag] = kind
+            if kind:
+                found = self._odd(piece, els, kind, pos=pos, line=line,
+                                  line_start=line_start, issues=issues,
+                                  at_start=k == first and not segments)
+                if found is None:
+                    stop, nxt = "start", k
                     break
-        finally:
-            made = gc.get_count()[0] - made
-            if gc_was_on:
-                gc.enable()
-        if gc_was_on:
+                tag, line, piece_line_start, column, kind = found
+                if not by_line:
+                    line_start = piece_line_start
+                if kind == _BLANK:
+                    if by_line:
+                        line += 1
+                    else:
+                        pos += len(piece) + seplen
+                    continue
+                if kind == _END:
+                    stop = "end"
+            else:
+                column = pos - line_start + 1
+            if special1 and (special1 in piece or (special2 and special2 in piece)):
+                elements, repeats, problem = split_segment(piece.lstrip(), d)
+                append(Segment(tag, elements[1:], line, column, repeats))
+                if problem:
+                    issues.append(Issue.of(
+                        problem[0], problem[1],
+                        Location(segment=tag, line=line, column=column)))
+            else:
+                del els[0]
+                append(Segment(tag, [e.split(comp) for e in els], line, column))
+            if trailing and tag != "ISA":
+                _check_trailing(segments[-1], issues)
+            if by_line:
+                line += 1
+            else:
+                pos += len(piece) + seplen
+            if stop:
+                nxt = k + 1
+                break
+        if nxt - first >= _MIN_RUN and gc.isenabled():
+            # What the run keeps alive: a segment, its element list, one list per element.
+            span = sum(map(len, pieces[first:nxt])) + seplen * (nxt - first)
+            made = 2 * (nxt - first) + self._text.count(elem, self._off, self._off + span)
             self._size_run(nxt - first, made)
         if by_line:
             pos = self._pos + sum(map(len, pieces[first:nxt])) + seplen * (nxt - first)
@@ -698,17 +675,16 @@ class Lexer:
     def _size_run(self, lexed: int, made: int) -> None:
         """Size the next run from what this one allocated.
 
-        The collector is paused while a run is lexed, and the objects it made
-        (a segment, its element list and one list per element) count towards
-        the next young collection. When a run makes more of them than the
-        young generation's threshold, that collection comes while the run is
-        still alive and walks all of it; kept below, most of a run is freed by
-        its consumer before any collection sees it. Measured on generated
-        orders (bench/read_throughput.py and a same-process comparison), runs
-        sized so stream 1.4-2.8x faster than runs of a fixed 1,000 segments.
+        The objects a run makes (a segment, its element list and one list per
+        element) count towards the next young collection of the cyclic garbage
+        collector. When a run makes more of them than the young generation's
+        threshold, that collection comes while the run is still alive and
+        walks all of it; kept below, most of a run is freed by its consumer
+        before any collection sees it. The lexer only reads the collector's
+        settings: whether it runs, and how, is its caller's choice.
         """
         threshold = gc.get_threshold()[0]
-        if lexed < _MIN_RUN or made <= 0 or threshold <= 0:
+        if made <= 0 or threshold <= 0:
             return
         budget = threshold // 2  # the other half is for the reader and the consumer
         self._run = max(_MIN_RUN, min(RUN, lexed * budget // made))
@@ -749,35 +725,34 @@ class Lexer:
         newline = self._newline
         segments: list[Segment] = []
         issues: list[Issue] = []
-        with paused_gc():
-            for k in range(first, end):
-                piece = self._pieces[k]
-                body = piece.lstrip()
-                self._advance(piece[: len(piece) - len(body)])
-                line, column = self._here()
-                self._advance(body)
-                self._advance(self._sep)
-                if not body:
-                    continue
-                raw = body
-                if newline in raw or "\r" in raw or "\n" in raw:
-                    raw = raw.replace("\r", "").replace("\n", "")
-                    issues.append(Issue.of(
-                        Code.WRAPPED_SEGMENT,
-                        "Line breaks inside the segment were taken as wrapping and removed.",
-                        Location(segment=raw.split(d.element, 1)[0][:20], line=line,
-                                 column=column),
-                    ))
-                elements, repeats, problem = split_segment(raw, d)
-                tag = elements[0][0]
-                segments.append(Segment(tag, elements[1:], line, column, repeats))
-                if self._trailing and tag != "ISA":
-                    _check_trailing(segments[-1], issues)
-                if problem:
-                    issues.append(Issue.of(problem[0], problem[1],
-                                           Location(segment=tag, line=line, column=column)))
-                if not is_tag(tag):
-                    issues.append(_bad_tag(tag, line, column))
+        for k in range(first, end):
+            piece = self._pieces[k]
+            body = piece.lstrip()
+            self._advance(piece[: len(piece) - len(body)])
+            line, column = self._here()
+            self._advance(body)
+            self._advance(self._sep)
+            if not body:
+                continue
+            raw = body
+            if newline in raw or "\r" in raw or "\n" in raw:
+                raw = raw.replace("\r", "").replace("\n", "")
+                issues.append(Issue.of(
+                    Code.WRAPPED_SEGMENT,
+                    "Line breaks inside the segment were taken as wrapping and removed.",
+                    Location(segment=raw.split(d.element, 1)[0][:20], line=line,
+                             column=column),
+                ))
+            elements, repeats, problem = split_segment(raw, d)
+            tag = elements[0][0]
+            segments.append(Segment(tag, elements[1:], line, column, repeats))
+            if self._trailing and tag != "ISA":
+                _check_trailing(segments[-1], issues)
+            if problem:
+                issues.append(Issue.of(problem[0], problem[1],
+                                       Location(segment=tag, line=line, column=column)))
+            if not is_tag(tag):
+                issues.append(_bad_tag(tag, line, column))
         return segments, issues
 
 

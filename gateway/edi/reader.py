@@ -22,7 +22,7 @@ from gateway.edi.charsets import find_escaped, is_single_byte
 from gateway.edi.delimiters import EDIFACT_DEFAULT, X12_DEFAULT
 from gateway.edi.detect import SAMPLE, UNKNOWN, UTF8_BOM, XML, Detection, detect
 from gateway.edi.issues import Code, Issue, Level, Location, Severity
-from gateway.edi.lexer import EDIFACT, X12, Batch, Lexer, Start, paused_gc
+from gateway.edi.lexer import EDIFACT, X12, Batch, Lexer, Start
 from gateway.edi.tree import Group, Interchange, Message, Segment
 
 CHUNK_SIZE = 1 << 20  # 1 MiB of bytes per read: peak memory is about 20 times this
@@ -109,23 +109,23 @@ class ReadResult:
 def read(data: bytes) -> ReadResult:
     """Read a whole EDI file held in memory into a tree, with every issue found.
 
-    The collector is paused for the whole read: the tree is all kept, so every
-    young collection would walk what is built so far and find nothing to free.
+    The whole tree is kept, so the cyclic garbage collector finds nothing to free
+    in it however often it walks it; a caller reading large files may pause the
+    collector around this call (:func:`gateway.runtime.collector_paused`).
     """
     detection = detect(data)
     result = ReadResult(detection)
     events = _events(io.BytesIO(data), detection, keep=True, chunk_size=max(len(data), 1))
-    with paused_gc():
-        for event in events:
-            if isinstance(event, MessageRead):
-                result.add_message_issues(event.message, event.issues)
-            elif isinstance(event, InterchangeRead):
-                if not event.fatal:
-                    result.interchanges.append(event.interchange)
-                    result.by_interchange[id(event.interchange)] = event.issues
-                result.issues.extend(event.issues)
-            else:
-                result.issues.extend(event.issues)
+    for event in events:
+        if isinstance(event, MessageRead):
+            result.add_message_issues(event.message, event.issues)
+        elif isinstance(event, InterchangeRead):
+            if not event.fatal:
+                result.interchanges.append(event.interchange)
+                result.by_interchange[id(event.interchange)] = event.issues
+            result.issues.extend(event.issues)
+        else:
+            result.issues.extend(event.issues)
     result.issues.sort(key=_issue_order)
     return result
 
