@@ -18,16 +18,18 @@ from gateway.cli.jsonlines import json_line
 from gateway.edi.detect import detect
 from gateway.edi.issues import Level
 from gateway.edi.jsonform import result_to_json, tree_from_json
-from gateway.edi.report import FileReport, inspect
+from gateway.edi.report import FileReport, default_level, inspect
 from gateway.edi.schema.guide import guide_from_yaml
 from gateway.edi.schema.loader import load_directory
 from gateway.edi.schema.validator import Schemas
 from gateway.edi.writer import write
+from gateway.edi.xml.guide import declares_xml, xml_guide_from_yaml
 from gateway.errors import ConfigurationError, UsageError, WriteError
 
 log = logging.getLogger(__name__)
 
-LEVELS = {"syntax": Level.SYNTAX, "envelope": Level.ENVELOPE, "schema": Level.SCHEMA}
+LEVELS = {"syntax": Level.SYNTAX, "envelope": Level.ENVELOPE, "schema": Level.SCHEMA,
+          "rules": Level.RULES}
 
 
 def register(commands: Any) -> None:
@@ -47,8 +49,9 @@ def register(commands: Any) -> None:
 
     p = commands.add_parser("validate", help="check files; one JSON line per file")
     p.add_argument("files", nargs="+", metavar="FILE")
-    p.add_argument("--level", choices=sorted(LEVELS), default="schema",
-                   help="how far to check (default: schema)")
+    p.add_argument("--level", choices=sorted(LEVELS), default=None,
+                   help="how far to check (default: rules for XML, schema for EDI; rules "
+                        "adds Schematron and partner rules to XML)")
     p.add_argument("--guide", action="append", default=[], metavar="FILE",
                    help="a partner implementation guide (YAML) to check against; repeatable")
     p.set_defaults(handler=cmd_validate)
@@ -134,11 +137,18 @@ def cmd_write(args: argparse.Namespace) -> int:
 def load_guides(paths: list[str]) -> Schemas:
     """Schemas with the guides at ``paths``; raises UsageError naming a bad file."""
     guides = []
+    xml_guides = []
     for path in paths:
         try:
             text = Path(path).read_text("utf-8")
         except OSError as err:
             raise UsageError(f"cannot read guide {path}: {err.strerror or err}") from err
+        if declares_xml(text):
+            try:
+                xml_guides.append(xml_guide_from_yaml(text, path))
+            except ConfigurationError as err:
+                raise UsageError(str(err)) from err
+            continue
         try:
             guide = guide_from_yaml(text, path)
             directory = load_directory(guide.standard, guide.version)
@@ -150,16 +160,19 @@ def load_guides(paths: list[str]) -> Schemas:
         except ConfigurationError as err:
             raise UsageError(str(err)) from err
         guides.append(guide)
-    return Schemas(load_directory, guides)
+    return Schemas(load_directory, guides, xml_guides=xml_guides)
 
 
-def validate_file(path: str, level: Level, schemas: Schemas | None = None
+def validate_file(path: str, level: Level | None, schemas: Schemas | None = None
                   ) -> tuple[dict[str, Any], int]:
-    """The JSON line for one file and its exit code contribution."""
+    """The JSON line for one file and its exit code contribution; ``level`` None is
+    the file's default (rules for XML, schema for EDI)."""
     try:
         data = _read_file(path)
     except OSError as err:
         return _unreadable(path, err), 2
+    if level is None:
+        level = default_level(data)
     try:
         report = inspect(data, level=level, schemas=schemas)
     except Exception:  # the one boundary where a bug must not stop the other files
@@ -174,7 +187,7 @@ def validate_file(path: str, level: Level, schemas: Schemas | None = None
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    level = LEVELS[args.level]
+    level = LEVELS[args.level] if args.level else None
     try:
         schemas = load_guides(args.guide)
     except UsageError as err:

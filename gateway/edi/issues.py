@@ -29,7 +29,8 @@ class Level(IntEnum):
     SYNTAX = 1
     ENVELOPE = 2
     SCHEMA = 3
-    MAPPING = 4
+    RULES = 4
+    MAPPING = 5
 
 
 class Code(StrEnum):
@@ -108,6 +109,15 @@ class Code(StrEnum):
     XML_TOO_LARGE = "syntax.xml-too-large"
     XML_TOO_DEEP = "syntax.xml-too-deep"
     XML_UNKNOWN_DOCUMENT = "syntax.xml-unknown-document"
+    XML_SCHEMA_INVALID = "schema.xsd"
+    XML_DTD_INVALID = "schema.dtd"
+    XML_CODE_LIST = "schema.code-list"
+    XML_NO_SCHEMA = "schema.xml-no-schema"
+    XML_DTD_SUBSTITUTED = "schema.dtd-substituted"
+    # business rules: published Schematron and partner rules on XML documents
+    XML_RULE = "rules.schematron"
+    XML_GUIDE_RULE = "rules.guide"
+    XML_PROFILE_MISMATCH = "rules.profile-mismatch"
 
     @property
     def level(self) -> Level:
@@ -121,7 +131,7 @@ class Code(StrEnum):
 
 
 _LEVELS = {"syntax": Level.SYNTAX, "envelope": Level.ENVELOPE, "schema": Level.SCHEMA,
-           "mapping": Level.MAPPING}
+           "rules": Level.RULES, "mapping": Level.MAPPING}
 
 _DEFAULT_SEVERITY: dict[Code, Severity] = {
     Code.UNKNOWN_FORMAT: Severity.FATAL,
@@ -147,6 +157,8 @@ _DEFAULT_SEVERITY: dict[Code, Severity] = {
     Code.XML_TOO_LARGE: Severity.FATAL,
     Code.XML_TOO_DEEP: Severity.FATAL,
     Code.XML_UNKNOWN_DOCUMENT: Severity.WARNING,
+    Code.XML_NO_SCHEMA: Severity.WARNING,
+    Code.XML_DTD_SUBSTITUTED: Severity.WARNING,
 }
 
 
@@ -201,19 +213,31 @@ class Location:
 
 @dataclass(frozen=True, slots=True)
 class Issue:
-    """One problem: a code, how bad it is, where, and what a person should read."""
+    """One problem: a code, how bad it is, where, and what a person should read.
+
+    ``rule`` is the identifier of the published or partner rule the finding
+    breaks, where there is one (``BR-CO-15``, ``PEPPOL-T01-R001``,
+    ``cvc-datatype-valid.1.2.1``): partners quote it, so it goes into the code
+    they read (``rules.schematron:BR-CO-15``).
+    """
 
     code: Code
     severity: Severity
     location: Location
     message: str
+    rule: str | None = None
 
     @classmethod
     def of(
         cls, code: Code, message: str, location: Location | None = None,
-        severity: Severity | None = None,
+        severity: Severity | None = None, rule: str | None = None,
     ) -> Issue:
-        return cls(code, severity or code.severity, location or Location(), message)
+        return cls(code, severity or code.severity, location or Location(), message, rule)
+
+    @property
+    def code_text(self) -> str:
+        """The code as printed: the gateway's code, then the rule's id when there is one."""
+        return f"{self.code.value}:{self.rule}" if self.rule else self.code.value
 
     @property
     def blocking(self) -> bool:
@@ -226,13 +250,17 @@ class Issue:
         return replace(self, location=replace(self.location, **known)) if known else self
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "code": self.code.value,
+        found: dict[str, Any] = {
+            "code": self.code_text,
             "severity": self.severity.value,
             "location": self.location.to_json(),
             "message": self.message,
         }
+        if self.rule:
+            found["rule"] = self.rule
+        return found
 
     def __str__(self) -> str:
         where = self.location.where()
-        return f"{self.severity}: {self.message}" + (f" [{where}]" if where else "")
+        rule = f"[{self.rule}] " if self.rule else ""
+        return f"{self.severity}: {rule}{self.message}" + (f" [{where}]" if where else "")

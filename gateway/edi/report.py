@@ -128,6 +128,11 @@ def schema_issues(result: ReadResult, schemas: Schemas) -> list[Issue]:
     return found
 
 
+def default_level(data: bytes) -> Level:
+    """The level a file is checked to when none is asked: rules for XML, schema for EDI."""
+    return Level.RULES if detect(data).standard == XML else Level.SCHEMA
+
+
 def inspect(data: bytes, *, level: Level = Level.SCHEMA,
             schemas: Schemas | None = None) -> FileReport:
     """Detect and read ``data``, and validate it up to ``level``; never raises on
@@ -135,7 +140,14 @@ def inspect(data: bytes, *, level: Level = Level.SCHEMA,
     detection = detect(data)
     if detection.standard == XML:
         xml = read_xml(data)
-        return FileReport(detection, xml=xml, issues=[*detection.issues, *xml.issues])
+        issues = [*detection.issues, *xml.issues]
+        if level >= Level.SCHEMA and xml.document is not None:
+            # Deferred: schemas, rules and the XSLT processor load only for XML.
+            from gateway.edi.xml.validation import validate_xml  # noqa: PLC0415
+
+            issues.extend(validate_xml(xml, data, level,
+                                       schemas.xml_guides if schemas is not None else ()))
+        return FileReport(detection, xml=xml, issues=issues)
     if detection.standard == UNKNOWN:
         return FileReport(detection, issues=list(detection.issues))
     result = read(data)

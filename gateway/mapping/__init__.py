@@ -1,2 +1,3 @@
 """Declarative mappings between messages and business documents: the only bridge
-between the syntax tree and the documents. The files live in ``mappings/``."""
+between the syntax tree and the documents. The engine is here; the mapping files
+it runs ship with the package in ``gateway/mappings/``."""

@@ -30,7 +30,7 @@ from gateway.mapping.outbound import OutboundMapping, compile_outbound
 from gateway.mapping.values import CodeList
 from gateway.mapping.xml_out import XmlOutboundMapping, compile_xml_outbound
 
-DEFAULT_ROOT = Path(__file__).resolve().parents[2] / "mappings"
+DEFAULT_ROOT = Path(__file__).resolve().parents[1] / "mappings"
 STANDARDS = ("edifact", "x12", "ubl", "cxml")
 _FILE = re.compile(r"^(?P<message>[A-Za-z0-9]+)\.(?P<direction>in|out)\.yaml$")
 

@@ -1,7 +1,7 @@
 """Compiled getters (gateway.mapping.inbound): every shipped inbound mapping, applied to
 every message of its type in the golden samples and the shared corpus, gives exactly
 the raw document and the value problems that reading its specs one by one gives, as
-the mapping DSL (mappings/README.md) describes them; and the getters built for the
+the mapping DSL (gateway/mappings/README.md) describes them; and the getters built for the
 commonest specs keep the rules of the general one."""
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from gateway.edi.dates import ascii_digits, is_date, is_time
 from gateway.edi.envelope import Scope
@@ -48,6 +49,9 @@ from gateway.edi.schema.structure import (
     shape_of,
 )
 from gateway.edi.tree import Components, Message, Segment
+
+if TYPE_CHECKING:
+    from gateway.edi.xml.guide import XmlGuide
 
 # ASCII digits only: other scripts' digits are characters, not numbers, here.
 _EDIFACT_NUMBER = re.compile(r"^-?(\d*)[.,]?(\d*)$", re.ASCII)
@@ -972,6 +976,7 @@ class Schemas:
 
     lookup: Callable[[str, str], Directory | None]
     guides: list[Guide] = field(default_factory=list)
+    xml_guides: list[XmlGuide] = field(default_factory=list)  # partner rules for XML
     _validators: dict[tuple[str, str, str], MessageValidator | None] = field(
         default_factory=dict)
 

@@ -38,11 +38,6 @@ CANNOT_KNOW: dict[str, str] = {
         "D.97B: no directory ships for it, so only the envelope is checked (a "
         "schema.unknown-message warning); the declared faults (QTY '1020A', NAD 'BYZZ', "
         "a second UNS, '$' in PRI) are all schema-level",
-    "xml/Order/peppol-bis__T01-0003-invalid.xml":
-        "fails a PEPPOL BIS schematron business rule; XML is checked for being well formed "
-        "and for its document type, not against schematron",
-    "xml/Order/peppol-bis__T01-0010-emptyElement.xml":
-        "an empty element that only the PEPPOL BIS schematron forbids",
     "xml/Order/ubl-release-package__order-test-bad-model.xml":
         "fails the UBL document-constraint model check (a business rule above the XSD)",
 }
