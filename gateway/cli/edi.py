@@ -45,6 +45,10 @@ def register(commands: Any) -> None:
     p = commands.add_parser("write", help="write EDI from the JSON that 'parse --json' prints")
     p.add_argument("source", metavar="JSONFILE|-")
     p.add_argument("--output", "-o", metavar="FILE", help="write here instead of stdout")
+    p.add_argument("--normalize", action="store_true",
+                   help="write the canonical form: the line ending after every segment and "
+                        "nothing else between them, the ISA at its standard widths, a UNA "
+                        "written afresh (default: the bytes as read)")
     p.set_defaults(handler=cmd_write)
 
     p = commands.add_parser("validate", help="check files; one JSON line per file")
@@ -118,7 +122,7 @@ def cmd_write(args: argparse.Namespace) -> int:
     try:
         data = json.loads(raw)
         interchanges, encoding, bom = tree_from_json(data)
-        out = write(interchanges, encoding=encoding, bom=bom)
+        out = write(interchanges, encoding=encoding, bom=bom, normalize=args.normalize)
     except json.JSONDecodeError as err:
         print(f"edi-gateway write: the input is not JSON: {err}", file=sys.stderr)
         return 2

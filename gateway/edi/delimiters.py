@@ -18,6 +18,8 @@ ISA_REPETITION_OFFSET = 82  # ISA11 from version 00402 on; before, the standards
 ISA_COMPONENT_OFFSET = 104  # ISA16
 ISA_TERMINATOR_OFFSET = 105
 ISA_ELEMENT_COUNT = 16
+# The fixed widths of ISA01..ISA16.
+ISA_WIDTHS = (2, 10, 2, 10, 2, 15, 2, 15, 6, 4, 1, 5, 9, 1, 1, 1)
 
 # EDIFACT: "UNA" followed by six service characters, in this order.
 UNA_LENGTH = 9

@@ -1,10 +1,13 @@
 """Decoded text to segments, one interchange's delimiters at a time.
 
 The lexer finds where each interchange starts (UNA, UNB, ISA, or a bare
-message), takes its delimiters from the envelope, and splits the text into
-:class:`Segment` values in batches. It works on a stream of text chunks, so a
-large file never has to be in memory whole, and it records line and column for
-every segment.
+message), takes its delimiters from the envelope (:mod:`gateway.edi.delimiters`
+reads them from a header's text), and splits the text into :class:`Segment`
+values in batches. It works on a stream of text chunks, so a large file never
+has to be in memory whole, and it records line and column for every segment,
+and the layout a writer needs to give the bytes back (:class:`Layout`: the
+blanks and line breaks between segments where they are irregular, wrapped
+lines, needless release characters, an ISA's field widths).
 
 Speed comes from letting ``str.split`` do the work and doing as little as
 possible per segment in Python: release characters, repetition separators and
@@ -19,11 +22,13 @@ import gc
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import repeat
 
 from gateway.edi.delimiters import (
     EDIFACT_DEFAULT,
     HEADER_WINDOW,
     ISA_LENGTH,
+    ISA_WIDTHS,
     UNA_LENGTH,
     Delimiters,
     bare_x12_delimiters,
@@ -32,7 +37,7 @@ from gateway.edi.delimiters import (
     unb_delimiters,
 )
 from gateway.edi.issues import Code, Issue, Location
-from gateway.edi.tree import Components, Segment
+from gateway.edi.tree import Components, Layout, Segment
 
 EDIFACT = "edifact"
 X12 = "x12"
@@ -51,6 +56,11 @@ _KIND_CACHE = 4096
 _STARTS = {EDIFACT: frozenset({"UNA", "UNB"}), X12: frozenset({"ISA"})}
 _ENDS = {EDIFACT: frozenset({"UNZ"}), X12: frozenset({"IEA"})}
 _TRAILING = " \t\r\n\x1a"  # what may follow the last segment: blanks, a DOS end-of-file mark
+# Terminators that end a line: an empty piece between two of them is a blank line.
+_LINE_TERMINATORS = "\r\n\x85"
+_LINE_BREAKS = re.compile(r"[\r\n]+")
+# Layout between segments: what str.lstrip() takes off a piece, and a DOS end-of-file mark.
+_LAYOUT_RUN = re.compile(r"[\s\x1a]*")
 _HEADER_AT_LINE_START = {
     EDIFACT: re.compile(r"(?:^|[\r\n])[ \t]*(UNA|UNB)"),
     X12: re.compile(r"(?:^|[\r\n])[ \t]*(ISA)"),
@@ -129,9 +139,27 @@ class Lexer:
         self._lead_newlines = 0
         self._run = RUN
         self.line_ending: str | None = None
-        # The line break (or "") after the interchange trailer that ended the last
-        # batch; None when the last batch ended no interchange.
+        # The layout (line breaks, blanks, a DOS end-of-file mark; "" for none) after
+        # the interchange trailer that ended the last batch, up to what comes next;
+        # None when the last batch ended no interchange.
         self.end_break: str | None = None
+        # Layout before the first interchange, and after the last segment at the end
+        # of the input (None until the end is reached).
+        self.lead = ""
+        self.trailing: str | None = None
+        # Where each segment's layout comes from (see _place_layout): what follows
+        # the terminator before piece 0 of the current text, beyond the terminator;
+        # whether the layout before the next segment is its own (not the end of
+        # the interchange before, nor text before the first header); the layout of
+        # blank pieces since the last segment; the layout taken off the end of the
+        # input; and whether the current run met leading layout or blank pieces.
+        self._lead_sep = ""
+        self._owned = False
+        self._carry = ""
+        self._eof_layout = ""
+        self._odd_layout = False
+        self._blank_lines = False  # the terminator is a line break: "" is a blank line
+        self._split_to_end = False  # the text was split with all of the input read
 
     # -- reading text --------------------------------------------------------
 
@@ -166,16 +194,18 @@ class Lexer:
         self._advance(taken)
         return taken
 
-    def _skip_whitespace(self) -> None:
+    def _skip_whitespace(self) -> str:
+        """Consume the whitespace at the start of the buffer; return it."""
+        skipped = ""
         while True:
             stripped = self._buf.lstrip()
             if len(stripped) != len(self._buf):
-                self._consume(len(self._buf) - len(stripped))
+                skipped += self._consume(len(self._buf) - len(stripped))
             if self._buf:
-                return
+                return skipped
             chunk = self._read()
             if chunk is None:
-                return
+                return skipped
             self._buf = chunk
 
     def _here(self) -> tuple[int, int]:
@@ -187,7 +217,10 @@ class Lexer:
         """Every interchange's batches, in file order."""
         while True:
             self._fill(HEADER_WINDOW)
-            self._skip_whitespace()
+            at_start = self._pos == 0
+            skipped = self._skip_whitespace()
+            if at_start:
+                self.lead = skipped
             if not self._buf:
                 return
             self._fill(HEADER_WINDOW)
@@ -196,6 +229,10 @@ class Lexer:
                 yield Batch(None, [], [stray])
             before = (self._pos, len(self._buf))
             start, header = self._detect_start()
+            # After a UNA or an ISA, the layout before the next segment is its own;
+            # before a UNB or a bare message it belongs to what came before.
+            self._owned = start.service_string is not None or header is not None
+            self._carry = ""
             if start.fatal:
                 yield Batch(start, [], [])
                 self._skip_to_next_interchange()
@@ -312,9 +349,13 @@ class Lexer:
                 Location(segment="ISA", line=line, column=column),
             ))
             length_in_buf = _raw_length(buf, length)
+            extras = _unwrap(buf[: length_in_buf - 1])[1]
         else:
             length_in_buf = length
+            extras = ()
         header = isa_segment(text[: length - 1], delims, line, column)
+        if extras:
+            header.layout = (header.layout or Layout()).but(extras=extras)
         self._consume(length_in_buf)
         return start, header
 
@@ -357,21 +398,16 @@ class Lexer:
         pending: Start | None = start
         carried = [header] if header is not None else []
         self._fresh = True
+        self._blank_lines = d.segment in _LINE_TERMINATORS
         self._split(d, fresh=True)
         while True:
-            begin = self._off
+            if pending is not None:
+                # Each interchange keeps its own layout: a mailbag may mix them.
+                self.line_ending = self._line_ending_from(d, self._off)
             segments, issues, stop = self._lex(d)
             if carried:
                 segments[:0] = carried
                 carried = []
-            if pending is not None:
-                # Each interchange keeps its own layout: a mailbag may mix them. Where
-                # the text read so far ends before or at its first terminator, what
-                # follows is unknown yet: the layout of the interchange before stands.
-                at = self._text.find(d.segment, begin)
-                seen = at >= 0 and at + len(d.segment) + 2 <= len(self._text)  # a CR LF
-                if seen or self._eof or self.line_ending is None:
-                    self.line_ending = _line_ending(self._text, d, begin)
             if segments or issues or pending is not None:
                 yield Batch(pending, segments, issues)
                 pending = None
@@ -387,7 +423,8 @@ class Lexer:
                 continue
             if self._k < len(self._pieces):
                 continue
-            if self._eof or not self._split(d, fresh=False):
+            if self._split_to_end or not self._split(d, fresh=False):
+                self.trailing = self._carry + self._eof_layout
                 if self._tail.strip("\x1a \t\r\n"):  # DOS end-of-file marks are not data
                     head = self._tail.lstrip()[:3]
                     # Detection consumes UNA and ISA, and a UNB after segments is a new
@@ -408,6 +445,9 @@ class Lexer:
         """
         text = self._buf if fresh else self._tail
         self._buf = self._peeked = ""
+        # Piece 0 follows the last separator of the text before, or a header.
+        self._lead_sep = "" if fresh else self._sep[len(d.segment):]
+        self._eof_layout = ""
         while True:
             chunk = self._read()
             if chunk is not None:
@@ -428,14 +468,18 @@ class Lexer:
         if self._eof and pieces:
             last = pieces[-1].rstrip(_TRAILING)
             if not last.strip():
-                pieces.pop()  # whitespace after the last terminator
+                # Whitespace after the last terminator.
+                self._eof_layout = (sep[len(d.segment):] if len(pieces) > 1
+                                    else self._lead_sep) + pieces.pop()
             elif last.endswith(d.segment) and not (
                 d.release and _ends_released(last[: -len(d.segment)], d.release)
             ):
+                self._eof_layout = pieces[-1][len(last):]
                 pieces[-1] = last[: -len(d.segment)]  # terminated, no final line break
             elif sep == d.segment or d.segment not in last:
                 tail = pieces.pop()  # the last segment has no terminator
         self._text, self._pieces, self._k, self._off, self._tail = text, pieces, 0, 0, tail
+        self._split_to_end = self._eof
         self._sep = sep
         self._specials = tuple(
             c for c in (d.release, d.repetition) if c is not None and c in text)
@@ -448,10 +492,14 @@ class Lexer:
             return d.segment
         joined = d.segment + ending
         missing = text.count(d.segment) - text.count(joined)
-        # Only the last terminator may lack the line break (end of file or of chunk).
-        if missing == 0 or (
-            missing == 1 and not text.startswith(joined, text.rfind(d.segment))
-        ):
+        if missing == 0:
+            return joined
+        # Only the last terminator may lack the line break, where nothing but what may
+        # end a file follows it (the end of the file or of the chunk); one followed by
+        # the next interchange's header must be split at.
+        last = text.rfind(d.segment)
+        if missing == 1 and not text.startswith(joined, last) and not text[
+                last + len(d.segment):].strip(_TRAILING):
             return joined
         return d.segment
 
@@ -468,16 +516,32 @@ class Lexer:
 
     def _unterminated(self, d: Delimiters) -> tuple[list[Segment], list[Issue]]:
         """The text after the last terminator at end of input, lexed with a warning."""
-        raw = self._tail
+        tail = self._tail
         self._tail = self._peeked = ""
-        body = raw.lstrip()
-        self._advance(raw[: len(raw) - len(body)])
+        body = tail.lstrip()
+        lead = tail[: len(tail) - len(body)]
+        self._advance(lead)
         line, column = self._here()
         self._advance(body)
-        elements, repeats, problem = split_segment(body.rstrip("\r\n\x1a"), d)
+        content = body.rstrip("\r\n\x1a")
+        raw, wraps = _unwrap(content) if d.segment not in "\r\n" else (content, ())
+        elements, repeats, problem = split_segment(raw, d)
         tag = elements[0][0] if elements else ""
-        seg = Segment(tag, elements[1:], line, column, repeats)
+        gap = self._carry + (self._sep[len(d.segment):] if self._pieces else self._lead_sep) \
+            + lead
+        owned = self._owned and gap != (self.line_ending or "")
+        layout = Layout(before=gap if owned else None, extras=_extras(raw, d, wraps),
+                        terminated=False)
+        seg = Segment(tag, elements[1:], line, column, repeats, layout=layout)
+        self._carry, self._owned = "", True
+        # What follows it ends the file; an interchange it closes ends with it.
+        self.trailing = self.end_break = body[len(content):]
         issues = []
+        if wraps:
+            issues.append(Issue.of(
+                Code.WRAPPED_SEGMENT,
+                "Line breaks inside the segment were taken as wrapping and removed.",
+                Location(segment=tag[:20], line=line, column=column)))
         if problem:
             issues.append(Issue.of(problem[0], problem[1],
                                    Location(segment=tag[:20], line=line, column=column)))
@@ -500,15 +564,20 @@ class Lexer:
         self._pieces[self._k] = body
         self._off += lead
         line, column = self._here()
+        # The layout before the header is the end of the interchange before; after a
+        # UNA or an ISA, the layout before the next segment is that one's own.
+        self._carry = ""
         if body.startswith("UNA"):
             una = (body + d.segment)[:UNA_LENGTH]
             if una_delimiters(una) != d or len(body) + 1 != UNA_LENGTH:
                 return None
             self._skip_piece(body)
+            self._owned = True
             return Start(EDIFACT, d, line, column, service_string=una), None
         if body.startswith("UNB"):
             if unb_delimiters(body + d.segment) != d:
                 return None
+            self._owned = False
             return Start(EDIFACT, d, line, column), None
         # ISA: the piece is the whole header only if it ends where its terminator is ours.
         isa = isa_delimiters(body + d.segment)
@@ -524,6 +593,7 @@ class Lexer:
                 Location(segment="ISA", line=line, column=column),
             ))
         self._skip_piece(body)
+        self._owned = True
         return start, header
 
     def _skip_piece(self, body: str) -> None:
@@ -538,41 +608,121 @@ class Lexer:
         interchange header is next (an interchange trailer ends a run, included)."""
         first, off0 = self._k, self._off
         saved = (self._pos, self._line, self._line_start)
+        self._odd_layout = False
         segments, issues, lead_newlines, nxt, stop = self._fast(d)
         self._off = off0 + (self._pos - saved[0])
         sep_newlines = self._sep.count(self._newline)
-        if d.segment != self._newline and self._text.count(
+        careful = d.segment != self._newline and self._text.count(
             self._newline, off0, self._off
-        ) > lead_newlines + sep_newlines * (nxt - first):
+        ) > lead_newlines + sep_newlines * (nxt - first)
+        if careful:
             # Line breaks inside segments: relex this run with per-segment care.
             self._pos, self._line, self._line_start = saved
             segments, issues = self._careful(first, nxt, d)
+        le, extra = self.line_ending or "", self._sep[len(d.segment):]
+        if (careful or self._odd_layout or not self._owned or self._carry or extra != le
+                or (first == 0 and self._lead_sep != le)):
+            self._place_layout(first, nxt, segments, d, careful=careful)
         self._k = nxt
         self.end_break = None
         if stop == "end":
-            self.end_break = self._break_after(nxt - 1, d)
+            self.end_break = self._layout_after(nxt - 1, d)
+            # What follows the trailer is the interchange's, not the next segment's.
+            self._owned, self._carry = False, ""
             stop = None
             if nxt < len(self._pieces) and self._pieces[nxt].lstrip()[:3] in self._starts:
                 stop = "start"
         return segments, issues, stop
 
-    def _break_after(self, k: int, d: Delimiters) -> str:
-        """The line break right after the terminator of piece ``k``, the last one
-        lexed (``self._off`` is past it and its separator), or ``""``. Where the
-        text read so far ends within two characters of it, more input is read:
-        it stays at the end of the unsplit tail (``self._peeked``)."""
+    def _place_layout(self, first: int, end: int, segments: list[Segment], d: Delimiters,
+                      *, careful: bool) -> None:
+        """Give the segments lexed from pieces ``first`` to ``end`` the layout before
+        each (:attr:`Layout.before`) where it is not the interchange's line ending:
+        what the separator before the piece held beyond the terminator, the
+        piece's leading blanks, and the blank pieces since the segment before.
+        A blank piece is one the run took as no segment, by the same rule."""
+        le = self.line_ending or ""
+        extra = self._sep[len(d.segment):]
+        pieces, element, term = self._pieces, d.element, d.segment
+        carry, owned = self._carry, self._owned
+        index = 0
+        for k in range(first, end):
+            piece = pieces[k]
+            prefix = self._lead_sep if k == 0 else extra
+            if careful:
+                lead = len(piece) - len(piece.lstrip())
+                blank = lead == len(piece)
+            else:
+                head = piece.split(element, 1)[0]
+                lead = len(head) - len(head.lstrip())
+                blank = (lead == len(piece) > 0) or (not piece and self._blank_lines)
+            if blank:
+                carry += prefix + piece + term
+                continue
+            seg = segments[index]
+            index += 1
+            gap = carry + prefix + piece[:lead]
+            carry = ""
+            if not owned:
+                owned = True  # the layout before a header belongs to what came before
+            elif gap != le:
+                seg.layout = Layout(before=gap) if seg.layout is None else \
+                    seg.layout.but(before=gap)
+        self._carry, self._owned = carry, owned
+
+    def _read_ahead(self) -> bool:
+        """Read one more chunk past the text being lexed, into the end of the unsplit
+        tail (``self._peeked``); False at the end of the input."""
+        chunk = self._read()
+        if chunk is None:
+            return False
+        self._tail += chunk
+        self._peeked += chunk
+        return True
+
+    def _ahead(self, start: int, count: int) -> str:
+        """Up to ``count`` characters of input from ``start`` in the text being lexed,
+        reading on past its end where it is too short."""
+        size = len(self._text)
+        while True:
+            have = self._text[start:start + count]
+            if len(have) < count:
+                at = max(0, start - size)
+                have += self._peeked[at:at + count - len(have)]
+            if len(have) >= count or not self._read_ahead():
+                return have
+
+    def _line_ending_from(self, d: Delimiters, begin: int) -> str:
+        """The line break after the first terminator at or after ``begin`` in the
+        text being lexed, reading on where needed so that the answer does not
+        depend on where the input's chunks end."""
+        at = self._text.find(d.segment, begin)
+        while at < 0:
+            found = self._peeked.find(d.segment, max(0, begin - len(self._text)))
+            if found >= 0:
+                at = len(self._text) + found
+            elif not self._read_ahead():
+                return ""
+        return _break_at(self._ahead(at + len(d.segment), 2), d)
+
+    def _layout_after(self, k: int, d: Delimiters) -> str:
+        """The layout right after the terminator of piece ``k``, the last one lexed
+        (``self._off`` is past it and its separator): line breaks, blanks and DOS
+        end-of-file marks up to the next character that is none of them. Where it
+        runs to the end of the text read so far, more input is read."""
         start = self._off - len(self._sep) - len(self._pieces[k])
         end = start + len(self._pieces[k]) + len(d.segment)
-        after = self._text[end:end + 2]
-        while len(after) < 2 and not self._eof:
-            # The text ends here, so what is left of it is the tail's whole text.
-            chunk = self._read()
-            if chunk is None:
-                break
-            self._tail += chunk
-            self._peeked += chunk
-            after = (after + chunk)[:2]
-        return _break_at(after, d)
+        stop = _layout_end(self._text, end)
+        run = self._text[end:stop]
+        if stop < len(self._text):
+            return run
+        at = max(0, end - len(self._text))
+        while True:
+            stop = _layout_end(self._peeked, at)
+            run += self._peeked[at:stop]
+            at = stop
+            if at < len(self._peeked) or not self._read_ahead():
+                return run
 
     def _fast(
         self, d: Delimiters
@@ -589,12 +739,16 @@ class Lexer:
         index of the first piece not lexed, and why it stopped.
         """
         pieces = self._pieces
-        elem, comp = d.element, d.component
+        elem = d.element
+        # Each element split at the component separator: map() spares the frame of a
+        # list comprehension per segment (Python 3.11 makes one).
+        split, comps = str.split, repeat(d.component)
         # Release and repetition characters, where this text has them at all.
         special1 = self._specials[0] if self._specials else ""
         special2 = self._specials[1] if len(self._specials) > 1 else ""
         seplen = len(self._sep)
-        by_line = self._sep.endswith(self._newline)
+        newline = self._newline
+        by_line = self._sep.endswith(newline)
         kinds = self._kinds
         trailing = self._trailing
         first = self._k
@@ -641,15 +795,19 @@ class Lexer:
             else:
                 column = pos - line_start + 1
             if special1 and (special1 in piece or (special2 and special2 in piece)):
-                elements, repeats, problem = split_segment(piece.lstrip(), d)
-                append(Segment(tag, elements[1:], line, column, repeats))
+                raw = piece.lstrip()
+                elements, repeats, problem = split_segment(raw, d)
+                extras = _extras(raw, d) if problem or (
+                    d.release and d.release + d.decimal in raw) else ()
+                append(Segment(tag, elements[1:], line, column, repeats,
+                               layout=Layout(extras=extras) if extras else None))
                 if problem:
                     issues.append(Issue.of(
                         problem[0], problem[1],
                         Location(segment=tag, line=line, column=column)))
             else:
                 del els[0]
-                append(Segment(tag, [e.split(comp) for e in els], line, column))
+                append(Segment(tag, list(map(split, els, comps)), line, column))
             if trailing and tag != "ISA":
                 _check_trailing(segments[-1], issues)
             if by_line:
@@ -702,6 +860,7 @@ class Lexer:
         tag = head.lstrip()
         lead = len(head) - len(tag)
         if lead:
+            self._odd_layout = True
             nl = head.count(newline, 0, lead)
             if nl:
                 self._lead_newlines += nl
@@ -710,7 +869,18 @@ class Lexer:
             if not tag and len(els) == 1:
                 return tag, line, line_start, 1, _BLANK
             kind = _kind(tag, self._standard)
+        elif not head and len(els) == 1 and self._blank_lines:
+            # A blank line where the terminator is the line break: layout, no segment.
+            self._odd_layout = True
+            return tag, line, line_start, 1, _BLANK
         column = pos + lead - line_start + 1
+        if kind == _ODD and ("\n" in tag or "\r" in tag):
+            # A tag that a hard-wrapped line cuts in two: what it is unwrapped; the run
+            # is lexed again with care (see _lex). Only a trailer changes the run.
+            flat = _LINE_BREAKS.sub("", tag)
+            wrapped = _kind(flat, self._standard)
+            if wrapped != _ODD:
+                return flat, line, line_start, column, _END if wrapped == _END else _ORDINARY
         if kind == _ODD:
             issues.append(_bad_tag(tag, line, column))
             return tag, line, line_start, column, _ORDINARY
@@ -722,7 +892,6 @@ class Lexer:
         self, first: int, end: int, d: Delimiters
     ) -> tuple[list[Segment], list[Issue]]:
         """Per-segment lexing of a run with line breaks inside segments."""
-        newline = self._newline
         segments: list[Segment] = []
         issues: list[Issue] = []
         for k in range(first, end):
@@ -734,9 +903,8 @@ class Lexer:
             self._advance(self._sep)
             if not body:
                 continue
-            raw = body
-            if newline in raw or "\r" in raw or "\n" in raw:
-                raw = raw.replace("\r", "").replace("\n", "")
+            raw, wraps = _unwrap(body)
+            if wraps:
                 issues.append(Issue.of(
                     Code.WRAPPED_SEGMENT,
                     "Line breaks inside the segment were taken as wrapping and removed.",
@@ -745,7 +913,9 @@ class Lexer:
                 ))
             elements, repeats, problem = split_segment(raw, d)
             tag = elements[0][0]
-            segments.append(Segment(tag, elements[1:], line, column, repeats))
+            extras = _extras(raw, d, wraps)
+            segments.append(Segment(tag, elements[1:], line, column, repeats,
+                                    layout=Layout(extras=extras) if extras else None))
             if self._trailing and tag != "ISA":
                 _check_trailing(segments[-1], issues)
             if problem:
@@ -846,9 +1016,63 @@ def _raw_length(buf: str, flat_length: int) -> int:
 
 def isa_segment(text: str, d: Delimiters, line: int, column: int) -> Segment:
     """The ISA segment, split at element separators only: ISA11 and ISA16 hold
-    the repetition and component separators themselves and must not be split."""
-    parts = text.split(d.element)
-    return Segment("ISA", [[p] for p in parts[1:]], line, column)
+    the repetition and component separators themselves and must not be split.
+    Field widths other than the standard's are kept in its layout."""
+    parts = text.split(d.element)[1:]
+    widths = tuple(map(len, parts))
+    layout = None if widths == ISA_WIDTHS else Layout(widths=widths)
+    return Segment("ISA", [[p] for p in parts], line, column, layout=layout)
+
+
+def _layout_end(text: str, start: int) -> int:
+    """Where the layout (blanks, line breaks, DOS end-of-file marks) that starts at
+    ``start`` in ``text`` ends."""
+    found = _LAYOUT_RUN.match(text, start)
+    return found.end() if found is not None else start
+
+
+def _extras(raw: str, d: Delimiters,
+            wraps: tuple[tuple[int, str], ...] = ()) -> tuple[tuple[int, str], ...]:
+    """The characters of one segment that carry nothing, for its layout: the line
+    breaks ``wraps`` of a hard-wrapped segment (at offsets in ``raw``, which is
+    without them) and the release characters the writer would not write (before
+    a character that needs no escaping, before the decimal mark, or at the very
+    end), each at its offset in the segment as written, in insertion order."""
+    rel = d.release
+    found: list[tuple[int, int, str]] = [(at, 0, text) for at, text in wraps]
+    if rel and rel in raw:
+        escaped = {d.segment, d.element, d.component, rel}
+        if d.repetition:
+            escaped.add(d.repetition)
+        at = raw.find(rel)
+        while at >= 0:
+            if at + 1 < len(raw) and raw[at + 1] in escaped:
+                at = raw.find(rel, at + 2)
+                continue
+            found.append((at, 1, rel))
+            at = raw.find(rel, at + 1)
+    if not found:
+        return ()
+    found.sort()
+    extras = []
+    dropped = 0  # release characters before this point, absent from the written text
+    for at, kind, text in found:
+        extras.append((at - dropped, text))
+        dropped += kind
+    return tuple(extras)
+
+
+def _unwrap(raw: str) -> tuple[str, tuple[tuple[int, str], ...]]:
+    """``raw`` without its line breaks, and each run of them with its offset in
+    the text without them: the layout of a hard-wrapped segment."""
+    extras: list[tuple[int, str]] = []
+    removed = 0
+    for found in _LINE_BREAKS.finditer(raw):
+        extras.append((found.start() - removed, found.group()))
+        removed += len(found.group())
+    if not extras:
+        return raw, ()
+    return _LINE_BREAKS.sub("", raw), tuple(extras)
 
 
 # -- helpers of the lexing loops ----------------------------------------------------

@@ -175,11 +175,12 @@ def _events(
     assembler = _Assembler(detection.standard, keep=keep)
     for batch in lexer.batches():
         assembler.end_break = lexer.end_break
+        assembler.lead = lexer.lead
         yield from assembler.feed(batch, lexer.line_ending or "")
         if decoding:
             yield FileProblem(decoding[:])
             decoding.clear()
-    yield from assembler.finish()
+    yield from assembler.finish(lexer.trailing)
     if decoding:
         yield FileProblem(decoding[:])
 
@@ -289,6 +290,8 @@ class _Assembler:
         self.next_start: Start | None = None
         self.bare_guessed = False
         self.end_break: str | None = None  # after the trailer ending the batch fed
+        self.lead = ""  # before the first interchange, given to it
+        self.opened = False  # an interchange was opened already
 
     # -- events in ------------------------------------------------------------
 
@@ -354,7 +357,13 @@ class _Assembler:
                 self._ensure_interchange(seg)
             self.ic_issues.append(issue)
 
-    def finish(self) -> Iterator[Event]:
+    def finish(self, trailing: str | None = None) -> Iterator[Event]:
+        """Close what is open at the end of the input; ``trailing`` is the layout
+        after the last segment, the end of an interchange no trailer closed."""
+        ic = self.ic
+        if ic is not None and ic.trailer is None and trailing is not None \
+                and trailing != ic.line_ending:
+            ic.final_line_ending = trailing
         yield from self._close_interchange(end_of_input=True)
 
     # -- structure ----------------------------------------------------------------
@@ -373,7 +382,9 @@ class _Assembler:
 
     def _open_interchange(self, start: Start, line_ending: str) -> None:
         self.ic = Interchange(start.standard, start.delimiters, None,
-                              service_string=start.service_string, line_ending=line_ending)
+                              service_string=start.service_string, line_ending=line_ending,
+                              lead="" if self.opened else self.lead)
+        self.opened = True
         self.ic_issues = list(start.issues)
         self.explicit_groups = 0
         self.group_refs = set()
@@ -386,7 +397,9 @@ class _Assembler:
         with the same delimiters."""
         if self.ic is None:
             self.ic = Interchange(self.standard, self.last_delimiters, None,
-                                  line_ending=self.last_line_ending)
+                                  line_ending=self.last_line_ending,
+                                  lead="" if self.opened else self.lead)
+            self.opened = True
             self.ic_issues = []
             self.explicit_groups = 0
             self.group_refs = set()

@@ -21,7 +21,7 @@ from gateway.edi.reader import (
     read,
     stream,
 )
-from gateway.edi.tree import Message, Segment
+from gateway.edi.tree import Layout, Message, Segment
 from gateway.edi.writer import write
 from tests.edi.snippets import EDIFACT as EDIFACT_TEXT
 from tests.edi.snippets import isa, x12, x12_body
@@ -670,3 +670,87 @@ def test_stray_segments_are_not_counted_as_a_message_in_the_trailer() -> None:
     codes = [i.code for i in read(data).issues]
     assert Code.UNEXPECTED_SEGMENT in codes and Code.MISSING_HEADER in codes
     assert Code.COUNT_MISMATCH not in codes
+
+
+# -- layout: what a writer needs to give the bytes back ------------------------------------
+
+
+def test_layout_between_segments_is_kept_only_where_it_is_irregular() -> None:
+    """Segments after the interchange's usual line break carry no layout; one after
+    other blanks or breaks carries exactly the text between terminator and tag."""
+    text = EDIFACT_TEXT.replace("'", "'\n").replace("'\nBGM", "'\n\n   BGM")
+    result = read(text.encode())
+    (ic,) = result.interchanges
+    assert ic.line_ending == "\n"
+    msg = _only_message(result)
+    assert msg.header is not None and msg.header.layout is None
+    assert msg.segments[0].layout == Layout(before="\n\n   ")
+    assert msg.trailer is not None and msg.trailer.layout is None
+
+
+@pytest.mark.parametrize("terminator", ["~", "\n"])
+@pytest.mark.parametrize("after", ["\n", "\n\n", "\r\n\r\n", "\n \n\t"])
+def test_blank_lines_after_the_last_trailer_are_layout_whatever_the_terminator(
+        terminator: str, after: str) -> None:
+    """Whitespace after the last trailer is layout, also where the terminator is the
+    line break: the interchange reads as cleanly as without it, and keeps it."""
+    plain = x12(terminator=terminator)
+    result = read((plain + after).encode())
+    assert result.issues == [], [str(i) for i in result.issues]
+    (ic,) = result.interchanges
+    assert ic.trailer is not None and ic.trailer.get(2) == "000000001"
+    assert ic.final_line_ending == after
+    assert write(result.interchanges, encoding="ascii") == (plain + after).encode()
+
+
+def test_blank_line_between_segments_of_newline_terminated_x12_is_layout() -> None:
+    """Where the terminator is the line break, a blank line between segments is no
+    empty segment: it is the layout before the next one."""
+    text = x12(terminator="\n").replace("\nST*", "\n\nST*")
+    result = read(text.encode())
+    assert result.issues == []
+    assert _only_message(result).header is not None
+    assert _only_message(result).header.layout == Layout(before="\n")  # type: ignore[union-attr]
+
+
+def test_blanks_before_the_first_interchange_are_its_lead() -> None:
+    """Blank lines before the first header are kept as the interchange's lead."""
+    result = read(("\r\n  \n" + EDIFACT_TEXT).encode())
+    assert result.issues == []
+    assert result.interchanges[0].lead == "\r\n  \n"
+
+
+def test_layout_between_interchanges_belongs_to_the_one_before() -> None:
+    """In a mailbag, what follows a trailer up to the next header is the end of the
+    interchange before; the next header carries no layout."""
+    first = x12(line_ending="\n")
+    second = x12(control="000000002", element="|", terminator="!")
+    result = read((first + "\n \n" + second).encode())
+    one, two = result.interchanges
+    assert one.final_line_ending == "\n\n \n"
+    assert two.header is not None and two.header.layout is None and two.lead == ""
+
+
+def test_trailer_followed_at_once_by_a_header_with_other_delimiters_ends_there() -> None:
+    """A trailer whose terminator lacks the line break every other one has, followed
+    at once by the next interchange (other delimiters), ends its interchange; the
+    next one is not read as part of the trailer."""
+    first = x12(line_ending="\n").rstrip("\n")
+    second = x12(control="000000002", element="|", terminator="!", component=">")
+    assert "~" not in second
+    result = read((first + second).encode())
+    assert [ic.reference for ic in result.interchanges] == ["000000001", "000000002"]
+    assert result.interchanges[0].final_line_ending == ""
+    assert not [i for i in result.issues if i.blocking]
+
+
+def test_isa_field_widths_other_than_the_standard_are_kept() -> None:
+    """An ISA whose fields are not padded to their widths keeps the widths read."""
+    text = x12().replace("SENDER         ", "SENDER")
+    result = read(text.encode())
+    header = result.interchanges[0].header
+    assert header is not None and header.get(6) == "SENDER"
+    assert header.layout is not None and header.layout.widths == (
+        2, 10, 2, 10, 2, 6, 2, 15, 6, 4, 1, 5, 9, 1, 1, 1)
+    assert write(result.interchanges, encoding="ascii") == text.encode()
+
