@@ -7,7 +7,8 @@ values in batches. It works on a stream of text chunks, so a large file never
 has to be in memory whole, and it records line and column for every segment,
 and the layout a writer needs to give the bytes back (:class:`Layout`: the
 blanks and line breaks between segments where they are irregular, wrapped
-lines, needless release characters, an ISA's field widths).
+lines, needless release characters, an ISA's field widths). X12 binary
+segments (BIN) are read by their length, whatever their data holds.
 
 Speed comes from letting ``str.split`` do the work and doing as little as
 possible per segment in Python: release characters, repetition separators and
@@ -21,7 +22,7 @@ from __future__ import annotations
 import gc
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import repeat
 
 from gateway.edi.delimiters import (
@@ -48,8 +49,11 @@ X12 = "x12"
 RUN = 1000
 _MIN_RUN = 16
 
-# What a piece's tag makes it; _BLANK is whitespace between terminators.
-_ORDINARY, _START, _END, _ODD, _BLANK = range(5)
+# What a piece's tag makes it; _BLANK is whitespace between terminators, _BINARY a
+# segment whose last element is binary data of the length the one before gives.
+_ORDINARY, _START, _END, _ODD, _BLANK, _BINARY = range(6)
+# X12 segments of binary data: BIN01 is the length in bytes, BIN02 the data.
+BINARY_TAGS = {X12: frozenset({"BIN"}), EDIFACT: frozenset[str]()}
 _KIND_CACHE = 4096
 # Tags that start and end an interchange, per standard: in an EDIFACT file "ISA"
 # is just an unknown segment, and the other way round.
@@ -99,6 +103,8 @@ def _kind(tag: str, standard: str) -> int:
         return _START
     if tag in _ENDS[standard]:
         return _END
+    if tag in BINARY_TAGS[standard]:
+        return _BINARY
     return _ORDINARY if is_tag(tag) else _ODD
 
 
@@ -110,9 +116,10 @@ def is_tag(tag: str) -> bool:
 class Lexer:
     """Lexes a stream of decoded text chunks of one standard into batches."""
 
-    def __init__(self, chunks: Iterable[str], standard: str) -> None:
+    def __init__(self, chunks: Iterable[str], standard: str, encoding: str = "utf-8") -> None:
         self._chunks = iter(chunks)
         self._standard = standard
+        self._encoding = encoding  # binary data is measured in its bytes
         self._starts = _STARTS[standard]
         self._eof = False
         # Text not yet split into pieces (detection works here).
@@ -465,6 +472,9 @@ class Lexer:
             pieces = _merge_released(pieces, sep, d.release)
             if pieces and not self._eof and _ends_released(pieces[-1], d.release):
                 tail = pieces.pop() + sep + tail
+        binary = BINARY_TAGS[self._standard]
+        if binary and any(tag + d.element in text for tag in binary):
+            pieces, tail = self._join_binary(pieces, tail, sep, d)
         if self._eof and pieces:
             last = pieces[-1].rstrip(_TRAILING)
             if not last.strip():
@@ -485,6 +495,38 @@ class Lexer:
             c for c in (d.release, d.repetition) if c is not None and c in text)
         self._trailing = _may_trail(text, d, self._standard)
         return True
+
+    def _join_binary(self, pieces: list[str], tail: str, sep: str,
+                     d: Delimiters) -> tuple[list[str], str]:
+        """Pieces with each binary segment whole: its data is as many bytes as its
+        first element says, whatever they hold, terminators and line breaks
+        included, so the pieces its data was split into are joined again. A
+        segment whose data goes on past the text read so far goes back to the
+        tail, to be split again with more input."""
+        joined: list[str] = []
+        index = 0
+        while index < len(pieces):
+            piece = pieces[index]
+            index += 1
+            body = piece.lstrip()
+            tag, found, rest = body.partition(d.element)
+            count, found_count, _data = rest.partition(d.element)
+            if not (found and found_count and tag in BINARY_TAGS[self._standard]
+                    and count.isdigit()):
+                joined.append(piece)
+                continue
+            start = len(piece) - len(body) + len(tag) + len(count) + 2
+            need = int(count)
+            while self._byte_length(piece[start:]) < need and index < len(pieces):
+                piece += sep + pieces[index]
+                index += 1
+            if self._byte_length(piece[start:]) < need and not self._eof:
+                return joined, piece + sep + tail
+            joined.append(piece)
+        return joined, tail
+
+    def _byte_length(self, text: str) -> int:
+        return len(text.encode(self._encoding, errors="surrogateescape"))
 
     def _separator(self, text: str, d: Delimiters) -> str:
         ending = _line_ending(text, d)
@@ -792,6 +834,20 @@ class Lexer:
                     continue
                 if kind == _END:
                     stop = "end"
+                elif kind == _BINARY:
+                    body = piece.lstrip()
+                    append(self._binary(body, tag, d, line=line, column=column, issues=issues))
+                    inside = body.count(newline)
+                    if inside:  # line breaks inside the data: the lines after it move on
+                        self._lead_newlines += inside
+                        line += inside
+                        if not by_line:
+                            line_start = pos + len(piece) - len(body) + body.rfind(newline) + 1
+                    if by_line:
+                        line += 1
+                    else:
+                        pos += len(piece) + seplen
+                    continue
             else:
                 column = pos - line_start + 1
             if special1 and (special1 in piece or (special2 and special2 in piece)):
@@ -829,6 +885,30 @@ class Lexer:
             self._fresh = False
         self._pos, self._line, self._line_start = pos, line, line_start
         return segments, issues, self._lead_newlines, nxt, stop
+
+    def _binary(self, body: str, tag: str, d: Delimiters, *, line: int, column: int,
+                issues: list[Issue]) -> Segment:
+        """A binary segment (X12 BIN): its length element and its data, unsplit and
+        unescaped. Where the length is no number, the data cannot be told from what
+        follows: the segment is read as any other; where the data before the
+        terminator is not as long as the length says, that is an error."""
+        count, found, data = body[len(tag) + 1:].partition(d.element)
+        where = Location(segment=tag, element=2, line=line, column=column)
+        if not (found and count.isdigit()):
+            elements, repeats, _problem = split_segment(body, d)
+            issues.append(Issue.of(
+                Code.BINARY_LENGTH,
+                f"{tag}01 {count[:20]!r} is not a length in bytes, so the binary data "
+                "cannot be told from what follows it; the segment was read as text.",
+                replace(where, element=1, value=count[:40])))
+            return Segment(tag, elements[1:], line, column, repeats)
+        size = self._byte_length(data)
+        if size != int(count):
+            issues.append(Issue.of(
+                Code.BINARY_LENGTH,
+                f"{tag}01 gives {int(count)} bytes of binary data, but {size} stand before "
+                f"the terminator.", where))
+        return Segment(tag, [[count], [data]], line, column)
 
     def _size_run(self, lexed: int, made: int) -> None:
         """Size the next run from what this one allocated.
@@ -902,6 +982,10 @@ class Lexer:
             self._advance(body)
             self._advance(self._sep)
             if not body:
+                continue
+            if body.split(d.element, 1)[0] in BINARY_TAGS[self._standard]:
+                segments.append(self._binary(body, body.split(d.element, 1)[0], d, line=line,
+                                             column=column, issues=issues))
                 continue
             raw, wraps = _unwrap(body)
             if wraps:

@@ -171,7 +171,7 @@ def _events(
         return
     decoding: list[Issue] = []
     chunks = _decoded_chunks(source, detection, chunk_size, decoding)
-    lexer = Lexer(chunks, detection.standard)
+    lexer = Lexer(chunks, detection.standard, detection.encoding)
     assembler = _Assembler(detection.standard, keep=keep)
     for batch in lexer.batches():
         assembler.end_break = lexer.end_break

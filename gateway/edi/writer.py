@@ -22,7 +22,7 @@ from gateway.edi.delimiters import (
     Delimiters,
     una_delimiters,
 )
-from gateway.edi.lexer import is_tag
+from gateway.edi.lexer import BINARY_TAGS, is_tag
 from gateway.edi.tree import (
     Components,
     Group,
@@ -158,8 +158,10 @@ class _Writer:
     layout and the interchange's lead and end; otherwise the canonical form,
     ``line_ending`` after every segment and nothing else between them."""
 
-    def __init__(self, ic: Interchange, line_ending: str, *, verbatim: bool) -> None:
+    def __init__(self, ic: Interchange, line_ending: str, *, verbatim: bool,
+                 encoding: str) -> None:
         self.ic = ic
+        self.encoding = encoding
         self.x12 = ic.standard == "x12"
         self.esc = _Escaper(ic.delimiters, ic.standard)
         self.le = line_ending
@@ -205,7 +207,19 @@ class _Writer:
         self.out += [gap, text, term]
 
     def put(self, seg: Segment) -> None:
-        self._emit(self.esc.segment(seg), seg.layout, seg.tag)
+        if seg.tag in BINARY_TAGS[self.ic.standard] and len(seg.elements) == 2 \
+                and seg.get(1).isdigit():
+            self._emit(self._binary(seg), seg.layout, seg.tag)
+        else:
+            self._emit(self.esc.segment(seg), seg.layout, seg.tag)
+
+    def _binary(self, seg: Segment) -> str:
+        """A binary segment: its data as it is, whatever it holds, after its length in
+        bytes, computed (zero-padded to the width read, as counts are)."""
+        data = "".join(seg.composite(2))
+        size = len(data.encode(self.encoding, errors="surrogateescape"))
+        element = self.ic.delimiters.element
+        return element.join((seg.tag, _count(size, seg), data))
 
     def put_raw_isa(self, seg: Segment) -> None:
         """ISA is written unescaped: ISA11 and ISA16 hold delimiters by design."""
@@ -277,7 +291,7 @@ class _Writer:
 
 
 def write_interchange(ic: Interchange, *, line_ending: str | None = None,
-                      normalize: bool = False) -> str:
+                      normalize: bool = False, encoding: str = "utf-8") -> str:
     """The interchange as text; trailers computed.
 
     By default it is laid out as it was read: the interchange's line ending
@@ -287,14 +301,15 @@ def write_interchange(ic: Interchange, *, line_ending: str | None = None,
     came before and after), that. ``normalize`` writes the canonical form
     instead: only the line ending between segments, the ISA at its standard
     widths and a UNA written afresh from the delimiters. ``line_ending`` gives
-    another line ending and implies ``normalize``.
+    another line ending and implies ``normalize``. ``encoding`` is the one the
+    text will be written in: binary segments give their length in its bytes.
     """
     problem = ic.delimiters.conflicts()
     if problem:
         raise WriteError(f"The interchange's delimiters cannot be used: {problem}.")
     if line_ending is not None:
-        return _Writer(ic, line_ending, verbatim=False).interchange()
-    return _Writer(ic, ic.line_ending, verbatim=not normalize).interchange()
+        return _Writer(ic, line_ending, verbatim=False, encoding=encoding).interchange()
+    return _Writer(ic, ic.line_ending, verbatim=not normalize, encoding=encoding).interchange()
 
 
 def write(
@@ -303,8 +318,8 @@ def write(
 ) -> bytes:
     """Several interchanges as the bytes of one file (see :func:`write_interchange`
     for the layout)."""
-    text = "".join(write_interchange(ic, line_ending=line_ending, normalize=normalize)
-                   for ic in interchanges)
+    text = "".join(write_interchange(ic, line_ending=line_ending, normalize=normalize,
+                                     encoding=encoding) for ic in interchanges)
     try:
         data = text.encode(encoding, errors="surrogateescape")
     except UnicodeEncodeError as err:

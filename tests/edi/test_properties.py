@@ -396,7 +396,8 @@ def _envelope_and_body(ic: Interchange) -> list[Segment]:
 def laid_out_files(draw: st.DrawFn) -> Case:
     """Generated interchanges with the layout partners send: blanks and line breaks of
     any kind between segments and around interchanges, hard-wrapped segments, ISA
-    fields without their padding, a last segment without terminator."""
+    fields without their padding, BIN segments whose data holds delimiters and line
+    breaks, a last segment without terminator."""
     case = draw(st.one_of(edifact_files(), x12_files()))
     for ic in case.interchanges:
         d = ic.delimiters
@@ -406,10 +407,16 @@ def laid_out_files(draw: st.DrawFn) -> Case:
             if draw(st.booleans()):  # a partner that does not pad its ISA fields
                 ic.header.elements = [[c.strip() for c in comps] for comps in ic.header.elements]
                 ic.header.layout = Layout(widths=tuple(len(c[0]) for c in ic.header.elements))
+            for msg in ic.messages():
+                if draw(st.booleans()):
+                    data = "".join(draw(st.lists(st.sampled_from(
+                        ["A", "9", " ", d.segment, d.element, d.component, "\n", "\r\n"]),
+                        max_size=8)))
+                    msg.segments.append(Segment("BIN", [[str(len(data))], [data]]))
         for seg in _envelope_and_body(ic)[1:]:
             before = draw(st.none() | _GAPS)
             extras: tuple[tuple[int, str], ...] = ()
-            if wraps and draw(st.integers(0, 3)) == 0:
+            if wraps and seg.tag != "BIN" and draw(st.integers(0, 3)) == 0:
                 # Inside the tag and after the last value: safe whatever the values hold.
                 extras = ((1, draw(_BREAKS)),) if len(seg.tag) > 1 else ()
                 extras += ((1 << 16, draw(_BREAKS)),)

@@ -754,3 +754,67 @@ def test_isa_field_widths_other_than_the_standard_are_kept() -> None:
         2, 10, 2, 10, 2, 6, 2, 15, 6, 4, 1, 5, 9, 1, 1, 1)
     assert write(result.interchanges, encoding="ascii") == text.encode()
 
+
+# -- binary segments (X12 BIN) -------------------------------------------------------------
+
+
+def _bin(data: str, count: str | None = None, *, line_ending: str = "") -> str:
+    """An X12 850 whose body is BEG and a BIN segment holding ``data``."""
+    count = str(len(data.encode())) if count is None else count
+    body = x12_body(line_ending=line_ending).replace(
+        "SE*3*0001", f"BIN*{count}*{data}~{line_ending}SE*4*0001")
+    return isa() + line_ending + body
+
+
+@pytest.mark.parametrize("chunk_size", [1, 3, 64, 1 << 20])
+@pytest.mark.parametrize("data", ["AB~C*DE", "~", "~~\n~", "*:^", "LINE 1\r\nLINE 2\n", ""])
+def test_bin_data_is_read_as_exactly_bin01_bytes(data: str, chunk_size: int) -> None:
+    """BIN02 is the BIN01 bytes after the separator, terminators and line breaks
+    included, at any chunking, and the segments after it are read as usual."""
+    text = _bin(data)
+    for result_segments in (
+            _body(read(text.encode())),
+            [(s.tag, s.elements) for e in stream(io.BytesIO(text.encode()), chunk_size=chunk_size)
+             if isinstance(e, MessageRead) for s in e.message.segments]):
+        assert result_segments == [("BEG", [["00"], ["SA"], ["PO1"], [""], ["20250101"]]),
+                                   ("BIN", [[str(len(data))], [data]])]
+    assert read(text.encode()).issues == []
+
+
+def test_bin_data_length_counts_bytes_not_characters() -> None:
+    """In a UTF-8 file BIN01 counts the bytes of BIN02, not its characters."""
+    text = _bin("é~€", count="6")  # 2 + 1 + 3 bytes
+    result = read(text.encode("utf-8"))
+    assert ("BIN", [["6"], ["é~€"]]) in _body(result)
+    assert result.issues == []
+
+
+def test_bin_data_lines_count_in_the_positions_after_it() -> None:
+    """Line breaks inside BIN02 move the line numbers of the segments after it."""
+    result = read(_bin("A\nB\nC", line_ending="\n").encode())
+    msg = _only_message(result)
+    assert [(s.tag, s.line) for s in msg.all_segments()] == [
+        ("ST", 3), ("BEG", 4), ("BIN", 5), ("SE", 8)]
+
+
+@pytest.mark.parametrize(("text", "element"), [
+    (_bin("ABCDE", count="3"), 2),   # data longer than BIN01 before the terminator
+    (_bin("AB", count="X"), 1),      # no length at all
+])
+def test_bin01_that_does_not_measure_its_data_is_a_located_error(text: str,
+                                                                 element: int) -> None:
+    """A BIN01 that is no number, or is not the length of what stands before the
+    terminator, is an error located at the BIN segment; nothing is lost."""
+    result = read(text.encode())
+    (issue,) = result.issues
+    assert (issue.code, issue.severity) == (Code.BINARY_LENGTH, Severity.ERROR)
+    assert (issue.location.segment, issue.location.element) == ("BIN", element)
+    assert [tag for tag, _ in _body(result)] == ["BEG", "BIN"]
+
+
+def test_bin_data_cut_short_by_the_end_of_the_file_is_an_error() -> None:
+    """BIN01 longer than the rest of the file: the data is what there is, with errors."""
+    text = _bin("AB", count="500")
+    result = read(text.encode())
+    assert Code.BINARY_LENGTH in _codes(result)
+    assert not result.valid

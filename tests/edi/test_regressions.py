@@ -160,3 +160,22 @@ def test_newline_terminated_x12_may_end_with_a_blank_line() -> None:
     assert ic.trailer.elements == [["1"], ["000000004"]]
     assert ic.final_line_ending == "\n"
 
+
+def test_bin_data_may_hold_the_terminator_and_separators() -> None:
+    """BIN02 is exactly BIN01 bytes, terminator and element separator included."""
+    result = _read("bin_data_holding_the_terminator.x12")
+    assert result.issues == []
+    (binary,) = [seg for seg in _body(result) if seg.tag == "BIN"]
+    assert binary.elements == [["7"], ["AB~C*DE"]]
+    assert [seg.tag for seg in _body(result)] == ["BEG", "BIN"]
+
+
+def test_bin_data_may_hold_line_breaks() -> None:
+    """BIN02 keeps its line breaks (CR LF and LF) in a file laid out one segment per
+    line, and the segments after it have their true line numbers."""
+    result = _read("bin_data_holding_line_breaks.x12")
+    assert result.issues == []
+    (msg,) = result.messages()
+    binary = next(seg for seg in msg.segments if seg.tag == "BIN")
+    assert binary.elements == [["12"], ["LINE 1\r\nL~2\n"]]
+    assert (binary.line, msg.trailer.line if msg.trailer else None) == (5, 8)

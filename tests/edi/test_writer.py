@@ -284,6 +284,7 @@ ROUND_TRIPS = {
         (s + "~").ljust(80) for s in x12().split("~")[:-1]).encode(),
     "x12 unpadded isa": x12().replace("SENDER         ", "SENDER").replace(
         "RECEIVER       ", "RECEIVER").encode(),
+    "x12 bin": x12().replace("SE*3*0001", "BIN*5*A~B*C~SE*4*0001").encode(),
 }
 
 
@@ -376,3 +377,11 @@ def test_una_is_written_as_sent_or_afresh() -> None:
     ic.service_string = "UNA"
     assert write_interchange(ic).startswith("UNA:+,? 'UNB+")
 
+
+def test_bin_data_is_written_as_it_is_and_its_length_computed() -> None:
+    """BIN02 is written unescaped whatever it holds; BIN01 is its length in bytes of the
+    file's encoding, computed like a trailer's count (the width of a zero-padded one
+    kept)."""
+    ic = _x12([Segment.of("BIN", "9", "A~B*C:é"), Segment.of("BIN", "0099", "XY")])
+    assert "BIN*8*A~B*C:é~BIN*0002*XY~" in write_interchange(ic, encoding="utf-8")
+    assert "BIN*7*A~B*C:é~" in write_interchange(ic, encoding="latin-1")
