@@ -95,3 +95,18 @@ def test_a_conversion_runs_in_the_installed_wheel(installed: Path, tmp_path: Pat
     # The order number of the sample's BEG 03, in BGM 1004 of the ORDERS written.
     assert "UNH+1+ORDERS:D:96A:UN" in out
     assert "BGM+220+4500017821" in out
+
+
+def test_xml_rules_run_from_the_installed_wheel(installed: Path, tmp_path: Path) -> None:
+    """The UBL schemas, the Peppol rules and the cXML DTDs ship in the wheel: a Peppol
+    order breaking PEPPOL-T01-R031 and a DTD-invalid cXML file are both found, offline."""
+    order = tmp_path / "order.xml"
+    order.write_text((ROOT / "samples" / "ubl" / "Order.xml").read_text("utf-8").replace(
+        "bis:ordering:3", "bis:ordering:2"), "utf-8")
+    cxml = tmp_path / "request.xml"
+    cxml.write_text((ROOT / "samples" / "cxml" / "OrderRequest.xml").read_text("utf-8").replace(
+        "<SupplierPartID>", "<Colour>red</Colour><SupplierPartID>", 1), "utf-8")
+    result = _run(installed.parent / "edi-gateway", "validate", order, cxml, cwd=tmp_path)
+    assert result.returncode == 1, result.stderr[-3000:]
+    assert "rules.schematron:PEPPOL-T01-R031" in result.stdout
+    assert "schema.dtd:" in result.stdout

@@ -12,23 +12,20 @@ import argparse
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from gateway.cli.jsonlines import json_line
-from gateway.edi.issues import Level
-from gateway.edi.report import inspect
-from gateway.errors import UsageError
-from gateway.mapping.convert import (
-    DEFAULT_VERSIONS,
-    EnvelopeOptions,
-    documents,
-    to_edifact,
-    to_x12,
-    to_xml,
-    written_issues,
+from gateway.cli.inputs import (
+    WHOLE_LIMIT,
+    InputTooLarge,
+    add_limit_option,
+    read_input,
+    reason,
 )
-from gateway.mapping.inbound import MappingError
-from gateway.mapping.registry import DEFAULT_ROOT, load_mappings
+from gateway.cli.jsonlines import json_line
+from gateway.errors import UsageError
+
+if TYPE_CHECKING:
+    from gateway.mapping.registry import Mappings
 
 TARGETS = ("edifact", "x12", "ubl", "cxml", "json")
 
@@ -39,22 +36,32 @@ def register(commands: Any) -> None:
     p.add_argument("--to", required=True, choices=TARGETS, dest="target")
     p.add_argument("--version", help="target version (default: D96A, 004010, 2.1, 1.2)")
     p.add_argument("--partner", help="apply this partner's mapping overlays")
-    p.add_argument("--mappings", type=Path, default=DEFAULT_ROOT, help=argparse.SUPPRESS)
+    p.add_argument("--mappings", type=Path, help=argparse.SUPPRESS)
     p.add_argument("--output", "-o", type=Path,
                    help="write here (XML targets: a folder when there are several documents)")
     p.add_argument("--control-number", type=int, default=1, metavar="N")
     p.add_argument("--now", type=datetime.fromisoformat, metavar="ISO-8601")
+    add_limit_option(p, WHOLE_LIMIT)
     p.set_defaults(handler=cmd_convert)
 
     p = commands.add_parser("check-mappings", help="compile every mapping file")
     p.add_argument("--partner", help="also check this partner's overlays")
-    p.add_argument("--mappings", type=Path, default=DEFAULT_ROOT, help=argparse.SUPPRESS)
+    p.add_argument("--mappings", type=Path, help=argparse.SUPPRESS)
     p.set_defaults(handler=cmd_check)
 
 
+def _mappings(args: argparse.Namespace) -> Mappings:
+    """The mappings the command reads (the shipped ones unless --mappings names others)."""
+    from gateway.mapping.registry import DEFAULT_ROOT, load_mappings
+
+    return load_mappings(args.mappings or DEFAULT_ROOT, args.partner)
+
+
 def cmd_check(args: argparse.Namespace) -> int:
+    from gateway.mapping.inbound import MappingError
+
     try:
-        mappings = load_mappings(args.mappings, args.partner)
+        mappings = _mappings(args)
     except MappingError as err:
         print(f"edi-gateway check-mappings: {err}", file=sys.stderr)
         return 1
@@ -65,13 +72,17 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_convert(args: argparse.Namespace) -> int:
     try:
-        data = Path(args.file).read_bytes()
-    except OSError as err:
-        print(f"edi-gateway convert: cannot read {args.file}: {err.strerror or err}",
-              file=sys.stderr)
+        data = read_input(args.file, args.max_size)
+    except (OSError, InputTooLarge) as err:
+        print(f"edi-gateway convert: cannot read {args.file}: {reason(err)}", file=sys.stderr)
         return 2
+    from gateway.edi.issues import Level
+    from gateway.edi.report import inspect
+    from gateway.mapping.convert import documents, written_issues
+    from gateway.mapping.inbound import MappingError
+
     try:
-        mappings = load_mappings(args.mappings, args.partner)
+        mappings = _mappings(args)
     except MappingError as err:
         print(f"edi-gateway convert: {err}", file=sys.stderr)
         return 2
@@ -89,6 +100,9 @@ def cmd_convert(args: argparse.Namespace) -> int:
         if item.document is None:
             failed = True
         else:
+            # A value that could not be read is left out of the document: said above,
+            # and the exit status says the conversion is not whole.
+            failed = failed or any(issue.blocking for issue in item.issues)
             docs.append(item.document)
     if not docs:
         print(f"edi-gateway convert: no document could be read from {args.file}",
@@ -110,6 +124,14 @@ def cmd_convert(args: argparse.Namespace) -> int:
 
 
 def _render(docs: list[Any], args: argparse.Namespace, mappings: Any) -> list[bytes]:
+    from gateway.mapping.convert import (
+        DEFAULT_VERSIONS,
+        EnvelopeOptions,
+        to_edifact,
+        to_x12,
+        to_xml,
+    )
+
     target = args.target
     if target == "json":
         return [(json_line(d.model_dump(mode="json", exclude_none=True))

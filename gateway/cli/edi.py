@@ -11,19 +11,30 @@ import argparse
 import json
 import logging
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
-from gateway.cli.jsonlines import json_line
-from gateway.edi.detect import detect
+from gateway.cli.inputs import (
+    DEFAULT_LIMIT,
+    WHOLE_LIMIT,
+    InputTooLarge,
+    add_limit_option,
+    open_input,
+    read_input,
+    reason,
+    size_text,
+)
+from gateway.cli.jsonlines import Later, json_line, write_json_line
+from gateway.cli.progress import Progress, total_size
+from gateway.edi.detect import SAMPLE, detect
 from gateway.edi.issues import Level
 from gateway.edi.jsonform import result_to_json, tree_from_json
-from gateway.edi.report import FileReport, default_level, inspect
+from gateway.edi.report import ISSUES_PER_CODE, FileReport, Inspection, inspect
 from gateway.edi.schema.guide import guide_from_yaml
 from gateway.edi.schema.loader import load_directory
 from gateway.edi.schema.validator import Schemas
 from gateway.edi.writer import write
-from gateway.edi.xml.guide import declares_xml, xml_guide_from_yaml
 from gateway.errors import ConfigurationError, UsageError, WriteError
 
 log = logging.getLogger(__name__)
@@ -35,11 +46,13 @@ LEVELS = {"syntax": Level.SYNTAX, "envelope": Level.ENVELOPE, "schema": Level.SC
 def register(commands: Any) -> None:
     p = commands.add_parser("detect", help="tell the format, encoding and delimiters of files")
     p.add_argument("files", nargs="+", metavar="FILE")
+    add_limit_option(p)
     p.set_defaults(handler=cmd_detect)
 
     p = commands.add_parser("parse", help="print the syntax tree of a file")
     p.add_argument("file", metavar="FILE")
     p.add_argument("--json", action="store_true", help="print the tree as JSON")
+    add_limit_option(p, WHOLE_LIMIT)
     p.set_defaults(handler=cmd_parse)
 
     p = commands.add_parser("write", help="write EDI from the JSON that 'parse --json' prints")
@@ -49,6 +62,7 @@ def register(commands: Any) -> None:
                    help="write the canonical form: the line ending after every segment and "
                         "nothing else between them, the ISA at its standard widths, a UNA "
                         "written afresh (default: the bytes as read)")
+    add_limit_option(p, WHOLE_LIMIT)
     p.set_defaults(handler=cmd_write)
 
     p = commands.add_parser("validate", help="check files; one JSON line per file")
@@ -58,24 +72,34 @@ def register(commands: Any) -> None:
                         "adds Schematron and partner rules to XML)")
     p.add_argument("--guide", action="append", default=[], metavar="FILE",
                    help="a partner implementation guide (YAML) to check against; repeatable")
+    p.add_argument("--per-code", type=_count, default=ISSUES_PER_CODE, metavar="N",
+                   help=f"list at most N issues of each code per file, and count the others "
+                        f"(default {ISSUES_PER_CODE}; 0 lists every issue)")
+    add_limit_option(p)
     p.set_defaults(handler=cmd_validate)
 
 
-def _read_file(path: str) -> bytes:
-    return Path(path).read_bytes()
+def _count(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a whole number of 0 or more, not {text!r}")
+    return int(text)
+
+
 
 
 def _emit(obj: dict[str, Any]) -> None:
     sys.stdout.write(json_line(obj) + "\n")
 
 
-def _unreadable(path: str, err: OSError) -> dict[str, Any]:
+def _unreadable(path: str, err: OSError | InputTooLarge) -> dict[str, Any]:
+    if isinstance(err, InputTooLarge):
+        code, message = "usage.too-large", (
+            f"The file is not read past {size_text(err.limit)}, the --max-size limit.")
+    else:
+        code, message = "usage.unreadable-file", f"The file cannot be read: {err.strerror or err}."
     return {
         "path": path, "standard": "unknown", "messages": [], "valid": False,
-        "issues": [{
-            "code": "usage.unreadable-file", "severity": "fatal",
-            "location": {}, "message": f"The file cannot be read: {err.strerror or err}.",
-        }],
+        "issues": [{"code": code, "severity": "fatal", "location": {}, "message": message}],
     }
 
 
@@ -83,8 +107,10 @@ def cmd_detect(args: argparse.Namespace) -> int:
     worst = 0
     for path in args.files:
         try:
-            data = _read_file(path)
-        except OSError as err:
+            # The format shows in the first bytes: the rest is never read.
+            with open_input(path, args.max_size) as source:
+                data = source.read(SAMPLE)
+        except (OSError, InputTooLarge) as err:
             _emit(_unreadable(path, err))
             worst = 2
             continue
@@ -96,10 +122,9 @@ def cmd_detect(args: argparse.Namespace) -> int:
 
 def cmd_parse(args: argparse.Namespace) -> int:
     try:
-        data = _read_file(args.file)
-    except OSError as err:
-        print(f"edi-gateway parse: cannot read {args.file}: {err.strerror or err}",
-              file=sys.stderr)
+        data = read_input(args.file, args.max_size)
+    except (OSError, InputTooLarge) as err:
+        print(f"edi-gateway parse: cannot read {args.file}: {reason(err)}", file=sys.stderr)
         return 2
     report = inspect(data, level=Level.ENVELOPE)
     if args.json:
@@ -114,10 +139,13 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 def cmd_write(args: argparse.Namespace) -> int:
     try:
-        raw = sys.stdin.read() if args.source == "-" else Path(args.source).read_text("utf-8")
-    except OSError as err:
-        print(f"edi-gateway write: cannot read {args.source}: {err.strerror or err}",
-              file=sys.stderr)
+        raw = read_input(args.source, args.max_size).decode("utf-8")
+    except (OSError, InputTooLarge) as err:
+        print(f"edi-gateway write: cannot read {args.source}: {reason(err)}", file=sys.stderr)
+        return 2
+    except UnicodeDecodeError as err:
+        print(f"edi-gateway write: {args.source} is not UTF-8 text (byte {err.start}); "
+              "give it the JSON that 'parse --json' prints", file=sys.stderr)
         return 2
     try:
         data = json.loads(raw)
@@ -143,6 +171,9 @@ def load_guides(paths: list[str]) -> Schemas:
     guides = []
     xml_guides = []
     for path in paths:
+        from gateway.edi.xml.guide import declares_xml, xml_guide_from_yaml  # only with guides
+
+
         try:
             text = Path(path).read_text("utf-8")
         except OSError as err:
@@ -167,27 +198,55 @@ def load_guides(paths: list[str]) -> Schemas:
     return Schemas(load_directory, guides, xml_guides=xml_guides)
 
 
-def validate_file(path: str, level: Level | None, schemas: Schemas | None = None
-                  ) -> tuple[dict[str, Any], int]:
-    """The JSON line for one file and its exit code contribution; ``level`` None is
-    the file's default (rules for XML, schema for EDI)."""
+def validate_file(path: str, level: Level | None, schemas: Schemas | None = None, *,
+                  per_code: int = ISSUES_PER_CODE, limit: int = DEFAULT_LIMIT,
+                  out: TextIO | None = None, progress: Progress | None = None) -> int:
+    """Write the JSON line for one file as it is read; its exit code contribution.
+
+    The line holds the same keys as ever; its messages are written as the
+    messages are read and its verdict and issues when the file has been read,
+    so a large file is never held, nor its line built, in memory. ``level`` None
+    is the file's default (rules for XML, schema for EDI)."""
+    out = out or sys.stdout
     try:
-        data = _read_file(path)
-    except OSError as err:
-        return _unreadable(path, err), 2
-    if level is None:
-        level = default_level(data)
-    try:
-        report = inspect(data, level=level, schemas=schemas)
-    except Exception:  # the one boundary where a bug must not stop the other files
-        log.exception("internal error while validating %s", path)
-        return {
-            "path": path, "standard": "unknown", "messages": [], "valid": False,
-            "issues": [{"code": "internal.error", "severity": "fatal", "location": {},
-                        "message": "The gateway failed on this file; the error is logged."}],
-        }, 1
-    line = report.validation_json(path, level)
-    return line, 0 if line["valid"] else 1
+        source = open_input(path, limit)
+    except (OSError, InputTooLarge) as err:
+        _emit(_unreadable(path, err))
+        return 2
+    with source:
+        try:
+            check = Inspection(source, level=level, schemas=schemas, per_code=per_code)
+            standard = check.standard
+        except InputTooLarge as err:
+            _emit(_unreadable(path, err))
+            return 2
+        failures: list[dict[str, Any]] = []
+        code = [0]
+
+        def messages() -> Iterator[dict[str, str]]:
+            try:
+                for info in check.messages():
+                    if progress is not None:
+                        progress.advance(source.count)
+                    yield info.to_json()
+            except InputTooLarge as err:
+                failures.append(_unreadable(path, err)["issues"][0])
+                code[0] = 2
+            except Exception:  # the one boundary where a bug must not stop the other files
+                log.exception("internal error while validating %s", path)
+                failures.append({"code": "internal.error", "severity": "fatal", "location": {},
+                                 "message": "The gateway failed on this file; the error is "
+                                            "logged."})
+                code[0] = 1
+
+        write_json_line(out, {
+            "path": path, "standard": standard, "messages": messages(),
+            "valid": Later(lambda: check.valid and not failures),
+            "issues": Later(lambda: [i.to_json() for i in check.issues()] + failures),
+        })
+        if progress is not None:
+            progress.next_file(source.count)
+    return code[0] or (0 if check.valid else 1)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -198,10 +257,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print(f"edi-gateway validate: {err}", file=sys.stderr)
         return 2
     worst = 0
-    for path in args.files:
-        line, code = validate_file(path, level, schemas)
-        _emit(line)
-        worst = max(worst, code)
+    with Progress(total_size(args.files), len(args.files)) as progress:
+        for path in args.files:
+            worst = max(worst, validate_file(path, level, schemas, per_code=args.per_code,
+                                             limit=args.max_size, progress=progress))
     return worst
 
 

@@ -14,25 +14,27 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from gateway.cli.inputs import (
+    WHOLE_LIMIT,
+    InputTooLarge,
+    add_limit_option,
+    read_input,
+    reason,
+)
 from gateway.cli.jsonlines import json_line
-from gateway.db.engine import DEFAULT_URL, make_engine
-from gateway.db.migrate import upgrade
-from gateway.mapping.inbound import MappingError
-from gateway.mapping.registry import DEFAULT_ROOT, load_mappings
-from gateway.pipeline.ingest import ingest
-from gateway.traffic.models import MessageStatus
 
 
 def register(commands: Any) -> None:
     p = commands.add_parser("ingest", help="map files to business documents and store them")
     p.add_argument("files", nargs="+", metavar="FILE")
-    p.add_argument("--database", default=DEFAULT_URL, metavar="URL",
-                   help=f"SQLAlchemy URL (default: {DEFAULT_URL}, the embedded SQLite file)")
+    p.add_argument("--database", metavar="URL",
+                   help="SQLAlchemy URL (default: the embedded SQLite file var/gateway.db)")
     p.add_argument("--partner", help="apply this partner's mapping overlays")
     p.add_argument("--workers", type=_positive, metavar="N",
                    help="processes sharing a large file (default: one per core, up to 4, "
                         "for files of 2 MB and more)")
-    p.add_argument("--mappings", type=Path, default=DEFAULT_ROOT, help=argparse.SUPPRESS)
+    p.add_argument("--mappings", type=Path, help=argparse.SUPPRESS)
+    add_limit_option(p, WHOLE_LIMIT)
     p.set_defaults(handler=cmd_ingest)
 
 
@@ -47,19 +49,26 @@ def _positive(text: str) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    from gateway.db.engine import DEFAULT_URL, make_engine
+    from gateway.db.migrate import upgrade
+    from gateway.mapping.inbound import MappingError
+    from gateway.mapping.registry import DEFAULT_ROOT, load_mappings
+    from gateway.pipeline.ingest import ingest
+    from gateway.traffic.models import MessageStatus
+
     try:
-        mappings = load_mappings(args.mappings, args.partner)
+        mappings = load_mappings(args.mappings or DEFAULT_ROOT, args.partner)
     except MappingError as err:
         print(f"edi-gateway ingest: {err}", file=sys.stderr)
         return 2
-    engine = make_engine(args.database)
+    engine = make_engine(args.database or DEFAULT_URL)
     upgrade(engine)
     worst = 0
     for path in args.files:
         try:
-            data = Path(path).read_bytes()
-        except OSError as err:
-            print(json_line({"path": path, "error": f"cannot read: {err.strerror or err}"}))
+            data = read_input(path, args.max_size)
+        except (OSError, InputTooLarge) as err:
+            print(json_line({"path": path, "error": f"cannot read: {reason(err)}"}))
             worst = 2
             continue
         result = ingest(engine, data, path, mappings, workers=args.workers)

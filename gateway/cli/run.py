@@ -14,15 +14,10 @@ from __future__ import annotations
 import argparse
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, func, select
-
-from gateway.db.engine import DEFAULT_URL, make_engine
-from gateway.db.migrate import upgrade
-from gateway.db.models import metadata
-from gateway.mapping.registry import load_mappings
-from gateway.pipeline.ingest import ingest
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 DEFAULT_SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 INPUT_SUFFIXES = {".edi", ".x12", ".xml", ".txt"}
@@ -37,8 +32,8 @@ def register(commands: Any) -> None:
     p = commands.add_parser("run", help="run the inbound job on the embedded defaults")
     p.add_argument("--samples", type=Path, default=DEFAULT_SAMPLES,
                    help="folder of files to take in (default: the project's samples/)")
-    p.add_argument("--database", default=DEFAULT_URL, metavar="URL",
-                   help=f"SQLAlchemy URL (default: {DEFAULT_URL}, the embedded SQLite file)")
+    p.add_argument("--database", metavar="URL",
+                   help="SQLAlchemy URL (default: the embedded SQLite file var/gateway.db)")
     p.set_defaults(handler=cmd_run)
 
 
@@ -47,6 +42,10 @@ def _files(folder: Path) -> list[Path]:
 
 
 def _summary(engine: Engine) -> list[str]:
+    from sqlalchemy import func, select
+
+    from gateway.db.models import metadata
+
     lines = []
     with engine.connect() as conn:
         for name in SUMMARY_TABLES:
@@ -63,8 +62,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not folder.is_dir():
         print(f"edi-gateway run: {folder} is not a folder")
         return 2
+    from gateway.db.engine import DEFAULT_URL, make_engine
+    from gateway.db.migrate import upgrade
+    from gateway.mapping.registry import load_mappings
+    from gateway.pipeline.ingest import ingest
+
     mappings = load_mappings()
-    engine = make_engine(args.database)
+    engine = make_engine(args.database or DEFAULT_URL)
     upgrade(engine)
     statuses: Counter[str] = Counter()
     files = _files(folder)

@@ -2,13 +2,17 @@
 
 A fixed naming convention makes migrations reproducible on SQLite and
 PostgreSQL alike. Statuses are stored as text (string enums), never as
-integers.
+integers. Every column checks what it is given (see :class:`Base`).
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import MetaData, Table
 from sqlalchemy.orm import DeclarativeBase
+
+from gateway.db.types import guard_columns
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -20,7 +24,17 @@ NAMING = {
 
 
 class Base(DeclarativeBase):
+    """Every model's table gets the fit check on its columns (see
+    :func:`gateway.db.types.guard_columns`): a value its column cannot hold is
+    refused the same way on SQLite and PostgreSQL, never stored altered."""
+
     metadata = MetaData(naming_convention=NAMING)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        found = cls.__dict__.get("__table__")
+        if isinstance(found, Table):
+            guard_columns(found)
 
 
 def table(model: type[Base]) -> Table:

@@ -98,21 +98,44 @@ class Party(Model):
         return f"name:{self.name or ''}"
 
 
+# GTIN-8, GTIN-12 (UPC), GTIN-13 (EAN) and GTIN-14 name one item in as many digits;
+# GS1 compares them as fourteen, padded with zeros on the left.
+_GTIN_LENGTHS = frozenset({8, 12, 13, 14})
+
+
+def gtin14(value: str) -> str:
+    """A GTIN in its fourteen-digit form (``614141100019`` is ``00614141100019``);
+    anything that is not a GTIN's digits comes back as it was."""
+    text = value.strip()
+    if text.isascii() and text.isdigit() and len(text) in _GTIN_LENGTHS:
+        return text.zfill(14)
+    return value
+
+
 class ItemRef(Model):
-    """What is ordered, shipped or counted."""
+    """What is ordered, shipped or counted, by as many of its ids as the document gives."""
 
     gtin: str | None = None
     buyer_part: str | None = None
     supplier_part: str | None = None
     description: str | None = None
 
-    def key(self) -> str:
+    def identifiers(self) -> tuple[tuple[str, str], ...]:
+        """The ids that name the item, strongest first: the GTIN (fourteen digits),
+        then the supplier's and the buyer's part numbers. A description names nothing."""
+        found = []
         if self.gtin:
-            return f"gtin:{self.gtin}"
+            found.append(("gtin", gtin14(self.gtin)))
         if self.supplier_part:
-            return f"supplier:{self.supplier_part}"
+            found.append(("supplier", self.supplier_part))
         if self.buyer_part:
-            return f"buyer:{self.buyer_part}"
+            found.append(("buyer", self.buyer_part))
+        return tuple(found)
+
+    def key(self) -> str:
+        """The strongest id as ``scheme:value``; the description when there is none."""
+        for scheme, value in self.identifiers():
+            return f"{scheme}:{value}"
         return f"description:{self.description or ''}"
 
 

@@ -143,14 +143,55 @@ class DespatchAdvice(Model):
 
 
 class ReceiptLine(Model):
+    """What arrived of one item. ``received`` is everything that arrived; of it,
+    ``rejected`` was refused (to be returned or destroyed) and ``damaged`` found
+    damaged and set aside; ``accepted`` is the rest, taken into stock and paid for.
+
+    The standards report it differently (UBL the total received and the part
+    rejected; EDIFACT QTY 194/195, X12 RCD and cXML the accepted and the rejected
+    quantities side by side), so a document may give either ``received`` or
+    ``accepted``: the other follows from the parts. Given both, they must agree."""
+
     line_number: str
     item: ItemRef
     received: Quantity
+    accepted: Quantity | None = None
     damaged: Quantity | None = None
     rejected: Quantity | None = None
     reason: str | None = None
     order_number: str | None = None
     order_line_number: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _received_and_accepted(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        received, accepted = data.get("received"), data.get("accepted")
+        parts = [_amount(data.get(name)) for name in ("rejected", "damaged")]
+        aside = sum((p for p in parts if p is not None), Decimal(0))
+        if received is None and accepted is not None:
+            amount = _amount(accepted)
+            if amount is not None:
+                return {**data, "received": {"value": amount + aside,
+                                             "unit": _unit(accepted)}}
+        elif received is not None and accepted is None:
+            amount = _amount(received)
+            if amount is not None:
+                return {**data, "accepted": {"value": amount - aside, "unit": _unit(received)}}
+        elif received is not None and accepted is not None:
+            total, taken = _amount(received), _amount(accepted)
+            if total is not None and taken is not None and total != taken + aside:
+                raise ValueError(f"received {total} is not accepted {taken} plus "
+                                 f"rejected and damaged {aside}")
+        return data
+
+    @model_validator(mode="after")
+    def _parts_within_received(self) -> ReceiptLine:
+        if self.accepted is not None and self.accepted.value < 0:
+            raise ValueError(f"rejected and damaged together exceed the {self.received.value} "
+                             "received")
+        return self
 
 
 class ReceiptAdvice(Model):
@@ -162,6 +203,25 @@ class ReceiptAdvice(Model):
     order_numbers: tuple[str, ...] = ()
     parties: tuple[Party, ...] = ()
     lines: tuple[ReceiptLine, ...] = ()
+
+
+def _amount(quantity: Any) -> Decimal | None:
+    """The value of a quantity given as a model or as its fields (before validation)."""
+    value = quantity.value if isinstance(quantity, Quantity) else \
+        quantity.get("value") if isinstance(quantity, dict) else None
+    if value is None:
+        return None
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(str(value))
+    except ArithmeticError:
+        return None  # not a number: the field's own validation says so
+    return number if number.is_finite() else None
+
+
+def _unit(quantity: Any) -> str:
+    unit = quantity.unit if isinstance(quantity, Quantity) else \
+        quantity.get("unit") if isinstance(quantity, dict) else None
+    return str(unit) if unit else "EA"
 
 
 # -- invoicing -------------------------------------------------------------------------

@@ -15,7 +15,6 @@ from gateway.edi.charsets import EBCDIC, codec_for_syntax, looks_like_utf8
 from gateway.edi.delimiters import Delimiters, isa_delimiters, una_delimiters, unb_delimiters
 from gateway.edi.issues import Code, Issue, Location
 from gateway.edi.lexer import EDIFACT, X12
-from gateway.edi.xml.documents import sniff
 
 XML = "xml"
 UNKNOWN = "unknown"
@@ -97,6 +96,8 @@ def _utf16_xml(body: bytes) -> bool:
 
 
 def _detect_xml(sample: bytes, bom: bool) -> Detection:
+    from gateway.edi.xml.documents import sniff  # noqa: PLC0415  (lxml loads for XML only)
+
     found = sniff(sample)
     encoding = "utf-16" if sample.startswith(_UTF16_BOMS) or _utf16_xml(sample) else "utf-8"
     declared = re.search(rb"""<\?xml[^>]*encoding=["']([A-Za-z0-9._-]+)["']""", sample[:200])

@@ -104,6 +104,7 @@ class Code(StrEnum):
     NO_MAPPING = "mapping.no-mapping"
     MAPPING_VALUE = "mapping.unreadable-value"
     MAPPING_INVALID = "mapping.invalid-document"
+    NOT_STORABLE = "mapping.not-storable"  # a value its column cannot hold as it is
     # XML
     XML_NOT_WELL_FORMED = "syntax.xml-not-well-formed"
     XML_FORBIDDEN = "syntax.xml-forbidden-construct"
@@ -148,7 +149,6 @@ _DEFAULT_SEVERITY: dict[Code, Severity] = {
     Code.UNTERMINATED: Severity.WARNING,
     Code.NEEDLESS_RELEASE: Severity.WARNING,
     Code.TRAILING_SEPARATOR: Severity.WARNING,
-    Code.DUPLICATE_REFERENCE: Severity.WARNING,
     Code.BARE_MESSAGE: Severity.WARNING,
     Code.EMPTY_ENVELOPE: Severity.WARNING,
     Code.UNKNOWN_MESSAGE: Severity.WARNING,
@@ -227,6 +227,9 @@ class Issue:
     location: Location
     message: str
     rule: str | None = None
+    # For a report's summary of a flood: how many issues of this code it stands for
+    # that are not listed (0 for an ordinary issue).
+    omitted: int = 0
 
     @classmethod
     def of(
@@ -259,6 +262,8 @@ class Issue:
         }
         if self.rule:
             found["rule"] = self.rule
+        if self.omitted:
+            found["omitted"] = self.omitted
         return found
 
     def __str__(self) -> str:

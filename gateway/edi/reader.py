@@ -15,7 +15,7 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO
+from typing import Any, Protocol
 
 from gateway.edi import envelope
 from gateway.edi.charsets import find_escaped, is_single_byte
@@ -31,6 +31,13 @@ _EDIFACT_TAGS = {"UNB": "ih", "UNZ": "it", "UNG": "gh", "UNE": "gt", "UNH": "mh"
 # TA1, ISB and ISE may stand at interchange level, outside any group.
 _X12_TAGS = {"ISA": "ih", "IEA": "it", "GS": "gh", "GE": "gt", "ST": "mh", "SE": "mt",
              "TA1": "ia", "ISB": "ia", "ISE": "ia"}
+
+
+class Source(Protocol):
+    """Where a streaming read takes its bytes: a binary file, or anything that
+    reads like one (up to ``size`` bytes a call, empty at the end)."""
+
+    def read(self, size: int, /) -> bytes: ...
 
 
 @dataclass(slots=True)
@@ -130,20 +137,25 @@ def read(data: bytes) -> ReadResult:
     return result
 
 
-def stream(source: BinaryIO, *, chunk_size: int = CHUNK_SIZE) -> Iterator[Event]:
+def stream(source: Source, *, chunk_size: int = CHUNK_SIZE,
+           head: bytes | None = None) -> Iterator[Event]:
     """Read an EDI file a message at a time; memory stays bounded by the largest
-    message, not the file. Messages are not kept in their groups."""
+    message, not the file. Messages are not kept in their groups. ``head`` is the
+    file's beginning when a caller has already read it from ``source`` (to detect
+    the format first); it must hold at least the detection sample, or the whole
+    file when that is shorter."""
     # Detection needs its full sample, however small the chunks.
-    head = source.read(max(chunk_size, SAMPLE))
+    if head is None:
+        head = source.read(max(chunk_size, SAMPLE))
     detection = detect(head)
     joined = _Rewound(head, source)
-    yield from _events(joined, detection, keep=False, chunk_size=chunk_size)  # type: ignore[arg-type]
+    yield from _events(joined, detection, keep=False, chunk_size=chunk_size)
 
 
 class _Rewound:
     """A binary source whose first block was already read for detection."""
 
-    def __init__(self, head: bytes, rest: BinaryIO) -> None:
+    def __init__(self, head: bytes, rest: Source) -> None:
         self._head: bytes | None = head
         self._rest = rest
 
@@ -159,7 +171,7 @@ def _issue_order(issue: Issue) -> tuple[int, int]:
 
 
 def _events(
-    source: BinaryIO, detection: Detection, *, keep: bool, chunk_size: int
+    source: Source, detection: Detection, *, keep: bool, chunk_size: int
 ) -> Iterator[Event]:
     if detection.issues:
         yield FileProblem(list(detection.issues))
@@ -186,7 +198,7 @@ def _events(
 
 
 def _decoded_chunks(
-    source: BinaryIO, detection: Detection, chunk_size: int, problems: list[Issue]
+    source: Source, detection: Detection, chunk_size: int, problems: list[Issue]
 ) -> Iterator[str]:
     """Decode ``source`` chunk by chunk, keeping undecodable bytes (surrogateescape)
     and reporting the first of them with its line."""
@@ -284,6 +296,7 @@ class _Assembler:
         self.last_seg: Segment | None = None
         self.ungrouped_seen = False
         self.mixed_reported = False  # said once per interchange
+        self._new_bare_record()
         self.last_delimiters = EDIFACT_DEFAULT if standard == EDIFACT else X12_DEFAULT
         self.last_line_ending = ""
         self.closing: Segment | None = None  # the service segment being handled
@@ -292,6 +305,11 @@ class _Assembler:
         self.end_break: str | None = None  # after the trailer ending the batch fed
         self.lead = ""  # before the first interchange, given to it
         self.opened = False  # an interchange was opened already
+
+    def _new_bare_record(self) -> None:
+        self.messages_closed = 0
+        self.first_seg: Segment | None = None
+        self.headerless = False
 
     # -- events in ------------------------------------------------------------
 
@@ -391,6 +409,7 @@ class _Assembler:
         self.message_refs = set()
         self.ungrouped_seen = False
         self.mixed_reported = False  # said once per interchange
+        self._new_bare_record()
 
     def _ensure_interchange(self, seg: Segment) -> Interchange:
         """The open interchange; segments after a trailer open a headerless one
@@ -406,6 +425,7 @@ class _Assembler:
             self.message_refs = set()
             self.ungrouped_seen = False
             self.mixed_reported = False  # said once per interchange
+            self._new_bare_record()
         return self.ic
 
     def _implicit_group(self) -> Group:
@@ -578,6 +598,12 @@ class _Assembler:
         if msg.header is not None or self.ic.header is None:
             group.message_count += 1
             self.ic.message_count += 1
+        # What the bare-message issue says and points at, kept as the messages pass
+        # (a stream keeps none of them in their groups).
+        if not self.messages_closed:
+            self.first_seg = msg.header or (msg.segments[0] if msg.segments else None)
+        self.messages_closed += 1
+        self.headerless = self.headerless or msg.header is None
         where = envelope.Scope(self.ic.reference or None, group.reference or None,
                                msg.reference or None)
         issues = self.msg_issues
@@ -589,8 +615,7 @@ class _Assembler:
 
     def _bare(self, ic: Interchange) -> Issue:
         """Messages sent without UNB/ISA: readable, but not a proper interchange."""
-        first = next((m for g in ic.groups for m in g.messages), None)
-        headerless = any(m.header is None for g in ic.groups for m in g.messages)
+        headerless = self.headerless
         envelope_tag = "UNB" if self.standard == EDIFACT else "ISA"
         text = (f"The file holds {ic.message_count} message(s) without an interchange "
                 f"envelope (no {envelope_tag})")
@@ -600,9 +625,7 @@ class _Assembler:
         if self.standard == X12:
             text += (f"; delimiters were taken from the first segment, the component "
                      f"separator assumed {ic.delimiters.component!r}")
-        seg = first.header if first is not None and first.header is not None else None
-        if seg is None and first is not None and first.segments:
-            seg = first.segments[0]
+        seg = self.first_seg
         # EDIFACT exchanges bare messages between applications; X12 requires ISA, and
         # without it no TA1 or 997 can even be addressed.
         severity = Severity.ERROR if self.standard == X12 else Severity.WARNING

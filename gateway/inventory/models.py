@@ -12,7 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gateway.db.base import Base
@@ -50,13 +50,41 @@ class Item(Base):
     description: Mapped[str | None] = mapped_column(String(200))
 
 
+class ItemIdentifier(Base):
+    """The item cross-reference: every id a document has named an item by (its GTIN,
+    a supplier's or a buyer's part number), each pointing at exactly one item, so
+    documents that name one item by different ids land on it."""
+
+    __tablename__ = "item_identifiers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(120), unique=True)  # "gtin:0061...", "supplier:..."
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), index=True)
+
+
+class ItemConflict(Base):
+    """A line whose ids name different items (or an item with another GTIN): it was
+    stored on ``item_id``, and ``identifier`` still names ``other_item_id``."""
+
+    __tablename__ = "item_conflicts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
+    other_item_id: Mapped[int | None] = mapped_column(ForeignKey("items.id"))
+    identifier: Mapped[str] = mapped_column(String(120))
+    detail: Mapped[str] = mapped_column(Text)
+    message_id: Mapped[int] = mapped_column(ForeignKey("inbound_messages.id"), index=True)
+
+
 class Location(Base):
-    """A place stock is held or delivered to, by GLN or the partner's id."""
+    """A place stock is held or delivered to, by GLN or the id the partners agreed
+    for it; a document that names no place puts its stock at an unnamed place of
+    the partner who sent it, never at one place shared by everybody."""
 
     __tablename__ = "locations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(120), unique=True)  # "gln:..." or "unknown"
+    key: Mapped[str] = mapped_column(String(120), unique=True)  # "gln:...", "assigned:..."
     gln: Mapped[str | None] = mapped_column(String(13))
     name: Mapped[str | None] = mapped_column(String(200))
     party_id: Mapped[int | None] = mapped_column(ForeignKey("trading_parties.id"))

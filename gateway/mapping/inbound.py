@@ -45,6 +45,7 @@ from gateway.mapping.values import (
     DATE_PATTERNS,
     CodeList,
     ValueProblem,
+    number_format,
     parse_date,
     parse_datetime,
     parse_decimal,
@@ -197,7 +198,7 @@ def _converter(kind: str, fmt: Any, fmt_find: Finder | None, implied: int,
     if kind == "decimal":
         def to_decimal(text: str, ctx: Any, problems: _Problems, env: dict[str, Any]) -> Any:
             try:
-                return parse_decimal(text, env.get("decimal", "."), implied)
+                return parse_decimal(text, env["decimal"], implied, form=env["numbers"])
             except ValueProblem as err:
                 problems.add(where, str(err))
                 return None
@@ -205,7 +206,7 @@ def _converter(kind: str, fmt: Any, fmt_find: Finder | None, implied: int,
 
     def read(text: str, ctx: Any, env: dict[str, Any]) -> Any:
         if kind == "int":
-            number = parse_decimal(text, env.get("decimal", "."))
+            number = parse_decimal(text, env["decimal"], form=env["numbers"])
             if number != number.to_integral_value():
                 raise ValueProblem(f"{text!r} is not a whole number")
             return int(number)
@@ -667,13 +668,18 @@ class InboundMapping:
     document: str
     getter: Getter
 
+    def environment(self, decimal: str = ".") -> dict[str, Any]:
+        """What the getters read numbers with: the interchange's decimal mark and the
+        number format of the mapping's standard."""
+        return {"decimal": decimal, "numbers": number_format(self.standard)}
+
     def apply(self, source: Any, *, decimal: str = ".") -> tuple[Any, list[Issue]]:
         """The document for ``source`` (an instance tree or an XML root) and issues.
 
         The document is ``None`` when the mapped values do not make a valid
         document; each reason is an issue naming the field."""
         problems = _Problems()
-        data = self.getter(source, problems, {"decimal": decimal}) or {}
+        data = self.getter(source, problems, self.environment(decimal)) or {}
         issues = [Issue.of(Code.MAPPING_VALUE, f"{field}: {problem}", Location(path=field))
                   for field, problem in problems.found]
         model = DOCUMENT_TYPES[self.document]

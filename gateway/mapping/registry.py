@@ -27,6 +27,7 @@ from gateway.documents.models import DOCUMENT_TYPES
 from gateway.edi.schema.loader import load_directory
 from gateway.mapping.inbound import InboundMapping, MappingError, compile_inbound
 from gateway.mapping.outbound import OutboundMapping, compile_outbound
+from gateway.mapping.targets import check_targets
 from gateway.mapping.values import CodeList
 from gateway.mapping.xml_out import XmlOutboundMapping, compile_xml_outbound
 
@@ -151,6 +152,7 @@ def _compile(label: str, data: Any, direction: str, codelists: dict[str, CodeLis
                            "the gateway")
     if direction == "in":
         message = directory.messages.get(str(data["message"])) if directory else None
+        check_targets(label, document, data.get("fields"))
         return compile_inbound(label, data, directory=directory, message=message,
                                codelists=codelists)
     if standard in ("ubl", "cxml"):

@@ -8,9 +8,11 @@ formats are EDIFACT 2379 codes (``102``, ``203``), X12/UBL/cXML conventions
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 # EDIFACT 2379 codes and named conventions -> strftime pattern.
@@ -179,17 +181,80 @@ def strptime_fixed(text: str, pattern: str) -> datetime:
                     0 if second is None else int(text[second[0]:second[1]]))
 
 
-def parse_decimal(text: str, decimal_mark: str = ".", implied: int = 0) -> Decimal:
-    """A Decimal from partner text; ``implied`` decimals for X12 N2-style numbers."""
-    cleaned = text.strip()
-    if decimal_mark == ",":
-        cleaned = cleaned.replace(",", ".")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation as err:
-        raise ValueProblem(f"{text!r} is not a number") from err
-    if not value.is_finite():
-        raise ValueProblem(f"{text!r} is not a finite number")
+class NumberFormat(StrEnum):
+    """The number formats of the standards, each read by its own grammar.
+
+    - ``EDIFACT``: ISO 9735 numeric: ASCII digits, a leading minus, the decimal mark
+      the interchange declares (UNA, else a point; under a comma mark a point is
+      read too). No plus sign, exponent, spaces or separators between thousands.
+    - ``X12``: X12.6 ``R`` (a leading minus, an optional point, an optional
+      exponent ``E``) or, with implied decimals, ``Nn`` (a leading minus and
+      digits only).
+    - ``XSD``: XML Schema ``xs:decimal``, which UBL's quantities and amounts are
+      made of and cXML's are read as: an optional sign, digits with an optional
+      point, surrounding XML whitespace collapsed; no exponent, no ``NaN`` or
+      ``INF``.
+
+    Python's own ``Decimal`` and ``int`` take far more: ``1_000``, ``Infinity``,
+    ``NaN`` and digits of any script (``١٢``); none of that is a number a partner
+    can send, so nothing reads partner numbers but :func:`parse_decimal`.
+    """
+
+    EDIFACT = "edifact"
+    X12 = "x12"
+    XSD = "xsd"
+
+
+def number_format(standard: str) -> NumberFormat:
+    """The number format of a standard as the gateway names it (``edifact``, ``x12``,
+    ``ubl``, ``cxml``)."""
+    if standard == "edifact":
+        return NumberFormat.EDIFACT
+    if standard == "x12":
+        return NumberFormat.X12
+    return NumberFormat.XSD
+
+
+# The grammars, ASCII only (re.ASCII: \d is 0-9, never another script's digits).
+_EDIFACT_NUMBER = {".": re.compile(r"-?(\d*)(?:\.(\d*))?", re.ASCII),
+                   ",": re.compile(r"-?(\d*)(?:[,.](\d*))?", re.ASCII)}
+_X12_REAL = re.compile(r"-?(\d*)(?:\.(\d*))?(?:E(-?\d+))?", re.ASCII)
+_X12_INTEGER = re.compile(r"-?(\d+)()", re.ASCII)
+_XSD_DECIMAL = re.compile(r"[+-]?(\d*)(?:\.(\d*))?", re.ASCII)
+_XML_SPACE = " \t\r\n"
+# The longest numeric element of the standards is EDIFACT's n..35; a number with
+# more digits than that (written out, without exponent) is no quantity or amount,
+# and reading it is refused before it is expanded (1E999999999 would be a billion).
+MAX_DIGITS = 35
+
+
+def parse_decimal(text: str, decimal_mark: str = ".", implied: int = 0, *,
+                  form: NumberFormat) -> Decimal:
+    """A Decimal from partner text written in ``form``, the number format of the
+    standard it comes from; ``decimal_mark`` is the EDIFACT interchange's, and
+    ``implied`` the decimals an X12 ``Nn`` element implies. Anything else is a
+    :class:`ValueProblem` quoting the text."""
+    if form is NumberFormat.XSD:
+        cleaned = text.strip(_XML_SPACE)
+        grammar, name = _XSD_DECIMAL, "XML Schema decimal"
+    elif form is NumberFormat.X12:
+        cleaned = text
+        grammar, name = (_X12_INTEGER, "X12 numeric N") if implied else \
+            (_X12_REAL, "X12 decimal R")
+    else:
+        cleaned = text
+        grammar = _EDIFACT_NUMBER.get(decimal_mark, _EDIFACT_NUMBER["."])
+        name = f"EDIFACT numeric, decimal mark {decimal_mark!r}"
+    found = grammar.fullmatch(cleaned)
+    if found is None or not (found.group(1) or found.group(2)):
+        raise ValueProblem(f"{text!r} is not a number ({name})")
+    # The grammar let through ASCII digits, a sign, a point and an exponent only,
+    # which Decimal reads as the standards mean them.
+    value = Decimal(cleaned.replace(",", "."))
+    places = -int(value.as_tuple().exponent) + implied
+    if (value and value.adjusted() - implied >= MAX_DIGITS) or places > MAX_DIGITS:
+        raise ValueProblem(f"{text!r} has more digits than a number the standards carry "
+                           f"(at most {MAX_DIGITS})")
     return value.scaleb(-implied) if implied else value
 
 

@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gateway.db.base import Base
@@ -65,6 +65,51 @@ class PurchaseOrderRecord(Base):
     last_message_id: Mapped[int] = mapped_column(ForeignKey("inbound_messages.id"))
 
 
+class ChangeStatus(StrEnum):
+    APPLIED = "applied"
+    WAITING = "waiting"  # its order has not arrived yet
+
+
+class OrderChangeRecord(Base):
+    """A change, cancellation or replacement of a purchase order, as received.
+
+    Unique by the order it changes and its own number (or, for a change that has
+    none, a digest of its content): the same change received twice is applied
+    once. A change whose order is not on file waits here, its document kept
+    whole, and is applied when the order arrives; it never becomes the order."""
+
+    __tablename__ = "order_changes"
+    __table_args__ = (UniqueConstraint("issuer_key", "order_number", "change_key"),
+                      Index(None, "order_number", "status"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issuer_key: Mapped[str] = mapped_column(String(120))
+    order_number: Mapped[str] = mapped_column(String(80))
+    change_key: Mapped[str] = mapped_column(String(80))
+    purpose: Mapped[str] = mapped_column(String(16))
+    issue_date: Mapped[date]
+    status: Mapped[str] = mapped_column(String(16))
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("purchase_orders.id"))
+    sender: Mapped[str | None] = mapped_column(String(80))  # the envelope's, for matching
+    document: Mapped[str | None] = mapped_column(Text)  # canonical JSON, while waiting
+    message_id: Mapped[int] = mapped_column(ForeignKey("inbound_messages.id"))
+
+
+class AwaitedReference(Base):
+    """A document that names an order (or a despatch) not on file yet: when that one
+    arrives, the waiting document's lines are matched to it and their effects on
+    the order applied, whatever order the documents came in."""
+
+    __tablename__ = "awaited_references"
+    __table_args__ = (Index(None, "awaited", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    awaited: Mapped[str] = mapped_column(String(16))  # "order" or "despatch"
+    number: Mapped[str] = mapped_column(String(80))
+    waiting: Mapped[str] = mapped_column(String(16))  # change, response, despatch, ...
+    record_id: Mapped[int]  # the waiting document's row in its own table
+
+
 class PurchaseOrderLineRecord(Base):
     __tablename__ = "purchase_order_lines"
     __table_args__ = (UniqueConstraint("order_id", "line_number"),)
@@ -107,6 +152,7 @@ class OrderResponseLineRecord(Base):
     response_id: Mapped[int] = mapped_column(ForeignKey("order_responses.id"), index=True)
     line_number: Mapped[str] = mapped_column(String(20))
     order_line_id: Mapped[int | None] = mapped_column(ForeignKey("purchase_order_lines.id"))
+    order_line_number: Mapped[str | None] = mapped_column(String(20))
     item_id: Mapped[int | None] = mapped_column(ForeignKey("items.id"))
     status: Mapped[str] = mapped_column(String(16))
     quantity: Mapped[Decimal | None] = mapped_column(Amount)
@@ -139,6 +185,7 @@ class DespatchLineRecord(Base):
     quantity: Mapped[Decimal] = mapped_column(Amount)
     unit: Mapped[str | None] = mapped_column(String(8))
     order_number: Mapped[str | None] = mapped_column(String(80))
+    order_line_number: Mapped[str | None] = mapped_column(String(20))
     order_line_id: Mapped[int | None] = mapped_column(ForeignKey("purchase_order_lines.id"))
     package: Mapped[str | None] = mapped_column(String(35))
 
@@ -169,6 +216,8 @@ class ReceiptLineRecord(Base):
     damaged: Mapped[Decimal] = mapped_column(Amount)
     rejected: Mapped[Decimal] = mapped_column(Amount)
     unit: Mapped[str | None] = mapped_column(String(8))
+    order_number: Mapped[str | None] = mapped_column(String(80))
+    order_line_number: Mapped[str | None] = mapped_column(String(20))
     order_line_id: Mapped[int | None] = mapped_column(ForeignKey("purchase_order_lines.id"),
                                                       index=True)
 
@@ -204,7 +253,10 @@ class InvoiceLineRecord(Base):
     unit: Mapped[str | None] = mapped_column(String(8))
     unit_price: Mapped[Decimal | None] = mapped_column(Amount)
     line_amount: Mapped[Decimal | None] = mapped_column(Amount)
-    order_line_id: Mapped[int | None] = mapped_column(ForeignKey("purchase_order_lines.id"))
+    order_number: Mapped[str | None] = mapped_column(String(80))
+    order_line_number: Mapped[str | None] = mapped_column(String(20))
+    order_line_id: Mapped[int | None] = mapped_column(ForeignKey("purchase_order_lines.id"),
+                                                      index=True)
 
 
 class InvoiceMatch(Base):

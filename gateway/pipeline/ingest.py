@@ -21,15 +21,15 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
-from sqlalchemy import Connection, Engine, String, bindparam, insert, select
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import Connection, Engine, bindparam, insert, select
 from sqlalchemy.pool import QueuePool
 
 from gateway.db.base import table
 from gateway.db.statements import Bulk
+from gateway.db.types import REFUSALS, does_not_fit, is_text, refused, storable, text_length
 from gateway.edi.detect import detect
 from gateway.edi.envelope import Scope
-from gateway.edi.issues import Issue, Level
+from gateway.edi.issues import Code, Issue, Level, Location
 from gateway.edi.lexer import EDIFACT, X12
 from gateway.edi.reader import MessageRead, stream
 from gateway.edi.report import FileReport, inspect
@@ -126,7 +126,7 @@ def ingest(engine: Engine, data: bytes, name: str, mappings: Mappings, *,
         if found is not None:
             return _already(conn, int(found), name)
         file_id = conn.execute(insert(_FILES).returning(_FILES.c.id), {
-            "sha256": sha, "name": name[-512:], "size": len(data),
+            "sha256": sha, "name": storable(name[-512:], 512), "size": len(data),
             "standard": detection.standard, "received_at": clock()}).scalar_one()
     result = IngestResult(name, file_id, False, issues=list(detection.issues))
     tolerance = tolerance or Tolerance()
@@ -296,9 +296,12 @@ def _prepare_xml(report: FileReport, mappings: Mappings, file_id: int,
 
 def _mapped(outcome: MessageOutcome, row: dict[str, Any], document: Any,
             issues: list[Issue]) -> Any:
-    if document is None:
+    # A value that could not be read fails the message, even where the document
+    # would be valid without it: it is not stored with the value silently dropped.
+    unread = _blocking(issues)
+    if document is None or unread:
         outcome.issues = issues
-        reason = issues[0].message if issues else "no mapping"
+        reason = (unread or issues)[0].message if issues else "no mapping"
         _settle(outcome, row, MessageStatus.FAILED, f"not mapped: {reason}")
         return None
     outcome.document_type = document.type
@@ -331,16 +334,20 @@ def _store_batch(engine: Engine, batch: list[_Pending], tolerance: Tolerance) ->
         return
     try:
         results = _write(engine, batch, tolerance, careful=False)
-    except DBAPIError:
+    except REFUSALS as err:
+        if not refused(err):
+            raise
         results = _write(engine, batch, tolerance, careful=True)
-    for item, (status, detail) in zip(batch, results, strict=True):
+    for item, (status, detail, issue) in zip(batch, results, strict=True):
         if item.document is not None:
             _settle(item.outcome, item.row, status, detail)
+            if issue is not None:
+                item.outcome.issues.append(issue)
 
 
 def _write(engine: Engine, batch: list[_Pending], tolerance: Tolerance, *,
-           careful: bool) -> list[tuple[MessageStatus, str]]:
-    results: list[tuple[MessageStatus, str]] = []
+           careful: bool) -> list[tuple[MessageStatus, str, Issue | None]]:
+    results: list[tuple[MessageStatus, str, Issue | None]] = []
     with engine.begin() as conn:
         # Carefully, each message's rows are written in its savepoint; else the
         # batch's child rows and ledger are written together at the end.
@@ -350,8 +357,10 @@ def _write(engine: Engine, batch: list[_Pending], tolerance: Tolerance, *,
         work.catalog.item_ids([ref for doc in documents for ref in _items(doc)])
         for item, message_id in zip(batch, ids, strict=True):
             if item.document is None:
-                results.append((MessageStatus(item.row["status"]), item.row["detail"] or ""))
+                results.append((MessageStatus(item.row["status"]), item.row["detail"] or "",
+                                None))
                 continue
+            issue = None
             store: Any = STORES[item.document.type]
             if not careful:
                 stored = store(work, item.document, message_id, item.sender)
@@ -363,18 +372,34 @@ def _write(engine: Engine, batch: list[_Pending], tolerance: Tolerance, *,
                     stored = store(work, item.document, message_id, item.sender)
                     savepoint.commit()
                     status, detail = MessageStatus(stored.status), stored.detail
-                except DBAPIError as err:
+                except REFUSALS as err:
+                    if not refused(err):
+                        raise
                     savepoint.rollback()
                     work.catalog.forget()
                     work.ledger.undo(mark)
                     status = MessageStatus.FAILED
-                    detail = f"the database refused it: {err.orig}"
-            results.append((status, detail))
+                    detail, issue = _refusal(err)
+            results.append((status, detail, issue))
             if status is not MessageStatus.STORED or detail != item.row.get("detail"):
                 conn.execute(_UPDATE_MESSAGE, {"message_id": message_id,
-                                               "status": status.value, "detail": detail[:2000]})
+                                               "status": status.value,
+                                               "detail": storable(detail, 2000)})
         work.flush()
     return results
+
+
+def _refusal(err: Exception) -> tuple[str, Issue]:
+    """The detail and issue of a message whose rows were refused: by the fit check,
+    naming the column and the value, or by the database, in its words."""
+    misfit = does_not_fit(err)
+    if misfit is not None:
+        detail = f"a value does not fit where it is stored: {misfit}"
+        location = Location(path=misfit.where, value=str(misfit.value)[:80])
+    else:
+        detail = f"the database refused it: {getattr(err, 'orig', err)}"
+        location = Location()
+    return detail, Issue.of(Code.NOT_STORABLE, detail, location)
 
 
 def _message_rows(conn: Connection, batch: list[_Pending]) -> list[int]:
@@ -402,8 +427,10 @@ def _items(document: Any) -> list[Any]:
 
 # What a partner puts in an envelope reference or type can be any length in a broken
 # file; the message row keeps as much as its column holds rather than be refused.
-_LENGTHS = {column.name: column.type.length for column in _MESSAGES.columns
-            if isinstance(column.type, String) and column.type.length}
+# Undecodable bytes and NULs in them are written out (a file breaking its character
+# set is recorded like any other).
+_LENGTHS = {column.name: text_length(column.type) for column in _MESSAGES.columns
+            if is_text(column.type)}
 
 
 def _defaults(row: dict[str, Any]) -> dict[str, Any]:
@@ -411,6 +438,6 @@ def _defaults(row: dict[str, Any]) -> dict[str, Any]:
             **row}
     for name, length in _LENGTHS.items():
         value = full.get(name)
-        if isinstance(value, str) and len(value) > length:
-            full[name] = value[:length]
+        if isinstance(value, str):
+            full[name] = storable(value, length)
     return full

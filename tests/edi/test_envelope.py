@@ -129,11 +129,12 @@ def test_trailer_without_header_is_missing_header(data: str, trailer: str) -> No
          + isa() + GS + "ST*850*0001~SE*2*0001~GE*1*7~IEA*1*000000001~", "ISA"),
     ],
 )
-def test_duplicate_reference_is_a_warning(data: str, segment: str) -> None:
-    """A reference used twice in its scope is a duplicate-reference warning at the second one."""
+def test_duplicate_reference_is_an_error(data: str, segment: str) -> None:
+    """A reference used twice in its scope within one file is a duplicate-reference error
+    at the second one: the partner's acknowledgement could not tell the two apart."""
     issues = read(data.encode()).issues
     assert [(i.code, i.severity, i.location.segment) for i in issues] == [
-        (Code.DUPLICATE_REFERENCE, Severity.WARNING, segment)]
+        (Code.DUPLICATE_REFERENCE, Severity.ERROR, segment)]
 
 
 def test_same_st_reference_in_two_groups_is_no_duplicate() -> None:

@@ -887,6 +887,11 @@ EXCEPTIONS: tuple[Limit, ...] = (
           "back with the document's",
           lambda c: c.difference.original is None and c.difference.read_back in (
               c.original.get("order_number"), c.original.get("order_numbers[0]"))),
+    Limit("lines[].line_number", ANY, "cxml",
+          "a cXML ConfirmationItem has no number of its own: its lineNumber (required by "
+          "the cXML DTD) is the order line it confirms, so a response line numbered "
+          "otherwise than its order line reads back with the order line's number",
+          lambda c: c.difference.read_back == _line(c).get("order_line_number")),
     Limit("lines[].order_line_number", ANY, "cxml",
           "cXML names a line by the order line it answers, ships or receives "
           "(ConfirmationItem, ShipNoticeItem, ReceiptItemReference lineNumber, required by "

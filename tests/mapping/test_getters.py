@@ -33,7 +33,9 @@ from gateway.mapping.registry import DEFAULT_ROOT, load_codelists
 from gateway.mapping.values import (
     DATE_PATTERNS,
     CodeList,
+    NumberFormat,
     ValueProblem,
+    number_format,
     parse_date,
     parse_datetime,
     parse_decimal,
@@ -53,6 +55,7 @@ class Reader:
     namespaces: dict[str, str]
     problems: list[tuple[str, str]]
     decimal: str
+    numbers: NumberFormat
 
     def path(self, text: str, scope: Scope, strip: bool = True) -> Any:
         if self.directory is None:
@@ -152,9 +155,10 @@ class Reader:
             fmt = self.first(str(fmt), scope, ctx)
         try:
             if kind == "decimal":
-                return parse_decimal(text, self.decimal, int(spec.get("implied", 0)))
+                return parse_decimal(text, self.decimal, int(spec.get("implied", 0)),
+                                     form=self.numbers)
             if kind == "int":
-                number = parse_decimal(text, self.decimal)
+                number = parse_decimal(text, self.decimal, form=self.numbers)
                 if number != number.to_integral_value():
                     raise ValueProblem(f"{text!r} is not a whole number")
                 return int(number)
@@ -263,8 +267,10 @@ def test_compiled_mappings_read_what_the_specs_say(shipped: Shipped) -> None:
     scope = Scope(shipped.message.structure if shipped.message else None)
     for source, decimal in _sources(shipped.mapping):
         problems = _Problems()
-        compiled = shipped.mapping.getter(source, problems, {"decimal": decimal})
-        reader = Reader(shipped.directory, namespaces, [], decimal)
+        compiled = shipped.mapping.getter(source, problems,
+                                          shipped.mapping.environment(decimal))
+        reader = Reader(shipped.directory, namespaces, [], decimal,
+                        number_format(data["standard"]))
         assert compiled == reader.object(data["fields"], scope, source, "fields", None)
         assert problems.found == reader.problems
 
@@ -289,7 +295,7 @@ def _read(fields: dict[str, Any], text: str, decimal: str = "."
         "document": "purchase_order", "fields": fields}, directory=EDIFACT, message=ORDERS,
         codelists={"units": CodeList.of("units", {"PCE": "EA", "KGM": "2.5"})})
     problems = _Problems()
-    return mapping.getter(_tree(text), problems, {"decimal": decimal}), problems.found
+    return mapping.getter(_tree(text), problems, mapping.environment(decimal)), problems.found
 
 
 def test_an_object_of_one_field_with_another_required_field_is_never_kept() -> None:
@@ -320,7 +326,7 @@ def test_an_amount_that_cannot_be_read_is_a_problem_and_the_default() -> None:
     default, if any; the decimal mark is the interchange's."""
     spec = {"from": "SG25/QTY/01-2", "as": "decimal", "default": 0}
     assert _read({"q": spec}, "LIN+1'QTY+21:x'") == \
-        ({"q": 0}, [("fields.q", "'x' is not a number")])
+        ({"q": 0}, [("fields.q", "'x' is not a number (EDIFACT numeric, decimal mark '.')")])
     assert _read({"q": spec}, "LIN+1'QTY+21:1,5'", decimal=",")[0] == {"q": Decimal("1.5")}
 
 
@@ -331,7 +337,8 @@ def test_codes_come_before_the_conversion_and_otherwise_after() -> None:
             "otherwise": "keep"}
     assert _read({"u": spec}, "LIN+1'QTY+21:1:KGM'")[0] == {"u": Decimal("2.5")}
     assert _read({"u": spec}, "LIN+1'QTY+21:1:XYZ'")[0] == {"u": "XYZ"}
-    assert _read({"u": spec}, "LIN+1'QTY+21:1:PCE'")[1] == [("fields.u", "'EA' is not a number")]
+    assert _read({"u": spec}, "LIN+1'QTY+21:1:PCE'")[1] == [
+        ("fields.u", "'EA' is not a number (EDIFACT numeric, decimal mark '.')")]
 
 
 def test_a_condition_with_a_default_gives_nothing_when_it_does_not_hold() -> None:

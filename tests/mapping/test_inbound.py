@@ -91,7 +91,7 @@ def read(spec: Any, tree: Instance = ORDER, decimal: str = ",") -> dict[str, Any
 
 def _raw(mapping: InboundMapping, tree: Any, decimal: str) -> tuple[dict[str, Any], list[Any]]:
     problems = _Problems()
-    return mapping.getter(tree, problems, {"decimal": decimal}) or {}, problems.found
+    return mapping.getter(tree, problems, mapping.environment(decimal)) or {}, problems.found
 
 
 def value(spec: Any, tree: Instance = ORDER, decimal: str = ",") -> Any:
@@ -232,7 +232,8 @@ def test_the_decimal_mark_comes_from_the_interchange() -> None:
     mapping = compile_edifact({"value": {"from": "SG25/SG28/PRI/01-2", "as": "decimal"}})
     data, problems = _raw(mapping, ORDER, ".")
     assert "value" not in data
-    assert problems == [("fields.value", "'1,25' is not a number")]
+    assert problems == [
+        ("fields.value", "'1,25' is not a number (EDIFACT numeric, decimal mark '.')")]
 
 
 def test_implied_decimals() -> None:

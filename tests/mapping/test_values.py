@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from gateway.mapping.values import (
     DATE_PATTERNS,
     CodeList,
+    NumberFormat,
     ValueProblem,
     format_date,
     format_decimal,
@@ -158,45 +159,87 @@ def test_format_date_refuses_what_is_not_a_date() -> None:
 
 # -- decimals ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("text", "mark", "implied", "expected"), [
-    ("12.5", ".", 0, Decimal("12.5")),
-    ("12,5", ",", 0, Decimal("12.5")),         # EDIFACT decimal comma (UNA)
-    ("12.5", ",", 0, Decimal("12.5")),         # a point is read under a comma mark too
-    ("-3.25", ".", 0, Decimal("-3.25")),
-    ("-3,25", ",", 0, Decimal("-3.25")),
-    (" 7 ", ".", 0, Decimal("7")),
-    (".5", ".", 0, Decimal("0.5")),
-    ("0012", ".", 0, Decimal("12")),
-    ("1250", ".", 2, Decimal("12.50")),        # X12 N2: two implied decimals
-    ("-1250", ".", 2, Decimal("-12.50")),
-    ("5", ".", 2, Decimal("0.05")),
-    ("1250", ".", 0, Decimal("1250")),
+E, X, XSD = NumberFormat.EDIFACT, NumberFormat.X12, NumberFormat.XSD
+
+
+@pytest.mark.parametrize(("text", "form", "mark", "implied", "expected"), [
+    ("12.5", E, ".", 0, Decimal("12.5")),
+    ("12,5", E, ",", 0, Decimal("12.5")),         # EDIFACT decimal comma (UNA)
+    ("12.5", E, ",", 0, Decimal("12.5")),         # a point is read under a comma mark too
+    ("-3.25", E, ".", 0, Decimal("-3.25")),
+    ("-3,25", E, ",", 0, Decimal("-3.25")),
+    (".5", E, ".", 0, Decimal("0.5")),
+    ("0012", E, ".", 0, Decimal("12")),
+    ("1250", X, ".", 2, Decimal("12.50")),        # X12 N2: two implied decimals
+    ("-1250", X, ".", 2, Decimal("-12.50")),
+    ("5", X, ".", 2, Decimal("0.05")),
+    ("1250", X, ".", 0, Decimal("1250")),         # X12 R
+    ("12.75", X, ".", 0, Decimal("12.75")),
+    ("1.5E3", X, ".", 0, Decimal("1500")),        # R may carry an exponent
+    ("25E-2", X, ".", 0, Decimal("0.25")),
+    (" 7 ", XSD, ".", 0, Decimal("7")),            # xs:decimal collapses XML whitespace
+    ("+7.50", XSD, ".", 0, Decimal("7.50")),       # and takes a plus sign
+    ("\n-0.5\t", XSD, ".", 0, Decimal("-0.5")),
+    ("5.", XSD, ".", 0, Decimal("5")),
 ])
-def test_parse_decimal(text: str, mark: str, implied: int, expected: Decimal) -> None:
-    """Numbers are exact Decimals, with '.' or ',' as mark, signs and implied decimals."""
-    value = parse_decimal(text, mark, implied)
+def test_parse_decimal(text: str, form: NumberFormat, mark: str, implied: int,
+                       expected: Decimal) -> None:
+    """Numbers are exact Decimals read by their standard's grammar: marks, signs, implied
+    decimals, X12 exponents, XML whitespace."""
+    value = parse_decimal(text, mark, implied, form=form)
     assert value == expected
     assert isinstance(value, Decimal)
 
 
 def test_implied_decimals_keep_their_scale() -> None:
     """N2 '1250' is 12.50 with two places, as the partner meant it."""
-    assert str(parse_decimal("1250", implied=2)) == "12.50"
+    assert str(parse_decimal("1250", implied=2, form=X)) == "12.50"
 
 
-@pytest.mark.parametrize(("text", "mark", "message"), [
-    ("abc", ".", "'abc' is not a number"),
-    ("", ".", "'' is not a number"),
-    ("1,234.5", ".", "'1,234.5' is not a number"),   # no thousands separators
-    ("12,5", ".", "'12,5' is not a number"),         # a comma needs the comma mark
-    ("NaN", ".", "'NaN' is not a finite number"),
-    ("Infinity", ".", "'Infinity' is not a finite number"),
-    ("-inf", ".", "'-inf' is not a finite number"),
+# What Python's Decimal would take and no standard allows, or what no column can hold.
+HOSTILE_NUMBERS = ["1E400", "1e400", "NaN", "nan", "Infinity", "-inf", "sNaN", "0x10", "1_000",
+                   "\u0661\u0662\u0660\u0660\u0660",  # Arabic-Indic digits
+                   "\u06f1\u06f2", "\uff11\uff12",   # extended Arabic-Indic, full width
+                   "\u00b2", "1" * 300, "0." + "1" * 40, "", " ", "-", ".", "+", "1.2.3",
+                   "1,234.5", "1 000", "12e", "E5", "--1", "1-", "\x00", "1\x00"]
+
+
+@pytest.mark.parametrize("form", list(NumberFormat))
+@pytest.mark.parametrize("text", HOSTILE_NUMBERS)
+def test_no_format_reads_what_its_standard_does_not_allow(text: str, form: NumberFormat) -> None:
+    """No standard's number format reads exponents it has not (X12 R aside), NaN,
+    Infinity, hex, underscores, other scripts' digits, or more than 35 digits."""
+    with pytest.raises(ValueProblem, match=r"is not a number|more digits"):
+        parse_decimal(text, ".", form=form)
+
+
+@pytest.mark.parametrize(("text", "form", "mark"), [
+    ("12,5", E, "."),     # a comma needs the comma mark
+    ("+5", E, "."),       # EDIFACT has no plus sign
+    (" 7", E, "."),       # nor padding
+    ("1.5E3", E, "."),    # nor an exponent
+    ("1.5E3", XSD, "."),  # xs:decimal neither
+    ("1.5e3", X, "."),    # X12's exponent is a capital E
+    ("12.5", X, ","),     # the EDIFACT mark means nothing to X12: still R
+    ("+5", X, "."),
+    ("12,5", XSD, ","),
+    ("1E36", X, "."),     # 37 digits written out
+    ("1E-36", X, "."),
 ])
-def test_parse_decimal_rejects_bad_text(text: str, mark: str, message: str) -> None:
-    """Text that is no finite number is a ValueProblem quoting the text."""
-    with pytest.raises(ValueProblem, match=message):
-        parse_decimal(text, mark)
+def test_each_format_keeps_its_own_grammar(text: str, form: NumberFormat, mark: str) -> None:
+    """What one standard writes another may not: each format is read by its own grammar."""
+    if (text, form, mark) == ("12.5", X, ","):
+        assert parse_decimal(text, mark, form=form) == Decimal("12.5")
+        return
+    with pytest.raises(ValueProblem):
+        parse_decimal(text, mark, form=form)
+
+
+def test_x12_implied_decimals_take_digits_only() -> None:
+    """An Nn element is digits and a sign: a point or exponent there is no N value."""
+    for text in ("12.50", "1E3"):
+        with pytest.raises(ValueProblem, match="X12 numeric"):
+            parse_decimal(text, implied=2, form=X)
 
 
 @pytest.mark.parametrize(("value", "places", "implied", "text"), [
@@ -216,27 +259,28 @@ def test_format_decimal(value: object, places: int | None, implied: int, text: s
     assert format_decimal(value, places, implied) == text
 
 
-FINITE = st.decimals(allow_nan=False, allow_infinity=False, min_value=Decimal("-1e15"),
-                     max_value=Decimal("1e15"))
+# Finite numbers of up to 35 digits, as the standards carry them.
+FINITE = st.builds(lambda digits, places: Decimal(digits).scaleb(-places),
+                   st.integers(-10**20, 10**20), st.integers(0, 15))
 
 
 @given(FINITE)
 def test_decimal_round_trip(value: Decimal) -> None:
     """parse_decimal(format_decimal(d)) == d for any finite decimal."""
-    assert parse_decimal(format_decimal(value)) == value
+    assert parse_decimal(format_decimal(value), form=E) == value
 
 
 @given(FINITE)
 def test_decimal_round_trip_with_a_comma_mark(value: Decimal) -> None:
     """A number written with a decimal comma reads back the same under the comma mark."""
-    assert parse_decimal(format_decimal(value).replace(".", ","), ",") == value
+    assert parse_decimal(format_decimal(value).replace(".", ","), ",", form=E) == value
 
 
 @given(st.decimals(allow_nan=False, allow_infinity=False, places=2,
                    min_value=Decimal("-1e12"), max_value=Decimal("1e12")))
 def test_implied_decimal_round_trip(value: Decimal) -> None:
     """Two places written as N2 implied decimals read back as the same amount."""
-    assert parse_decimal(format_decimal(value, implied=2), implied=2) == value
+    assert parse_decimal(format_decimal(value, implied=2), implied=2, form=X) == value
 
 
 @given(st.dates(min_value=date(1000, 1, 1)),

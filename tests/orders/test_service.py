@@ -10,7 +10,15 @@ from typing import Any
 from sqlalchemy import Engine, insert, select
 
 from gateway.db.base import table
-from gateway.documents.common import ItemRef, Money, Party, PartyRole, Period, Quantity
+from gateway.documents.common import (
+    ItemRef,
+    Money,
+    Party,
+    PartyRole,
+    Period,
+    Quantity,
+    Reference,
+)
 from gateway.documents.models import (
     ActivityLine,
     Commitment,
@@ -38,14 +46,18 @@ from gateway.inventory.models import (
     InventoryBalance,
     InventoryMovement,
     Item,
+    ItemIdentifier,
     SalesRecord,
 )
 from gateway.inventory.service import Catalog, Ledger
 from gateway.orders.models import (
+    AwaitedReference,
     InvoiceMatch,
     InvoiceRecord,
+    OrderChangeRecord,
     PurchaseOrderLineRecord,
     PurchaseOrderRecord,
+    ReceiptRecord,
 )
 from gateway.orders.service import STORES, Stored, Tolerance, Work
 from gateway.traffic.models import InboundFile, InboundMessage
@@ -59,7 +71,7 @@ DAY = date(2025, 3, 10)
 _counter = {"n": 0}
 
 
-def _message(conn: Any) -> int:
+def _message(conn: Any, sender: str | None = None) -> int:
     _counter["n"] += 1
     n = _counter["n"]
     file_id = conn.execute(insert(table(InboundFile)).returning(table(InboundFile).c.id), {
@@ -69,26 +81,29 @@ def _message(conn: Any) -> int:
         table(InboundMessage).c.id), {
         "file_id": file_id, "position": 1, "message_type": "TEST", "status": "stored",
         "interchange_ref": None, "group_ref": None, "message_ref": None, "version": None,
-        "sender": None, "receiver": None, "document_type": None, "document_number": None,
+        "sender": sender, "receiver": None, "document_type": None, "document_number": None,
         "detail": None}).scalar_one())
 
 
-def store(engine: Engine, document: Any, tolerance: Tolerance | None = None) -> Stored:
-    """Store one document as the pipeline does: its own message row, one transaction."""
+def store(engine: Engine, document: Any, tolerance: Tolerance | None = None,
+          sender: str = "PARTNER") -> Stored:
+    """Store one document as the pipeline does: its own message row (from the envelope
+    sender ``sender``), one transaction."""
     with engine.begin() as conn:
         work = Work(conn, Catalog(conn), Ledger(conn), tolerance or Tolerance())
-        stored: Stored = STORES[document.type](work, document, _message(conn), "PARTNER")
+        stored: Stored = STORES[document.type](work, document, _message(conn, sender), sender)
         work.ledger.flush()
     return stored
 
 
 def balance(engine: Engine, item: ItemRef) -> dict[str, Decimal]:
-    balances, items = table(InventoryBalance), table(Item)
+    """The item's balance (at its one location), the item found by its strongest id."""
+    balances, ids = table(InventoryBalance), table(ItemIdentifier)
     with engine.connect() as conn:
         row = conn.execute(select(balances.c.on_hand, balances.c.on_order,
                                   balances.c.in_transit)
-                           .join(items, items.c.id == balances.c.item_id)
-                           .where(items.c.key == item.key())).one()
+                           .join(ids, ids.c.item_id == balances.c.item_id)
+                           .where(ids.c.key == item.key())).one()
     return {"on_hand": row[0], "on_order": row[1], "in_transit": row[2]}
 
 
@@ -284,3 +299,194 @@ def test_forecast_revision_replaces_quantities(engine: Engine) -> None:
     with engine.connect() as conn:
         quantities = conn.execute(select(table(ForecastQuantity).c.quantity)).scalars().all()
     assert quantities == [120]
+
+
+# -- documents in any order ----------------------------------------------------------------
+
+
+def _rows(engine: Engine, statement: Any) -> list[tuple[Any, ...]]:
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(statement)]
+
+
+def _orders(engine: Engine) -> list[tuple[Any, ...]]:
+    orders = table(PurchaseOrderRecord)
+    return _rows(engine, select(orders.c.number, orders.c.status).order_by(orders.c.id))
+
+
+def _open(engine: Engine) -> dict[str, tuple[Any, ...]]:
+    lines = table(PurchaseOrderLineRecord)
+    return {r[0]: r[1:] for r in _rows(engine, select(
+        lines.c.line_number, lines.c.quantity, lines.c.open_quantity, lines.c.state))}
+
+
+def _change(number: str = "PO1", *, own: str | None = "PO1-C1") -> PurchaseOrder:
+    return order(number, purpose=OrderPurpose.CHANGE, lines=(
+        OrderLine(line_number="1", item=APPLE, quantity=Quantity(value=Decimal(6)),
+                  change="change"),),
+    ).model_copy(update={"references": (Reference(kind="change", number=own),) if own else ()})
+
+
+def test_a_change_before_its_order_waits_and_never_becomes_the_order(engine: Engine) -> None:
+    """A change for an order not on file is kept waiting, creates no order, and is applied
+    when the order arrives; the order itself is stored, not dropped as a duplicate."""
+    waiting = store(engine, _change())
+    assert waiting.status == "stored"
+    assert "waiting for the order" in waiting.detail
+    assert _orders(engine) == []
+    arrived = store(engine, order())
+    assert arrived.status == "stored"
+    assert "applied what waited for it: 1 change" in arrived.detail
+    assert _orders(engine) == [("PO1", "changed")]
+    assert _open(engine)["1"] == (6, 6, "changed")
+    assert balance(engine, APPLE)["on_order"] == 6
+    changes = table(OrderChangeRecord)
+    assert _rows(engine, select(changes.c.change_key, changes.c.status, changes.c.document)) \
+        == [("PO1-C1", "applied", None)]
+
+
+def test_a_cancellation_before_its_order_cancels_it_when_it_arrives(engine: Engine) -> None:
+    """A cancellation that comes first leaves the order, when it comes, cancelled."""
+    store(engine, order(purpose=OrderPurpose.CANCELLATION, lines=()))
+    store(engine, order())
+    assert _orders(engine) == [("PO1", "cancelled")]
+    assert balance(engine, APPLE)["on_order"] == 0
+
+
+def test_the_same_change_twice_is_applied_once(engine: Engine) -> None:
+    """A change is unique by its order and own number (or its content, lacking one)."""
+    store(engine, order())
+    assert store(engine, _change()).status == "stored"
+    assert store(engine, _change()).status == "duplicate"
+    assert store(engine, _change(own=None)).status == "stored"
+    assert store(engine, _change(own=None)).status == "duplicate"
+    movements = table(InventoryMovement)
+    kinds = [r[0] for r in _rows(engine, select(movements.c.kind).where(
+        movements.c.kind == "order_changed"))]
+    assert len(kinds) == 1  # the second change of line 1 to 6 moves nothing
+
+
+def test_a_change_naming_no_buyer_finds_the_order_of_its_sender(engine: Engine) -> None:
+    """A change whose document names no buyer (an X12 860 with only a ship-to) finds the
+    order of that number received from the same envelope sender; another sender's
+    order of the same number is not touched."""
+    store(engine, order(), sender="NWRETAIL")
+    bare = _change().model_copy(update={"parties": (STORE,)})
+    assert "changed" in store(engine, bare, sender="NWRETAIL").detail
+    assert _orders(engine) == [("PO1", "changed")]
+    stranger = _change(own="X-1").model_copy(update={"parties": (STORE,)})
+    assert "waiting for the order" in store(engine, stranger, sender="SOMEONE").detail
+
+
+def test_documents_before_their_order_are_matched_when_it_arrives(engine: Engine) -> None:
+    """A response, despatch, receipt and invoice stored before their order are linked
+    to its lines when it comes, with their effects on what is on order, and the
+    invoice is matched three ways."""
+    store(engine, Invoice(
+        number="INV-9", issue_date=DAY, order_number="PO1", parties=(SUPPLIER,),
+        lines=(InvoiceLine(line_number="1", item=APPLE, quantity=Quantity(value=Decimal(8)),
+                           unit_price=Money(amount=Decimal("2.50"))),
+               InvoiceLine(line_number="2", item=PEAR, quantity=Quantity(value=Decimal(4)),
+                           unit_price=Money(amount=Decimal("1.30"))))))
+    store(engine, ReceiptAdvice(
+        number="GR1", issue_date=DAY, despatch_number="D1", order_numbers=("PO1",),
+        parties=(STORE,), lines=(
+            ReceiptLine(line_number="1", item=APPLE, received=Quantity(value=Decimal(8))),
+            ReceiptLine(line_number="2", item=PEAR, received=Quantity(value=Decimal(4)),
+                        rejected=Quantity(value=Decimal(1))))))
+    store(engine, DespatchAdvice(
+        number="D1", issue_date=DAY, order_numbers=("PO1",), parties=(SUPPLIER, STORE),
+        lines=(DespatchLine(line_number="1", item=APPLE, quantity=Quantity(value=Decimal(8))),
+               DespatchLine(line_number="2", item=PEAR, quantity=Quantity(value=Decimal(4))))))
+    store(engine, OrderResponse(
+        number="R1", order_number="PO1", issue_date=DAY, status=LineStatus.CHANGED,
+        parties=(SUPPLIER,), lines=(
+            ResponseLine(line_number="1", item=APPLE, status=LineStatus.CHANGED,
+                         quantity=Quantity(value=Decimal(8))),
+            ResponseLine(line_number="2", item=PEAR, status=LineStatus.ACCEPTED))))
+    matches = table(InvoiceMatch)
+    before = _rows(engine, select(matches.c.quantity_status).order_by(matches.c.id))
+    assert before == [("no_order_line",), ("no_order_line",)]
+    store(engine, order())
+    assert _open(engine) == {"1": (10, 0, "changed"), "2": (4, 0, "accepted")}
+    assert balance(engine, APPLE) == {"on_hand": 8, "on_order": 0, "in_transit": 0}
+    assert balance(engine, PEAR) == {"on_hand": 3, "on_order": 0, "in_transit": 0}
+    rows = _rows(engine, select(matches.c.received_quantity, matches.c.quantity_status,
+                                matches.c.price_status).order_by(matches.c.id))
+    assert rows == [(8, "matched", "matched"), (3, "quantity_over", "price_over")]
+    invoices = table(InvoiceRecord)
+    assert _rows(engine, select(invoices.c.discrepancies)) == [(1,)]
+    assert _rows(engine, select(table(AwaitedReference).c.id)) == []
+
+
+def test_a_receipt_before_its_despatch_leaves_nothing_in_transit(engine: Engine) -> None:
+    """A despatch announced after its goods were received puts nothing in transit and
+    takes from the order only once."""
+    store(engine, order())
+    store(engine, ReceiptAdvice(
+        number="GR1", issue_date=DAY, despatch_number="D1", order_numbers=("PO1",),
+        parties=(STORE,), lines=(
+            ReceiptLine(line_number="1", item=APPLE, received=Quantity(value=Decimal(6)),
+                        order_line_number="1"),)))
+    assert balance(engine, APPLE) == {"on_hand": 6, "on_order": 4, "in_transit": 0}
+    store(engine, DespatchAdvice(
+        number="D1", issue_date=DAY, order_numbers=("PO1",), parties=(SUPPLIER, STORE),
+        lines=(DespatchLine(line_number="1", item=APPLE, quantity=Quantity(value=Decimal(6)),
+                            order_line_number="1"),)))
+    assert balance(engine, APPLE) == {"on_hand": 6, "on_order": 4, "in_transit": 0}
+    receipts = table(ReceiptRecord)
+    assert _rows(engine, select(receipts.c.despatch_id)) == [(1,)]
+
+
+def test_an_invoice_before_its_receipt_is_matched_again_when_goods_arrive(
+        engine: Engine) -> None:
+    """An invoice matched while nothing was received says so; the receipt that follows
+    makes it count what was accepted."""
+    store(engine, order())
+    store(engine, Invoice(
+        number="INV-9", issue_date=DAY, order_number="PO1", parties=(SUPPLIER,),
+        lines=(InvoiceLine(line_number="1", item=APPLE, quantity=Quantity(value=Decimal(10)),
+                           unit_price=Money(amount=Decimal("2.50")), order_line_number="1"),)))
+    matches = table(InvoiceMatch)
+    assert _rows(engine, select(matches.c.quantity_status)) == [("not_received",)]
+    store(engine, ReceiptAdvice(
+        number="GR1", issue_date=DAY, order_numbers=("PO1",), parties=(STORE,), lines=(
+            ReceiptLine(line_number="1", item=APPLE, accepted=Quantity(value=Decimal(9)),
+                        damaged=Quantity(value=Decimal(1)), order_line_number="1"),)))
+    assert _rows(engine, select(matches.c.received_quantity, matches.c.quantity_status,
+                                matches.c.quantity_difference)) == [(9, "quantity_over", 1)]
+
+
+def test_an_invoice_line_finds_its_order_line_by_item_when_its_number_is_its_own(
+        engine: Engine) -> None:
+    """An invoice numbering its lines itself (X12 IT1 01) still lands on the order line
+    of its item, where the order line of that number holds another item."""
+    store(engine, order())
+    store(engine, Invoice(
+        number="INV-9", issue_date=DAY, order_number="PO1", parties=(SUPPLIER,),
+        lines=(InvoiceLine(line_number="1", item=PEAR, quantity=Quantity(value=Decimal(4)),
+                           order_line_number="1"),)))
+    matches, lines = table(InvoiceMatch), table(PurchaseOrderLineRecord)
+    assert _rows(engine, select(lines.c.line_number).join(
+        matches, matches.c.order_line_id == lines.c.id)) == [("2",)]
+
+
+def test_items_named_by_different_ids_are_one_item(engine: Engine) -> None:
+    """An order naming an item by GTIN and supplier part, and documents naming it by
+    the supplier part alone or a GTIN of other length, land on the one item."""
+    bottle = ItemRef(gtin="614141100026", supplier_part="BX-331")
+    store(engine, order(lines=(
+        OrderLine(line_number="1", item=bottle, quantity=Quantity(value=Decimal(36)),
+                  unit_price=Money(amount=Decimal("12.50"))),)))
+    store(engine, DespatchAdvice(
+        number="D1", issue_date=DAY, order_numbers=("PO1",), parties=(SUPPLIER, STORE),
+        lines=(DespatchLine(line_number="1", item=ItemRef(supplier_part="BX-331"),
+                            quantity=Quantity(value=Decimal(30))),)))
+    store(engine, ReceiptAdvice(
+        number="GR1", issue_date=DAY, despatch_number="D1", order_numbers=("PO1",),
+        parties=(STORE,), lines=(ReceiptLine(
+            line_number="1", item=ItemRef(gtin="00614141100026", buyer_part="NW-118831"),
+            received=Quantity(value=Decimal(30))),)))
+    assert _rows(engine, select(table(Item).c.key)) == [("gtin:00614141100026",)]
+    assert balance(engine, ItemRef(buyer_part="NW-118831")) == \
+        {"on_hand": 30, "on_order": 6, "in_transit": 0}

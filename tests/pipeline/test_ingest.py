@@ -156,7 +156,8 @@ def test_changes_in_the_batch_of_their_order_see_its_lines(engine: Engine,
         on_order = dict(conn.execute(
             select(items.c.gtin, balances.c.on_order)
             .join(items, items.c.id == balances.c.item_id)).all())
-    assert on_order == {"4012345100013": 6, "4012345100023": 13, "4012345100033": 5}
+    # Items keep their GTIN in its fourteen-digit form.
+    assert on_order == {"04012345100013": 6, "04012345100023": 13, "04012345100033": 5}
     lines = table(PurchaseOrderLineRecord)
     with engine.connect() as conn:
         states = conn.execute(select(lines.c.line_number, lines.c.state, lines.c.open_quantity)

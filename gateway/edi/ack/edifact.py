@@ -9,7 +9,14 @@ envelope mirrors the inbound one, sender and recipient swapped. Pure.
 
 from __future__ import annotations
 
-from gateway.edi.ack.plan import AckOptions, Finding, InterchangePlan, MessagePlan, Status
+from gateway.edi.ack.plan import (
+    MAX_SEGMENT_REPORTS,
+    AckOptions,
+    Finding,
+    InterchangePlan,
+    MessagePlan,
+    Status,
+)
 from gateway.edi.issues import Code
 from gateway.edi.tree import Group, Interchange, Message, Segment
 
@@ -44,7 +51,7 @@ def _error_fields(finding: Finding | None) -> list[str | list[str]]:
 
 def _segment_errors(mplan: MessagePlan) -> list[Segment]:
     out: list[Segment] = []
-    for report in mplan.segments:
+    for report in mplan.segments[:MAX_SEGMENT_REPORTS]:
         seg_finding = _first(report.segment)
         out.append(Segment.of("UCS", str(report.position),
                               *([seg_finding.codes.contrl or ""] if seg_finding else [])))

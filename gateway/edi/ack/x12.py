@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from gateway.edi.ack.plan import (
+    MAX_SEGMENT_REPORTS,
     AckOptions,
     Finding,
     GroupPlan,
@@ -54,7 +55,7 @@ def _position(finding: Finding, kind: str) -> list[str]:
 def _segment_loops(mplan: MessagePlan, kind: str, d: Delimiters) -> list[Segment]:
     out: list[Segment] = []
     seg_tag, el_tag = ("IK3", "IK4") if kind == "999" else ("AK3", "AK4")
-    for report in mplan.segments:
+    for report in mplan.segments[:MAX_SEGMENT_REPORTS]:
         codes = [c for f in report.segment if (c := _code(f, kind))]
         code = codes[0] if codes else "8"  # 8: the segment has data element errors
         out.append(Segment.of(seg_tag, report.tag, str(report.position), report.loop or "",

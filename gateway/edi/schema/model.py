@@ -7,6 +7,7 @@ the standards do; an element reference ``"02-1"`` is element 2, component 1.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -153,11 +154,14 @@ class MessageDef:
 
 @dataclass(slots=True)
 class Directory:
-    """One version of a standard: its dictionary and message structures."""
+    """One version of a standard: its dictionary and message structures.
+
+    ``messages`` is any mapping: the loader gives one that builds a structure
+    when it is first asked for."""
 
     standard: str
     version: str
     elements: dict[str, ElementDef] = field(default_factory=dict)
     composites: dict[str, CompositeDef] = field(default_factory=dict)
     segments: dict[str, SegmentDef] = field(default_factory=dict)
-    messages: dict[str, MessageDef] = field(default_factory=dict)
+    messages: Mapping[str, MessageDef] = field(default_factory=dict)

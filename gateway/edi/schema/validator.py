@@ -16,14 +16,14 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import TYPE_CHECKING
 
 from gateway.edi.dates import ascii_digits, is_date, is_time
 from gateway.edi.envelope import Scope
 from gateway.edi.issues import Code, Issue, Location, Severity
 from gateway.edi.schema.guide import ElementRule, Guide
-from gateway.edi.schema.loader import resolve_version
+from gateway.edi.schema.loader import newest_version, resolve_version
 from gateway.edi.schema.model import (
     CompositeDef,
     Directory,
@@ -152,6 +152,12 @@ class _Run:
 
     context: Context
     issues: list[Issue] = field(default_factory=list)
+    # EDIFACT UNH S009 0057: a subset an association maintains (EAN008 for a GS1
+    # EANCOM message), whose code lists may add codes to the directory's.
+    association: str = ""
+    # The newest directory of the standard, looked up only when an association's
+    # code needs it (see _may_add).
+    later: Callable[[], Directory | None] | None = None
 
     def report(self, code: Code, message: str, location: Location | _Place) -> None:
         if isinstance(location, _Place):
@@ -471,8 +477,10 @@ class MessageValidator:
     shapes it remembers (0: none, every message is placed)."""
 
     def __init__(self, directory: Directory, message: MessageDef,
-                 guide: Guide | None = None, shapes: int = SHAPES) -> None:
+                 guide: Guide | None = None, shapes: int = SHAPES,
+                 later: Callable[[], Directory | None] | None = None) -> None:
         self.directory = directory
+        self.later = later
         self.definition = message
         self.guide = guide
         self.structure = guide.apply(message.structure) if guide else message.structure
@@ -490,7 +498,7 @@ class MessageValidator:
 
     def check(self, message: Message, context: Context) -> tuple[list[Issue], Instance]:
         """The message's issues, and its instance tree (for the mappings)."""
-        run = _Run(context)
+        run = _Run(context, association=_association(message, context), later=self.later)
         segments = message.segments
         shape = shape_of(segments, message.segment_count())
         known = self._shapes.get(shape)
@@ -654,6 +662,7 @@ class MessageValidator:
         elements = self.directory.elements
         decimal = site.run.context.decimal
         count = len(comps)
+        elsewhere = _listed_elsewhere(composite, comps)
         for cpos, member in enumerate(defined, 1):
             value = comps[cpos - 1] if cpos <= count else ""
             rule = rules.get(f"{pos:02d}-{cpos}") if rules else None
@@ -678,11 +687,12 @@ class MessageValidator:
                 site.report(Code.ELEMENT_NOT_USED, f"{where} is not used by the partner's "
                             "guide.", loc)
                 continue
-            self._check_value(site, value, element, rule, loc)
+            self._check_value(site, value, element, rule, loc,
+                              listed_elsewhere=cpos == elsewhere)
 
     @staticmethod
     def _check_value(site: _Site, value: str, element: ElementDef, rule: ElementRule | None,
-                     loc: _Place) -> None:
+                     loc: _Place, *, listed_elsewhere: bool = False) -> None:
         report = site.report
         decimal = site.run.context.decimal
         kind = element.kind
@@ -735,8 +745,15 @@ class MessageValidator:
                    f"guide allows for {name}: {', '.join(sorted(rule.codes))}.", loc)
         elif rule is not None and rule.forbidden and value in rule.forbidden:
             report(Code.CODE_NOT_USED, f"The partner's guide forbids {value!r} in {name}.", loc)
-        elif element.codes is not None and value not in element.codes:
-            if element.codes_complete:
+        elif element.codes is not None and value not in element.codes \
+                and not listed_elsewhere:
+            association = site.run.association
+            if element.codes_complete and association and _may_add(element, value,
+                                                                    site.run.later):
+                report(Code.UNKNOWN_CODE, f"{value!r} is not a code of {name} in the "
+                       f"directory; the message's association subset ({association}) may "
+                       "add it.", loc)
+            elif element.codes_complete:
                 report(Code.INVALID_CODE, f"{value!r} is not a code of {name}.", loc)
             else:
                 report(Code.UNKNOWN_CODE, f"{value!r} is not among the codes of {name} the "
@@ -751,6 +768,58 @@ class MessageValidator:
             return element.name
         composite = self.directory.composites.get(member.ref)
         return composite.name if composite is not None else member.ref
+
+
+def _association(message: Message, context: Context) -> str:
+    """The association assigned code of an EDIFACT message's identifier, if any."""
+    if context.standard != "edifact" or message.header is None:
+        return ""
+    return message.header.get(2, 5)
+
+
+def _may_add(element: ElementDef, value: str,
+             later: Callable[[], Directory | None] | None) -> bool:
+    """Whether an association subset may have added ``value`` to the directory's
+    list of ``element``. Not to a service element (ISO 9735's 0001-0999). Not a
+    number to a list of numbers either, unless the UN listed that number later:
+    associations write their own codes in another form (GS1's 33E, others' Z01)
+    and use numbers the UN has assigned since (GS1's 313 in D.96A messages,
+    listed by the UN from D.00A)."""
+    if element.id[:1] == "0":
+        return False
+    if not (value.isdigit() and all(code.isdigit() for code in element.codes or ())):
+        return True
+    newest = later() if later is not None else None
+    found = newest.elements.get(element.id) if newest is not None else None
+    return found is not None and value in (found.codes or ())
+
+
+# EDIFACT composites name the code list of a coded component in the two after
+# it: 1131 (code list) and 3055 (its agency). A code there from another agency's
+# list (3055 not 6, UN/ECE) or from a named list (1131) is not the directory's.
+_CODE_LIST, _AGENCY, _UNECE = "1131", "3055", "6"
+
+
+@lru_cache(maxsize=1024)
+def _qualified(composite: CompositeDef) -> int:
+    """The position (from 1) of the component whose code list the composite's
+    1131/3055 pair names, or 0 when it has none."""
+    refs = [m.ref for m in composite.components]
+    for i in range(1, len(refs) - 1):
+        if refs[i] == _CODE_LIST and refs[i + 1] == _AGENCY:
+            return i
+    return 0
+
+
+def _listed_elsewhere(composite: CompositeDef, comps: Components) -> int:
+    """The component whose code comes from a list other than the directory's, as
+    the composite's own 1131/3055 say, or 0."""
+    place = _qualified(composite)
+    if not place or len(comps) <= place:
+        return 0
+    code_list = comps[place]
+    agency = comps[place + 1] if len(comps) > place + 1 else ""
+    return place if code_list or (agency and agency != _UNECE) else 0
 
 
 def _element_id(definition: SegmentDef, directory: Directory, element: int,
@@ -980,6 +1049,10 @@ class Schemas:
     _validators: dict[tuple[str, str, str], MessageValidator | None] = field(
         default_factory=dict)
 
+    def _newest(self, standard: str) -> Directory | None:
+        version = newest_version(standard)
+        return self.lookup(standard, version) if version else None
+
     def validator(self, standard: str, version: str, mtype: str) -> MessageValidator | None:
         key = (standard, version, mtype)
         if key not in self._validators:
@@ -991,7 +1064,8 @@ class Schemas:
             else:
                 guide = next((g for g in self.guides
                               if g.applies_to(standard, version, mtype)), None)
-                self._validators[key] = MessageValidator(directory, definition, guide)
+                self._validators[key] = MessageValidator(
+                    directory, definition, guide, later=partial(self._newest, standard))
         return self._validators[key]
 
 

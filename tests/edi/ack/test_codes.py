@@ -3,7 +3,7 @@ the acknowledgement's own code list holds, at the level that list belongs to.
 
 The code lists are the gateway's standards data (gateway/edi/schema/data): X12
 716/718/720/723 (997, 004010), 716/618/620/621 (999, 005010), 715/717 (statuses)
-and EDIFACT 0085/0083 (CONTRL, D96A and D01B).
+and EDIFACT 0085/0083 (CONTRL of syntax versions 3 and 4).
 """
 
 from __future__ import annotations
@@ -65,9 +65,10 @@ def test_999_codes_are_in_the_005010_list_of_their_level() -> None:
     assert wrong == []
 
 
-@pytest.mark.parametrize("version", ["D96A", "D01B"])
+@pytest.mark.parametrize("version", ["syntax3", "syntax4"])
 def test_contrl_codes_are_0085_syntax_errors(version: str) -> None:
-    """A CONTRL code is a value of 0085 (syntax error, coded) in both directories."""
+    """A CONTRL code is a value of 0085 (syntax error, coded) in both syntax versions'
+    service directories."""
     valid = _codes("edifact", version, "0085")
     wrong = [(name, c.contrl) for name, c in ENTRIES if c.contrl is not None
              and c.contrl not in valid]
@@ -229,7 +230,7 @@ def test_x12_statuses_are_in_the_status_lists(version: str) -> None:
     assert "P" not in _codes("x12", version, "717")
 
 
-@pytest.mark.parametrize("version", ["D96A", "D01B"])
+@pytest.mark.parametrize("version", ["syntax3", "syntax4"])
 def test_contrl_actions_are_0083_codes(version: str) -> None:
     """CONTRL writes 0083 actions: 7 (acknowledged) and 4 (rejected)."""
     assert (edifact.ACKNOWLEDGED, edifact.REJECTED) == ("7", "4")

@@ -34,10 +34,6 @@ MALFORMED = sorted(path for path, entry in corpus.manifest().items()
 
 # Declared malformed, but by a rule the gateway does not check; each is valid here.
 CANNOT_KNOW: dict[str, str] = {
-    "edifact/INVOIC/staedi__invoic_d97b_bad.edi":
-        "D.97B: no directory ships for it, so only the envelope is checked (a "
-        "schema.unknown-message warning); the declared faults (QTY '1020A', NAD 'BYZZ', "
-        "a second UNS, '$' in PRI) are all schema-level",
     "xml/Order/ubl-release-package__order-test-bad-model.xml":
         "fails the UBL document-constraint model check (a business rule above the XSD)",
 }

@@ -158,12 +158,11 @@ def test_interchange_problems_reject_in_uci_alone(text: str, uci: str) -> None:
     assert _body(_contrl(text)) == [uci]
 
 
-def test_interchange_warning_is_acknowledged_with_its_code() -> None:
-    """A duplicate UNB reference is UCI action 7 with 26; messages still answered."""
+def test_duplicate_interchange_reference_in_one_file_rejects_the_second() -> None:
+    """A UNB reference used twice in one file is UCI action 4 with 26 on the second."""
     one = _interchange(_order())
     assert _body(_contrl(one + one, n=1)) == [
-        "UCI+REF1+SENDER:14+RECEIVER:14+7+26+UNB'",
-        "UCM+1+ORDERS:D:96A:UN+7'",
+        "UCI+REF1+SENDER:14+RECEIVER:14+4+26+UNB'",
     ]
 
 
@@ -209,7 +208,8 @@ def test_segment_errors_give_ucs_with_their_code() -> None:
 
 
 def test_each_message_has_its_own_ucm_and_action() -> None:
-    """Each message gets a UCM with its own action, 7 or 4."""
+    """Each message gets a UCM with its own action, 7 or 4; a document name code
+    too long for 1001 is not one of its codes either (39 and 12)."""
     bad = _order("2").replace("BGM+220", "BGM+2200000")
     assert _body(_contrl(_interchange(_order(), bad))) == [
         ACK_UCI,
@@ -217,6 +217,7 @@ def test_each_message_has_its_own_ucm_and_action() -> None:
         "UCM+2+ORDERS:D:96A:UN+4'",
         "UCS+2'",
         "UCD+39+1:1'",
+        "UCD+12+1:1'",
     ]
 
 
@@ -231,11 +232,25 @@ def test_groups_get_ucf_with_their_action() -> None:
 
 
 def test_duplicate_message_reference_is_reported_on_the_duplicate() -> None:
-    """The second message reusing a reference gets UCM 7 with 26 and UNH."""
+    """The second message reusing UNH 0062 in its interchange is rejected: UCM action 4
+    with 26 (duplicate detected) and UNH; the first is acknowledged."""
     assert _body(_contrl(_interchange(_order(), _order()))) == [
         ACK_UCI,
         "UCM+1+ORDERS:D:96A:UN+7'",
-        "UCM+1+ORDERS:D:96A:UN+7+26+UNH'",
+        "UCM+1+ORDERS:D:96A:UN+4+26+UNH'",
+    ]
+
+
+def test_duplicate_group_reference_is_reported_on_the_duplicate_group() -> None:
+    """The second UNG reusing 0048 in its interchange is rejected: UCF action 4 with 26
+    and UNG; its message reuses UNH 0062 in the interchange too and is rejected."""
+    group = "UNG+ORDERS+A:14+B:14+250101:1200+G1+UN+D:96A'" + _order() + "UNE+1+G1'"
+    assert _body(_contrl(_interchange(group, group, count=2))) == [
+        ACK_UCI,
+        "UCF+G1+A:14+B:14+7'",
+        "UCM+1+ORDERS:D:96A:UN+7'",
+        "UCF+G1+A:14+B:14+4+26+UNG'",
+        "UCM+1+ORDERS:D:96A:UN+4+26+UNH'",
     ]
 
 
@@ -256,13 +271,14 @@ CASES = {
 
 @pytest.mark.parametrize("name", list(CASES))
 def test_built_contrls_are_valid_for_the_gateway(name: str) -> None:
-    """Every CONTRL built reads back with no issue (D:3 under D96A, 4:1 under D01B)."""
+    """Every CONTRL built reads back with no issue (D:3 under the syntax 3 service
+    directory, 4:1 under the syntax 4 one)."""
     report = inspect(write([_contrl(CASES[name])]))
     assert report.issues == []
     assert report.edi is not None
     (message,) = report.edi.messages()
     placed = report.edi.placed[id(message)]
-    assert placed.version == ("D01B" if name == "syntax 4" else "D96A")
+    assert placed.version == ("syntax4" if name == "syntax 4" else "syntax3")
 
 
 ANY_TEXT = string.ascii_letters + string.digits + " .,-/()+:'?*"

@@ -240,7 +240,7 @@ def test_interchange_issues_reach_the_message_they_name() -> None:
     first, second = again.messages()
     assert first.findings == []
     assert [f.issue.code for f in second.findings] == [Code.DUPLICATE_REFERENCE]
-    assert second.status is Status.ACCEPTED_WITH_ERRORS  # a duplicate is a warning
+    assert second.status is Status.REJECTED  # a duplicate in one file is an error
 
 
 def test_issues_naming_no_known_group_or_message_stay_with_the_interchange() -> None:
@@ -254,7 +254,17 @@ def test_issues_naming_no_known_group_or_message_stay_with_the_interchange() -> 
 
 
 def test_interchange_warning_accepts_with_errors() -> None:
-    """A non-blocking interchange finding (duplicate ISA13) accepts with errors."""
+    """A non-blocking interchange finding accepts with errors."""
+    plan = _plan(_x12(_group(GOOD_SET.format(ref="0001"))))
+    warning = _issue(Code.BAD_INTERCHANGE_DATE, "ISA", severity=Severity.WARNING)
+    again = plan_interchange(plan.interchange, [warning], {})
+    assert [(f.issue.code, f.codes.ta1) for f in again.findings] == [
+        (Code.BAD_INTERCHANGE_DATE, "014")]
+    assert again.status is Status.ACCEPTED_WITH_ERRORS
+
+
+def test_duplicate_interchange_reference_in_one_file_rejects_it() -> None:
+    """An ISA13 used twice in one file: TA1 025 on the second, which is rejected."""
     text = _x12(_group(GOOD_SET.format(ref="0001")))
     report = inspect((text + text).encode())
     assert report.edi is not None
@@ -263,7 +273,7 @@ def test_interchange_warning_accepts_with_errors() -> None:
                             report.edi.by_message)
     assert [(f.issue.code, f.codes.ta1) for f in plan.findings] == [
         (Code.DUPLICATE_REFERENCE, "025")]
-    assert plan.status is Status.ACCEPTED_WITH_ERRORS
+    assert plan.status is Status.REJECTED
 
 
 def test_messages_lists_every_set_in_group_order() -> None:

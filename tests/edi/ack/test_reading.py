@@ -441,8 +441,10 @@ def test_unknown_codes_are_described_as_codes() -> None:
     ("SET_ERRORS", "x12", "005010", ["618"]),
     ("GROUP_ERRORS", "x12", "004010", ["716"]),
     ("STATUS", "x12", "004010", ["715"]),
-    ("CONTRL_ERRORS", "edifact", "D96A", ["0085"]),
-    ("CONTRL_ACTIONS", "edifact", "D96A", ["0083"]),
+    ("CONTRL_ERRORS", "edifact", "syntax3", ["0085"]),
+    ("CONTRL_ACTIONS", "edifact", "syntax3", ["0083"]),
+    ("CONTRL_ERRORS", "edifact", "syntax4", ["0085"]),
+    ("CONTRL_ACTIONS", "edifact", "syntax4", ["0083"]),
 ])
 def test_meaning_tables_hold_only_codes_of_the_standard(
         table: str, standard: str, version: str, elements: list[str]) -> None:

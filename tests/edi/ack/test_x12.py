@@ -427,15 +427,16 @@ def test_ta1_accepts_when_the_partner_asks_for_one() -> None:
     assert "AK9*A*1*1*1~" in lines
 
 
-def test_duplicate_interchange_control_number_is_noted_in_ta1() -> None:
-    """A reused ISA13 gets TA1 E 025 and its groups are still answered."""
+def test_duplicate_interchange_control_number_is_rejected_in_ta1() -> None:
+    """An ISA13 used twice in one file gets TA1 R 025 on the second interchange, whose
+    groups are then not answered."""
     one = _interchange(_group(GOOD.format(ref="0001")))
     _, second = _plans(one + one)
     ack = x12.build(second, "997", OPTIONS)
     assert ack is not None
     lines = _lines(ack)
-    assert lines[1] == "TA1*000000001*250101*1200*E*025~"
-    assert "AK9*A*1*1*1~" in lines
+    assert lines[1] == "TA1*000000001*250101*1200*R*025~"
+    assert not any(line.startswith("AK9") for line in lines)
 
 
 def test_ta1_is_not_sent_unasked_for_a_clean_interchange() -> None:
@@ -535,16 +536,26 @@ def test_999_for_an_004010_interchange_declares_a_repetition_separator() -> None
 
 
 def test_duplicate_set_control_number_is_reported_on_the_duplicate() -> None:
-    """The second set reusing ST02 gets AK5 E 23; the first is plainly accepted."""
+    """The second set reusing ST02 in its group is rejected with AK5 R 23 (control number
+    not unique); the first is accepted, the group partially."""
     one = GOOD.format(ref="0001")
     assert _inner(_ack(_interchange(_group(one, one)))) == [
         "AK1*PO*1~",
         "AK2*850*0001~",
         "AK5*A~",
         "AK2*850*0001~",
-        "AK5*E*23~",
-        "AK9*E*2*2*2~",
+        "AK5*R*23~",
+        "AK9*P*2*2*1~",
     ]
+
+
+def test_duplicate_group_control_number_is_rejected_in_ak9() -> None:
+    """A GS06 used twice in one interchange rejects the second group: AK9 R with AK905 6
+    in a 997 (19, not unique within the interchange, in a 999)."""
+    text = _interchange(_group(GOOD.format(ref="0001")), _group(GOOD.format(ref="0002")))
+    lines = _lines(_ack(text))
+    assert [line for line in lines if line.startswith("AK9")] == [
+        "AK9*A*1*1*1~", "AK9*R*1*1*1*6~"]
 
 
 # -- the acknowledgements are valid X12 ----------------------------------------------------

@@ -32,7 +32,19 @@ from gateway.edi.schema.model import (
 )
 from gateway.errors import ConfigurationError
 
-BUNDLED = [("edifact", "D01B"), ("edifact", "D96A"), ("x12", "004010"), ("x12", "005010")]
+# Every UN/EDIFACT directory D94B-D24A (D23B was never published), written out
+# by hand, and CONTRL's two service directories.
+EDIFACT_DIRECTORIES = [
+    "D94B", "D95A", "D95B", "D96A", "D96B", "D97A", "D97B", "D98A", "D98B", "D99A", "D99B",
+    "D00A", "D00B", "D01A", "D01B", "D01C", "D02A", "D02B", "D03A", "D03B", "D04A", "D04B",
+    "D05A", "D05B", "D06A", "D06B", "D07A", "D07B", "D08A", "D08B", "D09A", "D09B",
+    "D10A", "D10B", "D11A", "D11B", "D12A", "D12B", "D13A", "D13B", "D14A", "D14B",
+    "D15A", "D15B", "D16A", "D16B", "D17A", "D17B", "D18A", "D18B", "D19A", "D19B",
+    "D20A", "D20B", "D21A", "D21B", "D22A", "D22B", "D23A", "D24A"]
+SHIPPED_EDIFACT = sorted([*EDIFACT_DIRECTORIES, "syntax3", "syntax4"])
+BUNDLED = [("edifact", v) for v in SHIPPED_EDIFACT] + [("x12", "004010"), ("x12", "005010")]
+MESSAGE_TYPES = {"APERAK", "DELFOR", "DELJIT", "DESADV", "INVOIC", "INVRPT", "ORDCHG",
+                 "ORDERS", "ORDRSP", "PRICAT", "RECADV", "SLSFCT", "SLSRPT"}
 DATA = Path(loader.__file__).parent / "data"
 
 # A small but complete directory, written the way the shipped ones are.
@@ -106,27 +118,35 @@ def fake(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Loader, str]:
 
 
 def test_every_bundled_directory_is_checked_by_check_all() -> None:
-    """check_all loads every shipped directory of both standards without error."""
+    """check_all reads every shipped directory of both standards from its YAML
+    without error."""
     assert check_all() == [f"{s}/{v}" for s, v in BUNDLED]
 
 
 def test_versions_lists_the_shipped_folders() -> None:
-    """versions() names each folder holding a directory.yaml, and none for an unknown
-    standard."""
-    assert versions("edifact") == ["D01B", "D96A"]
+    """versions() names each folder holding a directory.yaml: every EDIFACT directory
+    from D94B to D24A and the two service directories; none for an unknown standard."""
+    assert versions("edifact") == SHIPPED_EDIFACT
     assert versions("x12") == ["004010", "005010"]
     assert versions("hl7") == []
 
 
 @pytest.mark.parametrize(("standard", "version"), BUNDLED)
 def test_bundled_directory_loads_every_message_file(standard: str, version: str) -> None:
-    """Each bundled directory has one message per file in messages/, each using only
-    segments, composites and elements the directory defines."""
+    """Each bundled directory's messages are the files it names (or holds), each using
+    only segments, composites and elements the directory defines."""
     directory = load_directory(standard, version)
     assert directory is not None
     assert (directory.standard, directory.version) == (standard, version)
-    files = {p.stem for p in (DATA / standard / version / "messages").glob("*.yaml")}
-    assert set(directory.messages) == files
+    if standard == "x12":
+        files = {p.stem for p in (DATA / standard / version / "messages").glob("*.yaml")}
+        assert set(directory.messages) == files
+    elif version.startswith("syntax"):
+        assert set(directory.messages) == {"CONTRL"}
+    else:
+        # RECADV from D96A, APERAK from D95A (the renderings of earlier ones lack them)
+        missing = {"D94B": {"APERAK", "RECADV"}, "D95A": {"RECADV"}, "D95B": {"RECADV"}}
+        assert set(directory.messages) == MESSAGE_TYPES - missing.get(version, set())
     for message in directory.messages.values():
         assert message.structure.id == ""
         assert message.tags() <= set(directory.segments)
@@ -144,29 +164,38 @@ def test_directories_are_cached_and_unknown_versions_are_none() -> None:
     assert load_directory("tradacoms", "D96A") is None
 
 
-def test_d01b_is_d96a_plus_its_differences() -> None:
-    """D01B takes D96A's definitions and overrides only those it restates."""
+def test_d96a_and_d01b_hold_what_their_directories_say() -> None:
+    """Facts of D.96A and D.01B, pinned from the directories: BGM 02 became the
+    composite C106 in D.01B, quantities became an..35, GIS joined the messages'
+    segments, and DTM keeps the date rule of notes.yaml in both."""
     d96a = load_directory("edifact", "D96A")
     d01b = load_directory("edifact", "D01B")
     assert d96a is not None and d01b is not None
-    assert d01b.elements["3036"] is d96a.elements["3036"]
-    assert d01b.segments["DTM"] is d96a.segments["DTM"]
     assert [m.ref for m in d01b.segments["BGM"].members] == ["C002", "C106", "1225", "4343"]
     assert [m.ref for m in d96a.segments["BGM"].members] == ["C002", "1004", "1225", "4343"]
     assert d96a.elements["6060"].kind == "n" and d01b.elements["6060"].kind == "an"
+    assert (d01b.elements["6060"].min_length, d01b.elements["6060"].max_length) == (1, 35)
     assert "GIS" in d01b.segments and "GIS" not in d96a.segments
+    date_rule = Rule(RuleKind.DATE, ("01-2", "01-3"), "DATE 01-2 01-3")
+    assert d96a.segments["DTM"].rules == d01b.segments["DTM"].rules == (date_rule,)
 
 
 def test_bundled_data_reads_representations_and_codes() -> None:
     """Shipped elements carry kind and lengths from their representation and code
-    lists with their completeness."""
+    lists with their completeness: the directories' lists are whole, and those the
+    notes call open (Incoterms in 4053) only warn."""
     d96a = load_directory("edifact", "D96A")
+    d01b = load_directory("edifact", "D01B")
     x4010 = load_directory("x12", "004010")
-    assert d96a is not None and x4010 is not None
+    assert d96a is not None and d01b is not None and x4010 is not None
     assert d96a.elements["6060"] == ElementDef("6060", "Quantity", "n", 1, 15)
     assert d96a.elements["0081"].kind == "a" and d96a.elements["0081"].max_length == 1
     assert d96a.elements["1225"].codes_complete and "9" in (d96a.elements["1225"].codes or ())
-    assert not d96a.elements["3035"].codes_complete
+    assert d96a.elements["3035"].codes_complete
+    assert {"BY", "SU", "DP", "IV"} <= (d96a.elements["3035"].codes or set())
+    assert "BYZZ" not in (d96a.elements["3035"].codes or set())
+    assert d01b.elements["4053"].codes == {"1", "2"}
+    assert not d01b.elements["4053"].codes_complete
     assert x4010.elements["373"].kind == "DT"
     assert (x4010.elements["373"].min_length, x4010.elements["373"].max_length) == (8, 8)
     assert x4010.elements["362"].kind == "N2" and x4010.elements["362"].numeric
@@ -424,9 +453,9 @@ def test_a_base_version_supplies_what_is_not_restated(fake: tuple[Loader, str]) 
     derived = load(directory=derived_text, codes=None, messages={})
     assert derived.elements["1004"].max_length == 70
     assert base.elements["1004"].max_length == 35
-    assert derived.segments["DTM"] is base.segments["DTM"]
-    assert derived.elements["1225"] is base.elements["1225"]
-    assert derived.messages["ORDERS"] is base.messages["ORDERS"]
+    assert derived.segments["DTM"] == base.segments["DTM"]
+    assert derived.elements["1225"] == base.elements["1225"]
+    assert derived.messages["ORDERS"] == base.messages["ORDERS"]
     own = load(directory=derived_text.replace("true", "false"), codes=None, messages={})
     assert own.messages == {}
 
@@ -435,8 +464,8 @@ def test_a_base_version_supplies_what_is_not_restated(fake: tuple[Loader, str]) 
 
 
 @pytest.mark.parametrize(("standard", "mtype", "version", "served_by"), [
-    ("edifact", "CONTRL", "D3", "D96A"),
-    ("edifact", "CONTRL", "41", "D01B"),
+    ("edifact", "CONTRL", "D3", "syntax3"),
+    ("edifact", "CONTRL", "41", "syntax4"),
     ("edifact", "CONTRL", "D96A", "D96A"),
     ("edifact", "ORDERS", "D3", "D3"),
     ("edifact", "ORDERS", "D96A", "D96A"),
@@ -444,8 +473,9 @@ def test_a_base_version_supplies_what_is_not_restated(fake: tuple[Loader, str]) 
     ("x12", "CONTRL", "D3", "D3"),
 ])
 def test_resolve_version(standard: str, mtype: str, version: str, served_by: str) -> None:
-    """CONTRL's syntax versions (D:3, 4:1) are served by D96A and D01B; every other
-    message type and version is served by the directory of its own name."""
+    """CONTRL's syntax versions (D:3, 4:1) are served by the service directories
+    syntax3 and syntax4; every other message type and version is served by the
+    directory of its own name."""
     assert resolve_version(standard, mtype, version) == served_by
 
 
@@ -465,3 +495,140 @@ def test_a_malformed_alias_file_is_refused(fake: tuple[Loader, str], tmp_path: P
     (tmp_path / standard / "aliases.yaml").write_text("CONTRL: [D3, D96A]\n", "utf-8")
     with pytest.raises(ConfigurationError, match=rf"^{standard}/aliases\.yaml: "):
         resolve_version(standard, "CONTRL", "D3")
+
+
+# -- what generated directories use: shared structures, removals, code changes, notes --
+
+
+def _write(root: Path, files: dict[str, str]) -> None:
+    for relative, text in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, "utf-8")
+
+
+@pytest.fixture
+def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, str]:
+    """A data folder of our own under a standard name unique to the test."""
+    standard = f"gen_{tmp_path.name}"
+    monkeypatch.setattr(loader, "DATA", tmp_path)
+    return tmp_path / standard, standard
+
+
+DERIVED = """\
+standard: edifact
+version: T2
+base: T1
+messages: {ORDERS: T1}
+removed:
+  elements: ["6060"]
+elements:
+  "1004": an..70 Document identifier
+"""
+
+
+def test_a_derived_directory_names_where_its_messages_are(data: tuple[Path, str]) -> None:
+    """`messages` points a type at the directory holding its structure; `removed`
+    drops the base's entries; entries restated replace the base's."""
+    root, standard = data
+    _write(root, {"T1/directory.yaml": DIRECTORY, "T1/codes.yaml": CODES,
+                  "T1/messages/ORDERS.yaml": MESSAGE, "T2/directory.yaml": DERIVED})
+    loaded = loader.from_yaml(standard, "T2")
+    assert loaded is not None
+    t2 = loaded.directory
+    assert set(t2.messages) == {"ORDERS"}
+    assert t2.messages["ORDERS"].structure.children[0] == SegmentNode("BGM", Usage.MANDATORY, 1)
+    assert "6060" not in t2.elements and t2.elements["1004"].max_length == 70
+    assert t2.elements["1225"].codes == {"9", "1"}
+    assert loaded.sources == (f"{standard}/T1/directory.yaml", f"{standard}/T1/codes.yaml",
+                              f"{standard}/T1/messages/ORDERS.yaml",
+                              f"{standard}/T2/directory.yaml")
+
+
+@pytest.mark.parametrize(("codes", "expected", "complete"), [
+    ('"1225": {add: ["2"], remove: ["1"]}\n', {"9", "2"}, True),
+    ('"1225": null\n', None, True),
+    ('"1225": {complete: false, codes: ["7"]}\n', {"7"}, False),
+    ('"2005": {add: ["3"]}\n', {"137", "2", "3"}, False),
+])
+def test_a_derived_directory_changes_code_lists(data: tuple[Path, str], codes: str,
+                                                expected: set[str] | None,
+                                                complete: bool) -> None:
+    """A derived codes.yaml adds to and removes from the base's list, drops it
+    (null) or replaces it, keeping the base's completeness when it only changes it."""
+    root, standard = data
+    element = "1225" if "1225" in codes else "2005"
+    _write(root, {"T1/directory.yaml": DIRECTORY, "T1/codes.yaml": CODES,
+                  "T2/directory.yaml": "standard: edifact\nversion: T2\nbase: T1\n",
+                  "T2/codes.yaml": codes})
+    loaded = loader.from_yaml(standard, "T2")
+    assert loaded is not None
+    found = loaded.directory.elements[element]
+    assert found.codes == expected and found.codes_complete is complete
+
+
+@pytest.mark.parametrize(("files", "where", "words"), [
+    ({"T2/codes.yaml": '"1225": {remove: ["5"]}\n'}, "T2/codes.yaml: 1225.remove: ",
+     "'5' is not in the list"),
+    ({"T2/codes.yaml": '"1004": {add: ["5"]}\n'}, "T2/codes.yaml: 1004: ",
+     "no code list to add to"),
+    ({"T2/codes.yaml": '"1225": {add: ["5"], keep: ["1"]}\n'}, "T2/codes.yaml: 1225: ",
+     "'keep'"),
+    ({"T2/directory.yaml": DERIVED.replace('["6060"]', '["9999"]')},
+     "T2/directory.yaml: removed.elements: ", "9999 is not in the base"),
+    ({"T2/directory.yaml": DERIVED + "colour: red\n"}, "T2/directory.yaml: colour: ",
+     "not a key of directory.yaml"),
+    ({"T2/directory.yaml": DERIVED.replace("{ORDERS: T1}", "{ORDERS: T9}")},
+     "T9/messages/ORDERS.yaml: ", "no such file"),
+    ({"T2/directory.yaml": DERIVED, "T2/messages/INVOIC.yaml": MESSAGE},
+     "T2/messages/INVOIC.yaml: ", "do not name T2 for INVOIC"),
+])
+def test_a_mistake_in_generated_form_names_the_file_and_the_field(
+        data: tuple[Path, str], files: dict[str, str], where: str, words: str) -> None:
+    """Changes to code lists, removals, unknown keys and message references that do
+    not hold are refused with the file and the field."""
+    root, standard = data
+    _write(root, {"T1/directory.yaml": DIRECTORY, "T1/codes.yaml": CODES,
+                  "T1/messages/ORDERS.yaml": MESSAGE,
+                  "T2/directory.yaml": "standard: edifact\nversion: T2\nbase: T1\n", **files})
+    with pytest.raises(ConfigurationError) as raised:
+        loader.from_yaml(standard, "T2")
+    assert str(raised.value).startswith(f"{standard}/{where}"), raised.value
+    assert words in str(raised.value)
+
+
+NOTES = """\
+rules:
+  DTM: [DATE 01-2 01-3, D5 01-2 01-3]
+  ZZZ: [D1 01 02]
+open_code_lists:
+  "1225": "a list of our own"
+"""
+
+
+def test_notes_add_rules_and_open_code_lists(data: tuple[Path, str]) -> None:
+    """notes.yaml adds its rules to the segments a directory has (once, keeping those
+    it has) and leaves the lists it names open; its mistakes name the file."""
+    root, standard = data
+    _write(root, {"T1/directory.yaml": DIRECTORY, "T1/codes.yaml": CODES,
+                  "notes.yaml": NOTES})
+    loaded = loader.from_yaml(standard, "T1")
+    assert loaded is not None
+    dtm = loaded.directory.segments["DTM"]
+    assert [r.text for r in dtm.rules] == ["DATE 01-2 01-3", "D5 01-2 01-3"]
+    assert not loaded.directory.elements["1225"].codes_complete
+    assert loaded.sources[-1] == f"{standard}/notes.yaml"
+    _write(root, {"notes.yaml": NOTES.replace("D5 01-2 01-3", "D5 01-2 01-9")})
+    with pytest.raises(ConfigurationError, match=rf"^{standard}/notes\.yaml: rules\.DTM: "
+                                                 r".*names a position DTM of T1 lacks"):
+        loader.from_yaml(standard, "T1")
+    _write(root, {"notes.yaml": 'open_code_lists: {"1225": ""}\n'})
+    with pytest.raises(ConfigurationError, match=rf"^{standard}/notes\.yaml: "
+                                                 r"open_code_lists\.1225: "):
+        loader.from_yaml(standard, "T1")
+
+
+def test_the_newest_edifact_directory_is_d24a() -> None:
+    """newest_version orders directories by year (D99B before D00A) and release."""
+    assert loader.newest_version("edifact") == "D24A"
+    assert loader.newest_version("x12") is None

@@ -218,14 +218,15 @@ def test_samples_are_found() -> None:
 
 
 def test_contrl_syntax_versions_are_served_by_their_directories() -> None:
-    """CONTRL D:3 is validated with D96A and CONTRL 4:1 with D01B, through the aliases."""
+    """CONTRL D:3 is validated with the syntax 3 service directory and CONTRL 4:1
+    with the syntax 4 one, through the aliases."""
     uci = "UCI+1+SENDER+RECEIVER+7"
     issues, placed = check(edifact(uci, message="CONTRL:D:3:UN"))
-    assert issues == [] and placed is not None and placed.version == "D96A"
+    assert issues == [] and placed is not None and placed.version == "syntax3"
     issues, placed = check(edifact(uci, message="CONTRL:4:1:UN", syntax="4"))
-    assert issues == [] and placed is not None and placed.version == "D01B"
+    assert issues == [] and placed is not None and placed.version == "syntax4"
     validator = SCHEMAS.validator("edifact", "D3", "CONTRL")
-    assert validator is not None and validator.directory.version == "D96A"
+    assert validator is not None and validator.directory.version == "syntax3"
     assert SCHEMAS.validator("edifact", "D3", "CONTRL") is validator
 
 
@@ -408,9 +409,6 @@ def test_x12_loop_too_often() -> None:
     pytest.param(orders("LIN+1", "QTY+21:48:ABCD"),
                  spot(Code.TOO_LONG, "QTY", 5, "SG25", 1, 3, None, "6411"),
                  id="too-long-component"),
-    pytest.param(edifact(*HEAD, "UNS+1"),
-                 spot(Code.INVALID_CHARACTER, "UNS", 4, None, 1, None, None, "0081"),
-                 id="digit-in-alphabetic"),
     pytest.param(orders("LIN+1", "QTY+21:4A8"),
                  spot(Code.INVALID_NUMBER, "QTY", 5, "SG25", 1, 2, None, "6060"),
                  id="not-a-number"),
@@ -424,9 +422,22 @@ def test_x12_loop_too_often() -> None:
                  spot(Code.INVALID_CODE, "NAD", 4, "SG2", 2, 3, None, "3055"),
                  id="component-code-not-in-list"),
     pytest.param(orders("NAD+QQQ"),
+                 spot(Code.INVALID_CODE, "NAD", 4, "SG2", 1, None, None, "3035"),
+                 id="qualifier-not-in-the-directory"),
+    pytest.param(edifact(*HEAD, "NAD+QQQ", "UNS+S", message="ORDERS:D:96A:UN:EAN008"),
                  spot(Code.UNKNOWN_CODE, "NAD", 4, "SG2", 1, None, None, "3035",
                       severity=Severity.WARNING),
-                 id="code-not-in-partial-list"),
+                 id="code-an-association-subset-may-add"),
+    pytest.param(edifact(*HEAD, "TOD+6++XYZ", "UNS+S", message="ORDERS:D:01B:UN"),
+                 spot(Code.UNKNOWN_CODE, "TOD", 4, "SG12", 3, 1, None, "4053",
+                      severity=Severity.WARNING),
+                 id="code-not-in-an-open-list"),
+    pytest.param(edifact("BGM+ZZ1::6+PO1+9", HEAD[1], "UNS+S"),
+                 spot(Code.INVALID_CODE, "BGM", 2, None, 1, 1, None, "1001"),
+                 id="code-of-the-un-agency-list"),
+    pytest.param(edifact("BGM+ZZ1:X1+PO1+9", HEAD[1], "UNS+S"),
+                 spot(Code.INVALID_CODE, "BGM", 2, None, 1, 2, None, "1131"),
+                 id="code-list-not-in-the-directory"),
     pytest.param(edifact("BGM+220+PO1+9", "DTM+137:20250230:102", "UNS+S"),
                  spot(Code.INVALID_DATE, "DTM", 3, None, 1, 2, None, ANY_ID),
                  id="date-not-a-calendar-day"),
@@ -451,6 +462,27 @@ def test_edifact_element_issue_and_its_location(body: bytes, expected: Spot) -> 
     assert spots(validate(body)) == [expected]
     with full_check_only():
         assert spots(validate(body)) == [expected]
+
+
+def test_a_digit_in_an_alphabetic_code_breaks_two_rules() -> None:
+    """UNS 0081 is a1 with the codes D and S: '1' is a digit where letters go and
+    not one of its codes."""
+    expected = [spot(Code.INVALID_CHARACTER, "UNS", 4, None, 1, None, None, "0081"),
+                spot(Code.INVALID_CODE, "UNS", 4, None, 1, None, None, "0081")]
+    assert spots(validate(edifact(*HEAD, "UNS+1"))) == expected
+    with full_check_only():
+        assert spots(validate(edifact(*HEAD, "UNS+1"))) == expected
+
+
+@pytest.mark.parametrize("bgm", ["BGM+ZZ1::9+PO1+9", "BGM+ZZ1::91+PO1+9", "BGM+ZZ1:ZZZ+PO1+9"])
+def test_a_code_from_another_agencys_list_is_not_checked_against_the_directory(
+        bgm: str) -> None:
+    """A code whose composite names another agency (3055 other than 6, UN/ECE) or a
+    code list of its own (1131) is from that list: not an issue of the directory's."""
+    body = edifact(bgm, HEAD[1], "UNS+S")
+    assert validate(body) == []
+    with full_check_only():
+        assert validate(body) == []
 
 
 def test_edifact_issue_value_is_the_value_found() -> None:

@@ -47,11 +47,6 @@ EXPECTED: dict[str, tuple[frozenset[str], str]] = {
     "xml/Response/cxml__document_node_with_unknown_attribute.xml": (
         frozenset({"schema.dtd:dtd-unknown-attribute"}),
         "the fixture's point: an attribute 'invalid' on Response that no DTD declares"),
-    "samples/cxml/ReceiptRequest.xml": (
-        frozenset({"schema.dtd:dtd-content-model"}),
-        "the sample lacks what the cXML Fulfill.dtd requires of a receipt: UnitRate and "
-        "ReceivedAmount per ReceiptItem, a Total per ReceiptRequest; a defect of the sample "
-        "story, kept visible here until the sample is rewritten"),
     "samples/ubl/Invoice.xml": (
         frozenset({"rules.schematron:DE-R-002"}),
         "the seller is German, and the Peppol German rule DE-R-002 asks for the seller "

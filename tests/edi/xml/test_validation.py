@@ -6,6 +6,10 @@ published rule it breaks, not from the validator's output.
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from gateway.edi.issues import Issue, Level, Severity
@@ -13,6 +17,8 @@ from gateway.edi.xml.guide import xml_guide_from_yaml
 from gateway.edi.xml.reader import read_xml
 from gateway.edi.xml.validation import validate_xml
 from gateway.errors import ConfigurationError
+
+SAMPLES = Path(__file__).resolve().parents[3] / "samples"
 
 NS = ('xmlns="urn:oasis:names:specification:ubl:schema:xsd:Order-2" '
       'xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2" '
@@ -285,3 +291,19 @@ def test_guide_mistakes_name_the_file(change: str, named: str) -> None:
                            else "assert: xs:decimal(cbc:Quantity le 10")
     with pytest.raises(ConfigurationError, match=r"acme\.yaml"):
         xml_guide_from_yaml(broken, "acme.yaml")
+
+
+def test_edi_commands_never_load_the_xml_validators() -> None:
+    """Validating and acknowledging EDI leaves the XSLT processor and the XML validators
+    unloaded: they load only when an XML document is met."""
+    script = (
+        "import sys\n"
+        "from gateway.cli.main import main\n"
+        f"main(['validate', {str(SAMPLES / 'x12' / '850_004010.x12')!r}])\n"
+        f"main(['ack', {str(SAMPLES / 'edifact' / 'ORDERS_D96A.edi')!r}])\n"
+        "loaded = [m for m in ('saxonche', 'gateway.edi.xml.rules',"
+        " 'gateway.edi.xml.validation', 'gateway.edi.xml.schemas') if m in sys.modules]\n"
+        "sys.stderr.write(repr(loaded))\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=False, cwd=SAMPLES.parent, timeout=120)
+    assert done.stderr.strip().endswith("[]"), done.stderr[-2000:]
