@@ -26,9 +26,6 @@ from importlib import resources
 from importlib.abc import Traversable
 from typing import Any
 
-import yaml
-
-from gateway import yamlfile
 from gateway.edi.schema import prepared
 from gateway.edi.schema.model import (
     UNBOUNDED,
@@ -77,13 +74,23 @@ class _Where:
         return ConfigurationError(f"{self.file}: {self.path or '(top)'}: {problem}")
 
 
-def _yaml(path: Traversable, name: str) -> Any:
+def _parse(text: bytes, name: str) -> Any:
+    # PyYAML costs a command that loads the prepared form 40 ms to import: only
+    # reading the YAML itself imports it.
+    import yaml  # noqa: PLC0415
+
+    from gateway import yamlfile  # noqa: PLC0415
+
     try:
-        return yamlfile.load(path.read_text("utf-8"))
+        return yamlfile.load(text.decode("utf-8"))
     except yaml.YAMLError as err:
         raise ConfigurationError(f"{name}: not valid YAML: {err}") from err
     except UnicodeDecodeError as err:
         raise ConfigurationError(f"{name}: not UTF-8: {err}") from err
+
+
+def _yaml(path: Traversable, name: str) -> Any:
+    return _parse(path.read_bytes(), name)
 
 
 def _max(text: str) -> int:
@@ -352,11 +359,7 @@ def _message_file(standard: str, holder: str, mtype: str) -> MessageDef:
     key = (label, zlib.crc32(raw))
     found = _MESSAGE_FILES.get(key)
     if found is None:
-        try:
-            data = yamlfile.load(raw.decode("utf-8"))
-        except (yaml.YAMLError, UnicodeDecodeError) as err:
-            raise ConfigurationError(f"{label}: not valid YAML: {err}") from err
-        found = _MESSAGE_FILES[key] = _message(mtype, data, _Where(label))
+        found = _MESSAGE_FILES[key] = _message(mtype, _parse(raw, label), _Where(label))
     return found
 
 

@@ -18,7 +18,6 @@ one message type does not build the other twelve.
 
 from __future__ import annotations
 
-import gzip
 import json
 import zlib
 from collections.abc import Iterator, Mapping
@@ -79,6 +78,8 @@ def encode(directory: Directory, sources: dict[str, tuple[int, int]]) -> dict[st
 
 def dumps(data: dict[str, Any]) -> bytes:
     """The bytes of a prepared file: compact JSON, gzip without a time stamp."""
+    import gzip  # noqa: PLC0415  (only writing needs it; reading is zlib's)
+
     text = json.dumps(data, separators=(",", ":"), ensure_ascii=False, sort_keys=False)
     return gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0)
 
