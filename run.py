@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Set up and run the gateway from a fresh checkout, with nothing but Python 3.11+.
 
-    python3 run.py gateway [ARGS...]   run the gateway on its embedded defaults
+    python3 run.py gateway [ARGS...]   run the gateway service on its embedded defaults
+                                       (edi-gateway serve: --once, --database URL, ...)
     python3 run.py test [PYTEST ARGS]  lint, type-check and run the whole test suite
     python3 run.py cli ARGS...         any ``edi-gateway`` command inside the venv
 
@@ -55,7 +56,7 @@ def main(argv: list[str]) -> int:
     command, rest = argv[0], argv[1:]
     python = _ensure_venv()
     if command == "gateway":
-        return _run(python, "-m", "gateway.cli.main", "run", *rest)
+        return _run(python, "-m", "gateway.cli.main", "serve", *rest)
     if command == "cli":
         return _run(python, "-m", "gateway.cli.main", *rest)
     steps: list[tuple[str, list[str]]] = [

@@ -112,14 +112,16 @@ def _charsets() -> Iterator[Hostile]:
         "unoa-utf8": (b"UNOA:3", "\u00e9".encode()), "unob-utf8": (b"UNOB:3", "é".encode()),
         # bytes that are no UTF-8 under UNOY and UNOW
         "unoy-invalid": (b"UNOY:3", b"\xff\xfe"), "unow-invalid": (b"UNOW:3", b"\xc3("),
-        # a character level B has not, under UNOB (ASCII, but outside the repertoire)
-        "unob-tilde": (b"UNOB:3", b"~"),
     }
     for name, (syntax, bad) in cases.items():
         data = orders.replace(b"UNOC:3", syntax, 1).replace(
             b"IMD+F++:::Weissbach", b"IMD+F++:::Wei" + bad + b"bach", 1)
         yield Hostile(f"charset:{name}", data, "charset", True, "edifact")
-    # A C0 control under UNOC: outside its graphic characters, judged either way.
+    # ASCII outside level B's repertoire (a warning: read without loss), and a C0
+    # control under UNOC (outside its graphic characters): judged either way.
+    data = orders.replace(b"UNOC:3", b"UNOB:3", 1).replace(
+        b"IMD+F++:::Weissbach", b"IMD+F++:::Wei~bach", 1)
+    yield Hostile("charset:unob-tilde", data, "charset", None, "edifact")
     data = orders.replace(b"IMD+F++:::Weissbach", b"IMD+F++:::Wei\x07bach", 1)
     yield Hostile("charset:unoc-control", data, "charset", None, "edifact")
 

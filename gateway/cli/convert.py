@@ -22,6 +22,7 @@ from gateway.cli.inputs import (
     reason,
 )
 from gateway.cli.jsonlines import json_line
+from gateway.cli.partners import add_partners_option, overlays_for
 from gateway.errors import UsageError
 
 if TYPE_CHECKING:
@@ -35,7 +36,9 @@ def register(commands: Any) -> None:
     p.add_argument("file", metavar="FILE")
     p.add_argument("--to", required=True, choices=TARGETS, dest="target")
     p.add_argument("--version", help="target version (default: D96A, 004010, 2.1, 1.2)")
-    p.add_argument("--partner", help="apply this partner's mapping overlays")
+    p.add_argument("--partner", metavar="NAME",
+                   help="apply the mapping overlays of this partner's profile")
+    add_partners_option(p)
     p.add_argument("--mappings", type=Path, help=argparse.SUPPRESS)
     p.add_argument("--output", "-o", type=Path,
                    help="write here (XML targets: a folder when there are several documents)")
@@ -45,7 +48,9 @@ def register(commands: Any) -> None:
     p.set_defaults(handler=cmd_convert)
 
     p = commands.add_parser("check-mappings", help="compile every mapping file")
-    p.add_argument("--partner", help="also check this partner's overlays")
+    p.add_argument("--partner", metavar="NAME",
+                   help="also check the overlays of this partner's profile")
+    add_partners_option(p)
     p.add_argument("--mappings", type=Path, help=argparse.SUPPRESS)
     p.set_defaults(handler=cmd_check)
 
@@ -54,15 +59,16 @@ def _mappings(args: argparse.Namespace) -> Mappings:
     """The mappings the command reads (the shipped ones unless --mappings names others)."""
     from gateway.mapping.registry import DEFAULT_ROOT, load_mappings
 
-    return load_mappings(args.mappings or DEFAULT_ROOT, args.partner)
+    return load_mappings(args.mappings or DEFAULT_ROOT, overlays_for(args.partners, args.partner))
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     from gateway.mapping.inbound import MappingError
+    from gateway.partners.profile import ProfileError
 
     try:
         mappings = _mappings(args)
-    except MappingError as err:
+    except (MappingError, ProfileError) as err:
         print(f"edi-gateway check-mappings: {err}", file=sys.stderr)
         return 1
     print(f"{len(mappings.files)} mapping files compiled: {len(mappings.inbound)} inbound "
@@ -80,10 +86,11 @@ def cmd_convert(args: argparse.Namespace) -> int:
     from gateway.edi.report import inspect
     from gateway.mapping.convert import documents, written_issues
     from gateway.mapping.inbound import MappingError
+    from gateway.partners.profile import ProfileError
 
     try:
         mappings = _mappings(args)
-    except MappingError as err:
+    except (MappingError, ProfileError) as err:
         print(f"edi-gateway convert: {err}", file=sys.stderr)
         return 2
     report = inspect(data, level=Level.ENVELOPE)

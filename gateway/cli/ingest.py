@@ -22,6 +22,7 @@ from gateway.cli.inputs import (
     reason,
 )
 from gateway.cli.jsonlines import json_line
+from gateway.cli.partners import add_partners_option, overlays_for
 
 
 def register(commands: Any) -> None:
@@ -29,7 +30,9 @@ def register(commands: Any) -> None:
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--database", metavar="URL",
                    help="SQLAlchemy URL (default: the embedded SQLite file var/gateway.db)")
-    p.add_argument("--partner", help="apply this partner's mapping overlays")
+    p.add_argument("--partner", metavar="NAME",
+                   help="apply the mapping overlays of this partner's profile")
+    add_partners_option(p)
     p.add_argument("--workers", type=_positive, metavar="N",
                    help="processes sharing a large file (default: one per core, up to 4, "
                         "for files of 2 MB and more)")
@@ -53,12 +56,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from gateway.db.migrate import upgrade
     from gateway.mapping.inbound import MappingError
     from gateway.mapping.registry import DEFAULT_ROOT, load_mappings
+    from gateway.partners.profile import ProfileError
     from gateway.pipeline.ingest import ingest
     from gateway.traffic.models import MessageStatus
 
     try:
-        mappings = load_mappings(args.mappings or DEFAULT_ROOT, args.partner)
-    except MappingError as err:
+        mappings = load_mappings(args.mappings or DEFAULT_ROOT,
+                                 overlays_for(args.partners, args.partner))
+    except (MappingError, ProfileError) as err:
         print(f"edi-gateway ingest: {err}", file=sys.stderr)
         return 2
     engine = make_engine(args.database or DEFAULT_URL)

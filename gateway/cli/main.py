@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from gateway import __version__
-from gateway.cli import ack, convert, edi, ingest, run
+from gateway.cli import ack, convert, edi, ingest, partners, run, serve
 from gateway.runtime import collector_paused
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -39,6 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
     convert.register(commands)
     ingest.register(commands)
     run.register(commands)
+    partners.register(commands)
+    serve.register(commands)
     return parser
 
 

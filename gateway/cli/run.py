@@ -5,8 +5,11 @@ the current schema, then takes every file of a folder (the project's
 ``samples/`` unless another is given) through the inbound pipeline: archived
 by content hash, detected, validated, mapped and stored. It prints one line
 per message and a summary of what the tables now hold. Run twice, it recognises the files it already
-has. The transports that will feed this job (folders watched, HTTP, SFTP, AS2)
-come with the partner pipeline.
+has. Every file is looked at, whatever its name: those that are not EDIFACT,
+X12 or XML (the expected JSON beside the samples, a README) are counted as not
+taken, never skipped without a word. The exit status is 1 when any message
+could not be stored or any EDI or XML file could not be read, else 0. The
+running gateway, with partners, channels and acknowledgements, is ``serve``.
 """
 
 from __future__ import annotations
@@ -20,7 +23,6 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 DEFAULT_SAMPLES = Path(__file__).resolve().parents[2] / "samples"
-INPUT_SUFFIXES = {".edi", ".x12", ".xml", ".txt"}
 # Tables worth a line in the summary, in the order a reader expects them.
 SUMMARY_TABLES = ("inbound_files", "inbound_messages", "purchase_orders", "purchase_order_lines",
                   "order_responses", "despatch_advices", "receipts", "invoices",
@@ -38,7 +40,8 @@ def register(commands: Any) -> None:
 
 
 def _files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in INPUT_SUFFIXES)
+    return sorted(p for p in folder.rglob("*") if p.is_file()
+                  and not any(part.startswith(".") for part in p.relative_to(folder).parts))
 
 
 def _summary(engine: Engine) -> list[str]:
@@ -64,6 +67,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 2
     from gateway.db.engine import DEFAULT_URL, make_engine
     from gateway.db.migrate import upgrade
+    from gateway.edi.detect import SAMPLE, UNKNOWN, detect
     from gateway.mapping.registry import load_mappings
     from gateway.pipeline.ingest import ingest
 
@@ -72,9 +76,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     upgrade(engine)
     statuses: Counter[str] = Counter()
     files = _files(folder)
+    taken = 0
     for path in files:
         data = path.read_bytes()
         shown = path.relative_to(folder).as_posix()
+        if detect(data[:SAMPLE]).standard == UNKNOWN:
+            statuses["not EDI or XML"] += 1
+            continue
+        taken += 1
         result = ingest(engine, data, shown, mappings)
         if result.already:
             print(f"= {shown}: already taken in")
@@ -90,9 +99,12 @@ def cmd_run(args: argparse.Namespace) -> int:
             print(f"{mark} {shown} #{message.position} {message.message_type}: "
                   f"{message.detail}")
             statuses[message.status] += 1
-    print(f"\n{len(files)} files from {folder} into {engine.url.render_as_string()}:")
+    print(f"\n{taken} of the {len(files)} files in {folder} taken into "
+          f"{engine.url.render_as_string()} ({statuses.pop('not EDI or XML', 0)} are not "
+          "EDIFACT, X12 or XML):")
     print("  " + ", ".join(f"{count} {status}" for status, count in sorted(statuses.items())))
     for line in _summary(engine):
         print("  " + line)
     engine.dispose()
-    return 0
+    failed = statuses["unreadable"] + statuses["failed"]
+    return 1 if failed else 0

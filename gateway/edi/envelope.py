@@ -7,11 +7,13 @@ changes the tree. The rules are the table :data:`RULES`, not code per tag.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from gateway.edi.dates import is_date, is_time
+from gateway.edi.delimiters import Delimiters
 from gateway.edi.issues import Code, Issue, Location
 from gateway.edi.tree import Group, Interchange, Message, Segment
 
@@ -145,6 +147,16 @@ def check_group(
         return []
     issues = check_pair(group.header, group.trailer, group.message_count, scope,
                         end_line=end_line, before=before)
+    header = group.header
+    if header.tag == "GS" and any(len(element) > 1 for element in header.elements):
+        # GS has no composites: a component separator in it is the sender's segment
+        # terminator, the ISA16 before it missing (ISA16 then reads the terminator,
+        # and the line break after it is taken for the terminator).
+        issues.append(Issue.of(
+            Code.BAD_HEADER_FIELD,
+            "GS holds the component separator ISA16 names, and GS has no composites: "
+            "ISA16 is missing and the segment terminator was read in its place.",
+            scope.at(header, segment="ISA", position=1, element=16)))
     if group.message_count == 0 and group.trailer is not None:
         issues.append(Issue.of(
             Code.EMPTY_ENVELOPE,
@@ -174,6 +186,8 @@ def check_interchange(
     issues = check_pair(header, interchange.trailer, actual, scope, end_line=end_line,
                         before=before)
     issues.extend(_header_values(header, scope))
+    if header.tag == "ISA":
+        issues.extend(_isa_fields(header, interchange.delimiters, scope))
     if (interchange.message_count == 0 and interchange.trailer is not None
             and not interchange.interchange_segments):
         issues.append(Issue.of(
@@ -213,6 +227,62 @@ def _header_values(header: Segment, scope: Scope) -> list[Issue]:
                 code, f"{name} {value!r} is not {wanted}.",
                 scope.at(header, position=1, element=element,
                          component=None if x12 else component, value=value)))
+    return issues
+
+
+# ISA01..ISA16 have fixed widths (X12.5); a translator finds the fields by position.
+ISA_WIDTHS = (2, 10, 2, 10, 2, 15, 2, 15, 6, 4, 1, 5, 9, 1, 1, 1)
+# Interchange control versions: 00200 (X12 version 2) to 00899.
+ISA_VERSION = re.compile(r"00[2-8][0-9]{2}", re.ASCII)
+_ISA_CONTROL = re.compile(r"[0-9]{9}", re.ASCII)
+_CODE = re.compile(r"[0-9A-Z]{2}", re.ASCII)
+_IDENTITY = {1: "the authorization information qualifier", 3: "the security information "
+             "qualifier", 5: "the sender's id qualifier", 7: "the receiver's id qualifier"}
+
+
+def _isa_fields(header: Segment, delimiters: Delimiters, scope: Scope) -> list[Issue]:
+    """The ISA fields a translator reads by position and rejects the interchange for
+    (TA1 codes by field): each field's width, the qualifiers' form, the sender and
+    receiver ids, the standards identifier (ISA11), the control version (ISA12), the
+    control number (ISA13) and the separators (the element separator and ISA16)."""
+    issues: list[Issue] = []
+
+    def bad(element: int | None, value: str, text: str) -> None:
+        issues.append(Issue.of(Code.BAD_HEADER_FIELD, text, scope.at(
+            header, position=1, element=element, value=value)))
+
+    for n, width in enumerate(ISA_WIDTHS, 1):
+        value = header.get(n)
+        if len(value) != width and n not in (9, 10, 14, 15):  # those have their own checks
+            bad(n, value, f"ISA{n:02d} {value!r} is {len(value)} characters long; the "
+                          f"field is fixed at {width}.")
+    for n, what in _IDENTITY.items():
+        value = header.get(n)
+        if len(value) == 2 and not _CODE.fullmatch(value):
+            bad(n, value, f"ISA{n:02d} {value!r} is not a code for {what}.")
+    for n, who in ((6, "sender"), (8, "receiver")):
+        value = header.get(n)
+        if len(value) == 15 and not value.strip():
+            bad(n, value, f"ISA{n:02d} is blank: the interchange names no {who}.")
+    version = header.get(12)
+    if len(version) == 5 and not ISA_VERSION.fullmatch(version):
+        bad(12, version, f"ISA12 {version!r} is not an interchange control version "
+                         "(00200 to 00899).")
+    standards = header.get(11)
+    if len(standards) == 1 and ISA_VERSION.fullmatch(version) and version < "00402" \
+            and not standards.isalpha():
+        bad(11, standards, f"ISA11 {standards!r} is not a standards identifier (U); before "
+                           "00402 ISA11 is not the repetition separator.")
+    control = header.get(13)
+    if len(control) == 9 and not _ISA_CONTROL.fullmatch(control):
+        bad(13, control, f"ISA13 {control!r} is not a control number of nine digits.")
+    separators: tuple[tuple[str, int | None, str], ...] = (
+        ("element separator", None, delimiters.element),
+        ("component separator (ISA16)", 16, delimiters.component))
+    for name, field, char in separators:
+        if char in ("", "\x00", " ") or char.isalnum():
+            bad(field, char, f"The {name} {char!r} cannot be one: a separator is not NUL, a "
+                         "space, a letter or a digit." if char else f"The {name} is missing.")
     return issues
 
 

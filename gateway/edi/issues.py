@@ -42,6 +42,7 @@ class Code(StrEnum):
     INVALID_BYTES = "syntax.invalid-bytes"
     CHARSET_MISMATCH = "syntax.charset-mismatch"
     OUTSIDE_REPERTOIRE = "syntax.outside-repertoire"
+    OUTSIDE_CHARSET = "syntax.character-outside-charset"  # in a value, located
     UNKNOWN_CHARSET = "syntax.unknown-charset"
     # lexical
     BAD_SERVICE_STRING = "syntax.bad-service-string-advice"
@@ -70,7 +71,9 @@ class Code(StrEnum):
     BAD_INTERCHANGE_TIME = "envelope.bad-interchange-time"
     BAD_ACK_REQUEST = "envelope.bad-acknowledgment-request"
     BAD_USAGE_INDICATOR = "envelope.bad-usage-indicator"
+    BAD_HEADER_FIELD = "envelope.bad-header-field"  # a field a translator reads by position
     BARE_MESSAGE = "envelope.no-interchange"
+    OUTSIDE_INTERCHANGE = "envelope.outside-interchange"  # after an interchange's trailer
     # schema: message structure and element content against the standard
     UNKNOWN_MESSAGE = "schema.unknown-message"
     UNRECOGNIZED_SEGMENT = "schema.unrecognized-segment"
@@ -139,7 +142,7 @@ _DEFAULT_SEVERITY: dict[Code, Severity] = {
     Code.UNKNOWN_FORMAT: Severity.FATAL,
     Code.EMPTY_INPUT: Severity.FATAL,
     Code.CHARSET_MISMATCH: Severity.WARNING,
-    Code.OUTSIDE_REPERTOIRE: Severity.WARNING,
+    Code.OUTSIDE_REPERTOIRE: Severity.WARNING,  # an error where no character of the set
     Code.UNKNOWN_CHARSET: Severity.WARNING,
     Code.BAD_SERVICE_STRING: Severity.FATAL,
     Code.BAD_HEADER: Severity.FATAL,

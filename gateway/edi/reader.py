@@ -18,7 +18,13 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from gateway.edi import envelope
-from gateway.edi.charsets import find_escaped, is_single_byte
+from gateway.edi.charsets import (
+    CharsetWatch,
+    find_escaped,
+    is_single_byte,
+    outside_pattern,
+    repertoire_pattern,
+)
 from gateway.edi.delimiters import EDIFACT_DEFAULT, X12_DEFAULT
 from gateway.edi.detect import SAMPLE, UNKNOWN, UTF8_BOM, XML, Detection, detect
 from gateway.edi.issues import Code, Issue, Level, Location, Severity
@@ -182,9 +188,10 @@ def _events(
                 severity=Severity.FATAL)])
         return
     decoding: list[Issue] = []
-    chunks = _decoded_chunks(source, detection, chunk_size, decoding)
+    watch = charset_watch(detection)
+    chunks = _decoded_chunks(source, detection, chunk_size, decoding, watch)
     lexer = Lexer(chunks, detection.standard, detection.encoding)
-    assembler = _Assembler(detection.standard, keep=keep)
+    assembler = _Assembler(detection.standard, keep=keep, watch=watch)
     for batch in lexer.batches():
         assembler.end_break = lexer.end_break
         assembler.lead = lexer.lead
@@ -195,19 +202,29 @@ def _events(
     yield from assembler.finish(lexer.trailing)
     if decoding:
         yield FileProblem(decoding[:])
+    if not assembler.read_anything:
+        # Only a UNA, or nothing a segment could be read from: there is nothing to
+        # validate, store or acknowledge, and that is not a valid interchange.
+        envelope_tag = "UNB" if detection.standard == EDIFACT else "ISA"
+        yield FileProblem([Issue.of(
+            Code.EMPTY_INPUT,
+            f"The file holds no interchange and no message: no {envelope_tag}, nothing "
+            "to read.", Location(line=1, column=1), Severity.FATAL)])
 
 
 def _decoded_chunks(
-    source: Source, detection: Detection, chunk_size: int, problems: list[Issue]
+    source: Source, detection: Detection, chunk_size: int, problems: list[Issue],
+    watch: CharsetWatch,
 ) -> Iterator[str]:
     """Decode ``source`` chunk by chunk, keeping undecodable bytes (surrogateescape)
-    and reporting the first of them with its line."""
+    and reporting the first of them, and the first character outside the declared
+    character set, with its line; ``watch`` is told of both, so that the messages
+    holding them are checked value by value as they close."""
     decoder = codecs.getincrementaldecoder(detection.encoding)(errors="surrogateescape")
     first = True
     lines_before = 0
     reported = False
-    repertoire = level_a_outside(detection)
-    outside_reported = False
+    outside_reported = repertoire_reported = False
     while True:
         raw = source.read(chunk_size)
         final = not raw
@@ -231,37 +248,53 @@ def _decoded_chunks(
                         "character set.",
                         Location(line=line, column=column, value=f"0x{bad.byte:02X}"),
                     ))
-            if repertoire is not None and not outside_reported:
-                outside = repertoire.search(text)
+            outside = watch.search(text)
+            if outside is not None and not outside_reported and \
+                    not "\udc80" <= outside.group() <= "\udcff":  # a byte: said above
+                outside_reported = True
+                problems.append(_outside_issue(outside, text, lines_before, detection,
+                                               Severity.ERROR))
+            if watch.repertoire is not None and not repertoire_reported:
+                outside = watch.repertoire.search(text)
                 if outside is not None:
-                    outside_reported = True
-                    at = outside.start()
-                    line = lines_before + text.count("\n", 0, at) + 1
-                    column = at - (text.rfind("\n", 0, at) + 1) + 1
-                    problems.append(Issue.of(
-                        Code.OUTSIDE_REPERTOIRE,
-                        f"{outside.group()!r} is not in the {detection.declared} character "
-                        f"repertoire the interchange declares.",
-                        Location(line=line, column=column, value=outside.group())))
+                    repertoire_reported = True
+                    problems.append(_outside_issue(outside, text, lines_before, detection,
+                                                   Severity.WARNING))
             lines_before += text.count("\n")
             yield text
         if final:
             return
 
 
-# UNOA: upper-case letters, digits, space and . , - ( ) / = ! " % & * ; < > ' + : ?
-_UNOA = "A-Z0-9 .,\\-()/=!\"%&*;<>'+:?"
+def _outside_issue(found: re.Match[str], text: str, lines_before: int, detection: Detection,
+                   severity: Severity) -> Issue:
+    at = found.start()
+    line = lines_before + text.count("\n", 0, at) + 1
+    column = at - (text.rfind("\n", 0, at) + 1) + 1
+    what = "character repertoire" if severity is Severity.WARNING else "character set"
+    return Issue.of(Code.OUTSIDE_REPERTOIRE,
+                    f"{found.group()!r} is not in the {detection.declared} {what} the "
+                    f"interchange declares.",
+                    Location(line=line, column=column, value=found.group()), severity)
 
 
-def level_a_outside(detection: Detection) -> re.Pattern[str] | None:
-    """For a UNOA interchange, a pattern finding the first character outside level A
-    (line breaks and the interchange's own delimiters are allowed)."""
-    if detection.declared != "UNOA":
-        return None
-    extra = "\r\n"
-    if detection.delimiters is not None:
-        extra += "".join(detection.delimiters.service_characters())
-    return re.compile("[^" + _UNOA + re.escape(extra) + "]")
+def _positioned(msg: Message) -> Iterator[tuple[int | None, Segment]]:
+    """A message's segments with their position in it, the header counting 1."""
+    if msg.header is not None:
+        yield 1, msg.header
+    for index, seg in enumerate(msg.segments):
+        yield index + 2, seg
+    if msg.trailer is not None:
+        yield len(msg.segments) + 2, msg.trailer
+
+
+def charset_watch(detection: Detection) -> CharsetWatch:
+    """What looks for characters outside the file's declared character set."""
+    service = "".join(detection.delimiters.service_characters()) \
+        if detection.delimiters is not None else ""
+    return CharsetWatch(outside_pattern(detection.declared, detection.encoding, service),
+                        detection.declared or detection.encoding,
+                        repertoire_pattern(detection.declared, service))
 
 
 def is_single_byte_clean(encoding: str) -> bool:
@@ -280,9 +313,12 @@ class _Assembler:
     """Builds interchanges, groups and messages from lexed segments and runs the
     envelope checks as each envelope closes."""
 
-    def __init__(self, standard: str, *, keep: bool) -> None:
+    def __init__(self, standard: str, *, keep: bool, watch: CharsetWatch | None = None) -> None:
         self.standard = standard
         self.keep = keep
+        self.watch = watch or CharsetWatch(None, "")
+        self.enveloped: str | None = None  # the reference of the last interchange closed
+        self.read_anything = False  # an interchange or a message was read, or tried
         self.tags = _EDIFACT_TAGS if standard == EDIFACT else _X12_TAGS
         self.ic: Interchange | None = None
         self.group: Group | None = None
@@ -319,6 +355,7 @@ class _Assembler:
             yield from self._close_interchange(end_of_input=False)
             self.next_start = None
             if batch.start.fatal:
+                self.read_anything = True
                 yield InterchangeRead(
                     Interchange(batch.start.standard, batch.start.delimiters, None),
                     list(batch.start.issues), fatal=True)
@@ -611,7 +648,23 @@ class _Assembler:
         end, before = self._end()
         if msg.header is not None or trailer is not None:
             issues.extend(envelope.check_message(msg, where, end_line=end, before=before))
+        if self.watch.suspect:
+            issues.extend(self.watch.segment_issues(_positioned(msg), where))
+        if self.ic.header is None and self.enveloped is not None:
+            issues.append(self._after_trailer(msg, where))
+        self.read_anything = True
         yield MessageRead(self.ic, group, msg, issues)
+
+    def _after_trailer(self, msg: Message, where: envelope.Scope) -> Issue:
+        """A message after an interchange's trailer belongs to no interchange: the
+        partner's envelope did not count it and no acknowledgement can answer it."""
+        seg = msg.header or (msg.segments[0] if msg.segments else msg.trailer)
+        trailer = "UNZ" if self.standard == EDIFACT else "IEA"
+        return Issue.of(
+            Code.OUTSIDE_INTERCHANGE,
+            f"This message follows the end ({trailer}) of interchange {self.enveloped!r} "
+            "and belongs to no interchange; it is not read as part of one.",
+            where.at(seg, position=1 if seg is msg.header else None))
 
     def _bare(self, ic: Interchange) -> Issue:
         """Messages sent without UNB/ISA: readable, but not a proper interchange."""
@@ -646,6 +699,15 @@ class _Assembler:
                                group.reference or None)
         end, before = self._end()
         self.ic_issues.extend(envelope.check_group(group, where, end_line=end, before=before))
+        if self.ic is not None and self.ic.header is None and self.enveloped is not None:
+            trailer_tag = "UNZ" if self.standard == EDIFACT else "IEA"
+            self.ic_issues.append(Issue.of(
+                Code.OUTSIDE_INTERCHANGE,
+                f"This group follows the end ({trailer_tag}) of interchange "
+                f"{self.enveloped!r} and belongs to no interchange.", where.at(group.header)))
+        if self.watch.suspect:
+            self.ic_issues.extend(self.watch.segment_issues(
+                ((None, seg) for seg in (group.header, trailer) if seg is not None), where))
 
     def _close_interchange(self, *, end_of_input: bool) -> Iterator[Event]:
         yield from self._close_message(None)
@@ -664,8 +726,15 @@ class _Assembler:
         self.ic_issues = []
         issues.extend(envelope.check_interchange(ic, self.explicit_groups, end_line=end,
                                                  before=before))
+        if self.watch.suspect:
+            issues.extend(self.watch.segment_issues(
+                ((None, seg) for seg in (ic.header, *ic.interchange_segments, ic.trailer)
+                 if seg is not None), envelope.Scope(ic.reference or None)))
         if ic.header is None and ic.message_count:
             issues.append(self._bare(ic))
+        if ic.header is not None:
+            self.enveloped = ic.reference
         if ic.header is None and ic.trailer is None and not ic.groups and not issues:
             return
+        self.read_anything = True
         yield InterchangeRead(ic, issues)

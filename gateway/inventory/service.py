@@ -28,6 +28,7 @@ from gateway.inventory.models import (
     Location,
 )
 from gateway.partners.models import TradingParty
+from gateway.partners.service import resolve_party
 
 # The key prefix of the place a partner's document names none of: "unnamed@<issuer>".
 UNNAMED = "unnamed"
@@ -280,12 +281,18 @@ class Catalog:
         return int(ident)
 
     def party_id(self, party: Party | None) -> int | None:
+        """The party's row: its partner's one party when any id it is named by belongs
+        to a partner profile, else the row of its best id (created when new)."""
         if party is None:
             return None
         key = party.key()
         found = self.parties.get(key)
         if found is not None:
             return found
+        partner = resolve_party(self.conn, party)
+        if partner is not None:
+            self.parties[key] = partner.party_id
+            return partner.party_id
         ident = self.conn.execute(_PARTY_BY_KEY, {"key": key}).scalar()
         if ident is None:
             country = party.address.country if party.address else None

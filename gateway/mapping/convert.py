@@ -59,9 +59,19 @@ def documents(report: FileReport, mappings: Mappings) -> list[Mapped]:
         return out
     for ic in report.edi.interchanges:
         for message in ic.messages():
+            broken = [issue for issue in report.edi.message_issues(message)
+                      if issue.code in UNREADABLE_TEXT]
+            if broken:
+                # Its text is not what the partner meant: nothing of it is mapped.
+                out.append(Mapped(message.type, message.reference, None, broken))
+                continue
             out.append(map_message(message, ic.standard, ic.delimiters.decimal, mappings,
                                    report.edi.placed.get(id(message))))
     return out
+
+
+# A message holding a character its declared character set has not is not mapped.
+UNREADABLE_TEXT = frozenset({Code.OUTSIDE_CHARSET})
 
 
 def map_message(message: Message, standard: str, decimal: str,

@@ -273,23 +273,39 @@ class Stored:
     rows: int = 0
 
 
-def issuer_key(document: Any, fallback: str | None) -> str:
-    """Who issued a document, for its natural key: the party the standards make
-    its sender, else the envelope's sender."""
-    roles = {
-        "purchase_order": (PartyRole.BUYER, PartyRole.ORDERED_BY, PartyRole.BILL_TO),
-        "order_response": (PartyRole.SUPPLIER, PartyRole.SELLER),
-        "despatch_advice": (PartyRole.SUPPLIER, PartyRole.SHIP_FROM, PartyRole.SELLER),
-        "receipt_advice": (PartyRole.SHIP_TO, PartyRole.BUYER),
-        "invoice": (PartyRole.SELLER, PartyRole.SUPPLIER),
-        "inventory_report": (PartyRole.REPORTER, PartyRole.SUPPLIER, PartyRole.SELLER),
-        "product_activity": (PartyRole.REPORTER, PartyRole.BUYER, PartyRole.SELLER),
-        "forecast": (PartyRole.BUYER, PartyRole.REPORTER),
-    }.get(document.type, ())
-    for role in roles:
+# The roles that issue each document type, most telling first.
+ISSUER_ROLES: dict[str, tuple[PartyRole, ...]] = {
+    "purchase_order": (PartyRole.BUYER, PartyRole.ORDERED_BY, PartyRole.BILL_TO),
+    "order_response": (PartyRole.SUPPLIER, PartyRole.SELLER),
+    "despatch_advice": (PartyRole.SUPPLIER, PartyRole.SHIP_FROM, PartyRole.SELLER),
+    "receipt_advice": (PartyRole.SHIP_TO, PartyRole.BUYER),
+    "invoice": (PartyRole.SELLER, PartyRole.SUPPLIER),
+    "inventory_report": (PartyRole.REPORTER, PartyRole.SUPPLIER, PartyRole.SELLER),
+    "product_activity": (PartyRole.REPORTER, PartyRole.BUYER, PartyRole.SELLER),
+    "forecast": (PartyRole.BUYER, PartyRole.REPORTER),
+}
+# A fallback the pipeline resolved through the partner profiles ("partner:NAME").
+PARTNER_ISSUER = "partner:"
+
+
+def issuer_party(document: Any) -> Any:
+    """The party that issued a document, as it names itself, or None."""
+    for role in ISSUER_ROLES.get(document.type, ()):
         party = next((p for p in document.parties if p.role == role), None)
         if party is not None and (party.gln or party.duns or party.ids or party.name):
-            return str(party.key())
+            return party
+    return None
+
+
+def issuer_key(document: Any, fallback: str | None) -> str:
+    """Who issued a document, for its natural key: the partner the pipeline resolved
+    (a fallback ``partner:NAME``: one key whatever id the document names it by),
+    else the party the standards make its sender, else the envelope's sender."""
+    if fallback and fallback.startswith(PARTNER_ISSUER):
+        return fallback
+    party = issuer_party(document)
+    if party is not None:
+        return str(party.key())
     return f"sender:{fallback}" if fallback else "sender:unknown"
 
 

@@ -435,7 +435,7 @@ _LENGTHS = {column.name: text_length(column.type) for column in _MESSAGES.column
 
 def _defaults(row: dict[str, Any]) -> dict[str, Any]:
     full = {"document_type": None, "document_number": None, "status": "", "detail": None,
-            **row}
+            "interchange_id": None, **row}
     for name, length in _LENGTHS.items():
         value = full.get(name)
         if isinstance(value, str):

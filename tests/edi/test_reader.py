@@ -419,24 +419,28 @@ def test_x12_00401_caret_in_isa11_is_data() -> None:
     assert _body(result)[0] == ("BEG", [["00"], ["SA"], ["PO^1"], [""], ["20250101"]])
 
 
-def test_nonstandard_isa_is_a_warning_with_the_right_delimiters() -> None:
-    """A short ISA warns nonstandard-isa, and its delimiters are still found."""
+def test_nonstandard_isa_reads_on_with_the_right_delimiters() -> None:
+    """A short ISA warns nonstandard-isa, and its delimiters are still found; each field
+    of the wrong width is an error a translator reading by position rejects it for."""
     text = ("ISA*00*    *00*    *ZZ*SENDER*ZZ*RECEIVER*250101*1200*^*00501*000000001*0*P*>~"
             "GS*PO*S*R*20250101*1200*1*X*005010~ST*850*0001~BEG*00*SA*A>B^C~SE*3*0001~"
             "GE*1*1~IEA*1*000000001~")
     result = read(text.encode())
-    assert [(i.code, i.severity) for i in result.issues] == [
-        (Code.NONSTANDARD_ISA, Severity.WARNING)]
+    assert [(i.code, i.severity, i.location.element) for i in result.issues] == [
+        (Code.NONSTANDARD_ISA, Severity.WARNING, None),
+        *[(Code.BAD_HEADER_FIELD, Severity.ERROR, n) for n in (2, 4, 6, 8)]]
     assert result.interchanges[0].delimiters == Delimiters(
         segment="~", element="*", component=">", repetition="^")
     assert _only_message(result).segments[0].repeats == {3: [["A", "B"], ["C"]]}
 
 
-def test_long_isa_is_a_warning_and_reads_on() -> None:
-    """An ISA with an over-long sender warns nonstandard-isa; the rest reads clean."""
+def test_long_isa_reads_on_and_its_long_field_is_an_error() -> None:
+    """An ISA with an over-long sender warns nonstandard-isa and reads on; ISA06 of 17
+    characters is an error (the field is fixed at 15); the rest reads clean."""
     text = isa().replace("SENDER         ", "SENDER-IDENTIFIER") + x12_body()
     result = read(text.encode())
-    assert _codes(result) == [Code.NONSTANDARD_ISA]
+    assert _codes(result) == [Code.NONSTANDARD_ISA, Code.BAD_HEADER_FIELD]
+    assert [i.location.element for i in result.issues] == [None, 6]
     assert result.interchanges[0].sender == ("SENDER-IDENTIFIER", "ZZ")
     assert _only_message(result).reference == "0001"
 

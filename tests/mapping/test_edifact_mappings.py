@@ -65,6 +65,14 @@ UNMAPPABLE: dict[str, str] = {
         "a bare message body without UNH: no message type or version to map by",
     "edifact/INVOIC/smooks-edi-cartridge__invoic-invoic.txt":
         "D03B: the gateway ships no D03B structure, so no mapping reads that version",
+    "edifact/INVOIC/staedi__invoic_d97b.edi":
+        "declares UNOA and holds UTF-8 ('BÜTTNER'): a message that breaks its character "
+        "set is not mapped",
+    "edifact/INVOIC/staedi__wrapped_invoic_d97b.edi":
+        "the same UNOA interchange with UTF-8 'BÜTTNER', line-wrapped: not mapped",
+    "edifact/ORDERS/edifact__example_order_ok.edi":
+        "declares UNOC and holds U+FFFD replacement characters, which ISO 8859-1 has not: "
+        "the message breaks its character set and is not mapped",
     "edifact/INVOIC/staedi__invoic_d97b_bad.edi":
         "deliberately broken fixture: QTY '1020A' and PRI '$1.179' are not numbers",
     "edifact/ORDERS/module-ballerina-edi__sample-data-order-batch.edi":

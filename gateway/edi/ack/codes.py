@@ -96,7 +96,9 @@ TABLE: dict[Code, AckCodes] = {
     Code.DELIMITER_CONFLICT: AckCodes(IC, ta1="026", contrl="20"),
     Code.NONSTANDARD_ISA: AckCodes(IC, ta1="022"),
     Code.INVALID_BYTES: AckCodes(IC, ta1="024", contrl="21"),
-    Code.OUTSIDE_REPERTOIRE: AckCodes(IC, contrl="21"),
+    Code.OUTSIDE_REPERTOIRE: AckCodes(IC, ta1="024", contrl="21"),
+    Code.OUTSIDE_CHARSET: AckCodes(E, x997="6", x999="6", contrl="21"),
+    Code.OUTSIDE_INTERCHANGE: AckCodes(IC, ta1="024", contrl="33"),
     Code.UNEXPECTED_SEGMENT: AckCodes(IC, ta1="024", contrl="33"),
     Code.MIXED_GROUPS: AckCodes(IC, contrl="30"),
     Code.EMPTY_ENVELOPE: AckCodes(G, x997="5", x999="5", contrl="32"),
@@ -139,8 +141,21 @@ X12_SEGMENTS_IN_ERROR = "5"
 X12_IMPLEMENTATION_SEGMENTS_IN_ERROR = "I5"
 
 
-def ack_codes(code: Code, segment: str | None) -> AckCodes | None:
-    """How an issue with ``code`` about ``segment`` is acknowledged, if at all."""
+# A bad ISA field by its position: TA105 names the field (X12.56 note codes 005-018,
+# 026 element separator, 027 component separator). The element separator, having
+# no field of its own, is reported without an element.
+ISA_FIELDS = {1: "010", 2: "011", 3: "012", 4: "013", 5: "005", 6: "006", 7: "007",
+              8: "008", 9: "014", 10: "015", 11: "016", 12: "017", 13: "018", 14: "019",
+              15: "020", 16: "027", None: "026"}
+
+
+def ack_codes(code: Code, segment: str | None, element: int | None = None) -> AckCodes | None:
+    """How an issue with ``code`` about ``segment`` (and ``element`` of it) is
+    acknowledged, if at all."""
+    if code is Code.BAD_HEADER_FIELD:
+        if segment == "ISA":
+            return AckCodes(IC, ta1=ISA_FIELDS.get(element, "022"))
+        return AckCodes(IC, contrl="12")  # UNB: invalid value
     if segment is not None:
         found = ENVELOPE.get((code, segment))
         if found is not None:

@@ -120,9 +120,22 @@ class InterchangePlan:
 
 
 def _finding(issue: Issue) -> Finding | None:
-    codes = ack_codes(issue.code, issue.location.segment)
-    return Finding(issue, codes) if codes is not None else None
+    codes = ack_codes(issue.code, issue.location.segment, issue.location.element)
+    if codes is not None:
+        return Finding(issue, codes)
+    if not issue.blocking:
+        return None
+    # An error the code table has no code for is answered all the same, at the
+    # message it is in or else the interchange, with the most general code: an
+    # acknowledgement never says accepted where validation found an error.
+    return Finding(issue, UNCODED_IN_MESSAGE if issue.location.message is not None
+                   else UNCODED_IN_INTERCHANGE)
 
+
+# An error without a code of its own: AK502/IK502 5 (segments in error) or TA105
+# 024 (invalid interchange content); CONTRL 0085 18 (unspecified error).
+UNCODED_IN_MESSAGE = AckCodes(AckLevel.MESSAGE, x997="5", x999="5", contrl="18")
+UNCODED_IN_INTERCHANGE = AckCodes(AckLevel.INTERCHANGE, ta1="024", contrl="18")
 
 # A segment or element problem whose segment cannot be found in the message:
 # the message is answered as having segments in error (AK502/IK502 5).

@@ -19,7 +19,8 @@ from gateway.edi.ack.plan import (
     MessagePlan,
     Status,
 )
-from gateway.edi.delimiters import Delimiters
+from gateway.edi.delimiters import X12_DEFAULT, Delimiters
+from gateway.edi.envelope import ISA_VERSION
 from gateway.edi.tree import Group, Interchange, Message, Segment
 
 X999_VERSION = "005010X231A1"
@@ -120,8 +121,10 @@ def ta1(plan: InterchangePlan) -> Segment:
     isa = plan.interchange.header
     assert isa is not None
     notes = [f.codes.ta1 for f in plan.findings if f.codes.ta1]
+    # 024 (invalid interchange content) where the errors have no note code of their own.
+    fallback = "000" if plan.status is Status.ACCEPTED else "024"
     return Segment.of("TA1", isa.get(13), isa.get(9), isa.get(10),
-                      _X12_STATUS[plan.status], notes[0] if notes else "000")
+                      _X12_STATUS[plan.status], notes[0] if notes else fallback)
 
 
 def _free_repetition(d: Delimiters) -> str:
@@ -135,7 +138,15 @@ def needs_ta1(plan: InterchangePlan) -> bool:
     isa = plan.interchange.header
     if isa is None:
         return False
-    return isa.get(14) == "1" or any(f.codes.ta1 for f in plan.findings)
+    # A rejected interchange is answered by its TA1: no group of it is answered.
+    return isa.get(14) == "1" or any(f.codes.ta1 for f in plan.findings) or \
+        plan.status is Status.REJECTED
+
+
+def _usable(d: Delimiters) -> bool:
+    separators = (d.segment, d.element, d.component)
+    return all(ch and ch not in ("\x00", " ") and not ch.isalnum() for ch in separators) \
+        and len(set(separators)) == 3
 
 
 def build(plan: InterchangePlan, kind: str, options: AckOptions) -> Interchange | None:
@@ -146,7 +157,11 @@ def build(plan: InterchangePlan, kind: str, options: AckOptions) -> Interchange 
     if isa is None or isa.tag != "ISA":
         return None
     d = options.delimiters or inbound.delimiters
+    if options.delimiters is None and not _usable(d):
+        d = X12_DEFAULT  # the partner's cannot be written back (a NUL, a letter)
     version = "00501" if kind == "999" else isa.get(12)
+    if not ISA_VERSION.fullmatch(version):
+        version = "00401"  # never repeat a version that is none
     if version >= "00402" and d.repetition is None:
         # From 00402 on ISA11 is the repetition separator: one must be named.
         d = replace(d, repetition=_free_repetition(d))

@@ -200,7 +200,15 @@ def test_every_blocking_syntax_code_has_an_acknowledgement() -> None:
                 and c not in NOT_IN_AN_INTERCHANGE
                 and c.severity in (Severity.ERROR, Severity.FATAL)]
     enveloped = {c for c, _ in ENVELOPE}
-    assert [c for c in blocking if c not in TABLE and c not in enveloped] == []
+    assert [c for c in blocking if c not in TABLE and c not in enveloped
+            and ack_codes(c, "ISA", 1) is None] == []
+
+
+def test_each_isa_field_has_its_ta1_note_code() -> None:
+    """A bad ISA field is answered with the TA105 code naming that field."""
+    found = {n: ack_codes(Code.BAD_HEADER_FIELD, "ISA", n) for n in (5, 6, 12, 13, 16, None)}
+    assert {n: codes.ta1 for n, codes in found.items() if codes is not None} == {
+        5: "005", 6: "006", 12: "017", 13: "018", 16: "027", None: "026"}
 
 
 def test_envelope_codes_cover_every_envelope_of_both_standards() -> None:

@@ -1,0 +1,1 @@
+"""The archive: every byte received or sent, write-once and content-addressed."""

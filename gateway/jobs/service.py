@@ -1,0 +1,144 @@
+"""Assembling the gateway service from its settings, and running its jobs.
+
+:class:`Settings` has embedded defaults for everything: SQLite, the archive and
+one inbox/outbox per partner under ``var/``, the demo partners, HTTP on
+127.0.0.1:8080. :func:`open_gateway` migrates the database, loads the partner
+profiles into it and builds the context every step takes. :func:`drain` runs
+every job once until nothing is left to do (``serve --once``, and each tick of
+the running service). The scheduler itself is built in
+:mod:`gateway.jobs.scheduler`, only when the service runs.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from gateway.archive.store import open_archive
+from gateway.db.engine import make_engine
+from gateway.db.migrate import upgrade
+from gateway.errors import ConfigurationError
+from gateway.jobs.tasks import PollReport, poll_channels, process_received, send_pending
+from gateway.mapping.registry import DEFAULT_ROOT
+from gateway.partners.mappings import MappingSets, check_agreements
+from gateway.partners.profile import DEFAULT_PARTNERS, load_profiles
+from gateway.partners.service import SyncReport, sync_profiles
+from gateway.pipeline.context import Clock, Gateway, folder_channels, utc_now
+from gateway.pipeline.inbound import FileOutcome
+from gateway.pipeline.outbound import SendReport
+
+
+@dataclass(frozen=True)
+class Settings:
+    var: Path = Path("var")
+    database: str | None = None  # default: SQLite in var/
+    partners: Path = DEFAULT_PARTNERS
+    archive: str = ""  # default: var/archive
+    mappings: Path = DEFAULT_ROOT
+    host: str = "127.0.0.1"
+    port: int = 8080
+    poll_seconds: float = 2.0
+    send_seconds: float = 5.0
+    retention_days: int = 400
+
+    @property
+    def database_url(self) -> str:
+        return self.database or f"sqlite:///{self.var / 'gateway.db'}"
+
+    @property
+    def partner_folders(self) -> Path:
+        return self.var / "partners"
+
+
+@dataclass
+class Opened:
+    gateway: Gateway
+    settings: Settings
+    sync: SyncReport
+    lock: IO[bytes] | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def close(self) -> None:
+        self.gateway.engine.dispose()
+        if self.lock is not None:
+            self.lock.close()
+            self.lock = None
+
+
+def _lock(settings: Settings) -> IO[bytes] | None:
+    """One service per SQLite file (SQLite has no row claims to share work with):
+    an exclusive lock beside the database, refused while another holds it."""
+    if not settings.database_url.startswith("sqlite"):
+        return None
+    settings.var.mkdir(parents=True, exist_ok=True)
+    handle = (settings.var / "gateway.lock").open("ab")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError as err:
+        handle.close()
+        raise ConfigurationError(
+            f"another gateway service is using {settings.database_url}; several services "
+            "share work only on PostgreSQL (--database postgresql://...)") from err
+    handle.write(f"{os.getpid()}\n".encode())
+    handle.flush()
+    return handle
+
+
+def open_gateway(settings: Settings, *, clock: Clock = utc_now,
+                 exclusive: bool = True) -> Opened:
+    """Everything the service needs, ready; :class:`ConfigurationError` (or a profile
+    or mapping error) when a setting or file is wrong. ``exclusive``: the caller runs
+    the service's jobs, which on SQLite only one process may do."""
+    profiles = load_profiles(settings.partners)
+    sets = MappingSets(settings.mappings)
+    problems = check_agreements(profiles, sets)
+    if problems:
+        raise ConfigurationError("; ".join(problems))
+    lock = _lock(settings) if exclusive else None
+    engine = make_engine(settings.database_url)
+    try:
+        upgrade(engine)
+        with engine.begin() as conn:
+            sync = sync_profiles(conn, profiles, clock())
+        archive = open_archive(settings.archive, settings.var / "archive")
+    except BaseException:
+        engine.dispose()
+        if lock is not None:
+            lock.close()
+        raise
+    gateway = Gateway(engine, archive, profiles, sets, clock,
+                      folder_channels(profiles, settings.partner_folders))
+    for channel in gateway.channels.values():
+        prepare = getattr(channel, "prepare", None)
+        if prepare is not None:
+            prepare()
+    return Opened(gateway, settings, sync, lock)
+
+
+@dataclass(slots=True)
+class Drained:
+    polled: PollReport = field(default_factory=PollReport)
+    files: list[FileOutcome] = field(default_factory=list)
+    sent: SendReport = field(default_factory=SendReport)
+
+
+def drain(gw: Gateway, *, rounds: int = 100) -> Drained:
+    """Poll, process and send until a round finds nothing new (at most ``rounds``)."""
+    total = Drained()
+    for _ in range(rounds):
+        polled = poll_channels(gw)
+        files = process_received(gw)
+        sent = send_pending(gw)
+        total.polled.taken += polled.taken
+        total.polled.again += polled.again
+        total.polled.errors.extend(polled.errors)
+        total.files.extend(files)
+        total.sent.sent += sent.sent
+        total.sent.retrying += sent.retrying
+        total.sent.failed += sent.failed
+        if not (polled.taken or polled.again or files or sent.sent):
+            break
+    return total
