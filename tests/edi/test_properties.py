@@ -460,7 +460,9 @@ def test_any_layout_is_written_back_byte_for_byte(case: Case, chunk_size: int) -
     the canonical form (normalize) holds the same segments."""
     data = write(case.interchanges, encoding=case.encoding)
     result = read(data)
-    assert [i for i in result.issues if i.blocking] == [], [str(i) for i in result.issues]
+    # An unpadded ISA is rejected by policy (translators read it by position), and read.
+    blocking = [i for i in result.issues if i.blocking and i.code is not Code.BAD_HEADER_FIELD]
+    assert blocking == [], [str(i) for i in result.issues]
     text = json.dumps(result_to_json(result), ensure_ascii=False)
     interchanges, encoding, bom = tree_from_json(json.loads(text))
     assert write(interchanges, encoding=encoding, bom=bom) == data

@@ -14,6 +14,7 @@ from gateway.edi.delimiters import (
     X12_DEFAULT_REPEATING,
     Delimiters,
 )
+from gateway.edi.issues import Code
 from gateway.edi.reader import read
 from gateway.edi.tree import Group, Interchange, Layout, Message, Segment
 from gateway.edi.writer import una_for, write, write_interchange
@@ -282,8 +283,6 @@ ROUND_TRIPS = {
     "x12 newline terminator, blank line at the end": (x12(terminator="\n") + "\n").encode(),
     "x12 padded to 80 columns": "".join(
         (s + "~").ljust(80) for s in x12().split("~")[:-1]).encode(),
-    "x12 unpadded isa": x12().replace("SENDER         ", "SENDER").replace(
-        "RECEIVER       ", "RECEIVER").encode(),
     "x12 bin": x12().replace("SE*3*0001", "BIN*5*A~B*C~SE*4*0001").encode(),
 }
 
@@ -351,6 +350,16 @@ def test_unterminated_last_segment_is_written_without_its_terminator() -> None:
     ic.trailer = Segment("UNZ", [["1"], ["1"]], layout=Layout(terminated=False))
     assert write_interchange(ic).endswith("UNZ+1+1")
     assert write_interchange(ic, normalize=True).endswith("UNZ+1+1'")
+
+
+def test_isa_read_unpadded_is_written_back_unpadded() -> None:
+    """An ISA read with fields shorter than their widths (rejected by policy) is
+    written back as read, not padded and not refused."""
+    data = x12().replace("SENDER         ", "SENDER").replace(
+        "RECEIVER       ", "RECEIVER").encode()
+    result = read(data)
+    assert {i.code for i in result.issues if i.blocking} == {Code.BAD_HEADER_FIELD}
+    assert write(result.interchanges, encoding="ascii") == data
 
 
 def test_isa_is_written_at_the_widths_it_was_read_with() -> None:
