@@ -58,6 +58,10 @@ def register(commands: Any) -> None:
     p = commands.add_parser("write", help="write EDI from the JSON that 'parse --json' prints")
     p.add_argument("source", metavar="JSONFILE|-")
     p.add_argument("--output", "-o", metavar="FILE", help="write here instead of stdout")
+    p.add_argument("--normalize", action="store_true",
+                   help="write the canonical form: the line ending after every segment and "
+                        "nothing else between them, the ISA at its standard widths, a UNA "
+                        "written afresh (default: the bytes as read)")
     add_limit_option(p, WHOLE_LIMIT)
     p.set_defaults(handler=cmd_write)
 
@@ -146,7 +150,7 @@ def cmd_write(args: argparse.Namespace) -> int:
     try:
         data = json.loads(raw)
         interchanges, encoding, bom = tree_from_json(data)
-        out = write(interchanges, encoding=encoding, bom=bom)
+        out = write(interchanges, encoding=encoding, bom=bom, normalize=args.normalize)
     except json.JSONDecodeError as err:
         print(f"edi-gateway write: the input is not JSON: {err}", file=sys.stderr)
         return 2

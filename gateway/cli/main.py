@@ -13,9 +13,14 @@ import sys
 from collections.abc import Sequence
 
 from gateway import __version__
-from gateway.cli import ack, convert, edi, ingest, partners, run, serve
+from gateway.cli import ack, convert, edi, ingest, partners, plan, run, serve
+from gateway.runtime import collector_paused
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+# Commands that read their files whole and exit: the syntax trees form no reference
+# cycles, so the collector is paused while they work rather than walking the trees
+# again and again. The others run for long and collect between units of work.
+COLLECTOR_PAUSED = frozenset({"detect", "parse", "write", "validate", "ack", "convert"})
 
 
 class _Parser(argparse.ArgumentParser):
@@ -36,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.register(commands)
     partners.register(commands)
     serve.register(commands)
+    plan.register(commands)
     return parser
 
 
@@ -46,7 +52,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     try:
-        code: int = args.handler(args)
+        if args.command in COLLECTOR_PAUSED:
+            with collector_paused():
+                code: int = args.handler(args)
+        else:
+            code = args.handler(args)
     except BrokenPipeError:
         # A reader such as `head` closed the pipe: not an error of ours.
         return EXIT_OK

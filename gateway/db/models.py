@@ -6,8 +6,9 @@ from gateway.db.base import Base
 from gateway.inventory import models as inventory
 from gateway.orders import models as orders
 from gateway.partners import models as partners
+from gateway.planning import models as planning
 from gateway.traffic import models as traffic
 
 metadata = Base.metadata
 
-__all__ = ["inventory", "metadata", "orders", "partners", "traffic"]
+__all__ = ["inventory", "metadata", "orders", "partners", "planning", "traffic"]

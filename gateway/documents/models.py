@@ -2,9 +2,9 @@
 
 Purchase order (with change and cancellation), order response, despatch
 advice, receipt advice, invoice, inventory report, product activity (sales
-report) and forecast (planning schedule). Mappings are the only bridge to
-and from the syntax trees; the database layer stores these values. Each
-document carries ``type`` so a JSON form says what it is.
+report), forecast (planning schedule) and the CPFR exception notification.
+Mappings are the only bridge to and from the syntax trees; the database layer
+stores these values. Each document carries ``type`` so a JSON form says what it is.
 """
 
 from __future__ import annotations
@@ -362,9 +362,38 @@ class Forecast(Model):
     lines: tuple[ForecastLine, ...] = ()
 
 
+class ExceptionLine(Model):
+    """One CPFR exception: the partner's figure (compared value) against the sender's
+    (source value) for an item, location and period (UBL ExceptionNotificationLine)."""
+
+    line_number: str
+    item: ItemRef
+    location: str | None = None
+    period: Period
+    source_value: Quantity
+    compared_value: Quantity
+    variance: Decimal
+    status: str | None = None  # open, resolved
+    priority: str | None = None  # high, medium, low
+    resolution: str | None = None  # buyer, seller, average, high, low, manual
+    forecast_type: str | None = None  # sales or order: what was compared
+    note: str | None = None
+
+
+class ExceptionNotification(Model):
+    """Exceptions found comparing forecasts, sales and stock (UBL ExceptionNotification)."""
+
+    type: Literal["exception_notification"] = "exception_notification"
+    number: str
+    issue_date: date
+    period: Period
+    parties: tuple[Party, ...] = ()
+    lines: tuple[ExceptionLine, ...] = ()
+
+
 Document = Annotated[
     PurchaseOrder | OrderResponse | DespatchAdvice | ReceiptAdvice | Invoice | InventoryReport
-    | ProductActivity | Forecast,
+    | ProductActivity | Forecast | ExceptionNotification,
     Field(discriminator="type"),
 ]
 
@@ -377,4 +406,5 @@ DOCUMENT_TYPES: dict[str, type[Model]] = {
     "inventory_report": InventoryReport,
     "product_activity": ProductActivity,
     "forecast": Forecast,
+    "exception_notification": ExceptionNotification,
 }

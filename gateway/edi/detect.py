@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass, field
 
 from gateway.edi.charsets import EBCDIC, codec_for_syntax, looks_like_utf8
-from gateway.edi.delimiters import Delimiters
+from gateway.edi.delimiters import Delimiters, isa_delimiters, una_delimiters, unb_delimiters
 from gateway.edi.issues import Code, Issue, Location
-from gateway.edi.lexer import EDIFACT, X12, isa_delimiters, una_delimiters, unb_delimiters
+from gateway.edi.lexer import EDIFACT, X12
 
 XML = "xml"
 UNKNOWN = "unknown"

@@ -55,6 +55,7 @@ class Code(StrEnum):
     NEEDLESS_RELEASE = "syntax.needless-release"
     TRAILING_SEPARATOR = "syntax.trailing-separator"
     UNTERMINATED = "syntax.unterminated-segment"
+    BINARY_LENGTH = "syntax.binary-length"
     STRAY_DATA = "syntax.stray-data"
     # envelope
     MISSING_HEADER = "envelope.missing-header"

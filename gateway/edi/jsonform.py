@@ -1,9 +1,35 @@
 """The syntax tree as JSON and back: the contract of ``parse --json`` and ``write``.
 
-An element is a string (one component), a list of strings (a composite), or
-``{"repetitions": [...]}`` of those (a repeated element). Trailers appear as read
-but are recomputed on writing. This module only converts; it neither reads
-files nor validates.
+The file: ``standard`` (``edifact`` or ``x12``), ``encoding`` (a Python codec
+name), ``bom``, ``interchanges`` and ``issues``.
+
+An interchange: ``delimiters`` (``segment``, ``element``, ``component``,
+``repetition``, ``release``, ``decimal``), ``service_string`` (the UNA as sent,
+or null), ``header``, ``interchange_segments``, ``groups`` (each ``header``,
+``messages``, ``trailer``), ``trailer``, and its layout: ``line_ending`` (what
+follows each terminator: ``""``, ``"\n"``, ``"\r\n"`` or ``"\r"``),
+``final_line_ending`` (what follows the last terminator where that differs:
+line breaks, blanks, a DOS end-of-file mark; else null) and, only where there
+is any, ``lead`` (blank text before the file's first interchange).
+
+A message: ``type``, ``version``, ``reference``, ``subset``, ``header``,
+``segments``, ``trailer``. Trailers appear as read but are recomputed on
+writing.
+
+A segment: ``tag`` and ``elements``. An element is a string (one component), a
+list of strings (a composite), or ``{"repetitions": [...]}`` of those (a
+repeated element). A segment laid out unlike its neighbours also has a
+``layout`` object with only the keys that apply: ``before`` (the text between
+the previous terminator and the tag), ``extras`` (``[offset, text]`` pairs:
+line breaks of a wrapped segment, release characters that escape nothing, put
+back at that offset in the segment as written), ``widths`` (an ISA's sixteen
+field widths, where not the standard's) and ``terminated`` (``false`` for a
+last segment without terminator). See :class:`gateway.edi.tree.Layout`.
+
+``write`` gives back the bytes read when the JSON is unchanged; ``write
+--normalize`` ignores the layout and writes the canonical form. Keys added
+later are optional, so older JSON still writes. This module only converts; it
+neither reads files nor validates content.
 """
 
 from __future__ import annotations
@@ -11,9 +37,17 @@ from __future__ import annotations
 import codecs
 from typing import Any
 
-from gateway.edi.delimiters import Delimiters
+from gateway.edi.delimiters import ISA_ELEMENT_COUNT, Delimiters
 from gateway.edi.reader import ReadResult
-from gateway.edi.tree import Components, Group, Interchange, Message, Segment
+from gateway.edi.tree import (
+    Components,
+    Group,
+    Interchange,
+    Layout,
+    Message,
+    Segment,
+    is_layout,
+)
 from gateway.errors import UsageError
 
 JsonElement = str | list[str] | dict[str, list[str | list[str]]]
@@ -23,6 +57,20 @@ def _component_json(comps: Components) -> str | list[str]:
     return comps[0] if len(comps) == 1 else list(comps)
 
 
+def layout_to_json(layout: Layout) -> dict[str, Any]:
+    """The keys of a segment's layout that differ from the regular layout."""
+    out: dict[str, Any] = {}
+    if layout.before is not None:
+        out["before"] = layout.before
+    if layout.extras:
+        out["extras"] = [[offset, text] for offset, text in layout.extras]
+    if layout.widths is not None:
+        out["widths"] = list(layout.widths)
+    if not layout.terminated:
+        out["terminated"] = False
+    return out
+
+
 def segment_to_json(seg: Segment) -> dict[str, Any]:
     elements: list[JsonElement] = []
     for pos, comps in enumerate(seg.elements, 1):
@@ -30,7 +78,10 @@ def segment_to_json(seg: Segment) -> dict[str, Any]:
             elements.append({"repetitions": [_component_json(r) for r in seg.repeats[pos]]})
         else:
             elements.append(_component_json(comps))
-    return {"tag": seg.tag, "elements": elements}
+    out: dict[str, Any] = {"tag": seg.tag, "elements": elements}
+    if seg.layout is not None:
+        out["layout"] = layout_to_json(seg.layout)
+    return out
 
 
 def _seg(seg: Segment | None) -> dict[str, Any] | None:
@@ -50,7 +101,7 @@ def message_to_json(msg: Message) -> dict[str, Any]:
 
 
 def interchange_to_json(ic: Interchange) -> dict[str, Any]:
-    return {
+    out = {
         "delimiters": ic.delimiters.to_json(),
         "service_string": ic.service_string,
         "line_ending": ic.line_ending,
@@ -67,6 +118,9 @@ def interchange_to_json(ic: Interchange) -> dict[str, Any]:
         ],
         "trailer": _seg(ic.trailer),
     }
+    if ic.lead:
+        out["lead"] = ic.lead
+    return out
 
 
 def result_to_json(result: ReadResult, path: str | None = None) -> dict[str, Any]:
@@ -94,6 +148,36 @@ def _components(value: Any, where: str) -> Components:
     raise UsageError(f"{where}: an element must be a string or a non-empty list of strings.")
 
 
+def layout_from_json(data: Any, where: str) -> Layout | None:
+    """A segment's layout from its JSON form; UsageError names what is wrong. What
+    the layout text may hold is the writer's to check, as for any tree."""
+    if not isinstance(data, dict):
+        raise UsageError(f"{where}: 'layout' must be an object.")
+    unknown = set(data) - {"before", "extras", "widths", "terminated"}
+    if unknown:
+        raise UsageError(f"{where}: 'layout' has no key {sorted(unknown)[0]!r}.")
+    before = data.get("before")
+    if before is not None and not isinstance(before, str):
+        raise UsageError(f"{where}: the layout's 'before' must be a string.")
+    extras = []
+    for item in data.get("extras") or []:
+        if not (isinstance(item, list) and len(item) == 2 and type(item[0]) is int
+                and item[0] >= 0 and isinstance(item[1], str) and item[1]):
+            raise UsageError(f"{where}: each of the layout's 'extras' is [offset, text], "
+                             f"an offset of 0 or more and some text, not {item!r}.")
+        extras.append((item[0], item[1]))
+    widths = data.get("widths")
+    if widths is not None and not (isinstance(widths, list) and len(widths) == ISA_ELEMENT_COUNT
+                                   and all(type(w) is int and w >= 0 for w in widths)):
+        raise UsageError(f"{where}: the layout's 'widths' must be {ISA_ELEMENT_COUNT} widths "
+                         "of 0 or more.")
+    terminated = data.get("terminated", True)
+    if not isinstance(terminated, bool):
+        raise UsageError(f"{where}: the layout's 'terminated' must be true or false.")
+    return Layout(before, tuple(extras), None if widths is None else tuple(widths),
+                  terminated).but()
+
+
 def segment_from_json(data: Any, where: str = "segment") -> Segment:
     if not isinstance(data, dict) or not isinstance(data.get("tag"), str):
         raise UsageError(f"{where}: a segment is an object with a 'tag' and 'elements'.")
@@ -113,7 +197,10 @@ def segment_from_json(data: Any, where: str = "segment") -> Segment:
             elements.append(parsed[0])
         else:
             elements.append(_components(value, here))
-    return Segment(data["tag"], elements, repeats=repeats or None)
+    layout = None
+    if data.get("layout") is not None:
+        layout = layout_from_json(data["layout"], f"{where} {data['tag']}")
+    return Segment(data["tag"], elements, repeats=repeats or None, layout=layout)
 
 
 def _opt_segment(data: Any, where: str) -> Segment | None:
@@ -138,12 +225,15 @@ def interchange_from_json(data: Any, standard: str, where: str = "interchange") 
     except ValueError as err:
         raise UsageError(f"{where}: {err}.") from err
     line_ending = data.get("line_ending") or ""
+    if line_ending not in ("", "\n", "\r\n", "\r"):
+        raise UsageError(f"{where}: 'line_ending' is a line break (\\n, \\r\\n or \\r) or "
+                         f"empty, not {line_ending!r}.")
     final = data.get("final_line_ending")
-    for key, value in (("line_ending", line_ending),
-                       ("final_line_ending", "" if final is None else final)):
-        if value not in ("", "\n", "\r\n", "\r"):
-            raise UsageError(f"{where}: {key!r} is a line break (\\n, \\r\\n or \\r) or "
-                             f"empty, not {value!r}.")
+    lead = data.get("lead") or ""
+    for key, value in (("final_line_ending", "" if final is None else final), ("lead", lead)):
+        if not isinstance(value, str) or not is_layout(value, delims):
+            raise UsageError(f"{where}: {key!r} is layout (line breaks, blanks, a DOS "
+                             f"end-of-file mark) or null, not {value!r}.")
     service_string = data.get("service_string")
     if service_string is not None and not isinstance(service_string, str):
         raise UsageError(f"{where}: 'service_string' must be a string.")
@@ -152,6 +242,7 @@ def interchange_from_json(data: Any, standard: str, where: str = "interchange") 
         service_string=service_string,
         line_ending=line_ending,
         final_line_ending=final,
+        lead=lead,
         interchange_segments=[segment_from_json(s, f"{where} interchange segment")
                               for s in _list(data, "interchange_segments", where)],
     )

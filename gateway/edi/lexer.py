@@ -1,10 +1,14 @@
 """Decoded text to segments, one interchange's delimiters at a time.
 
 The lexer finds where each interchange starts (UNA, UNB, ISA, or a bare
-message), takes its delimiters from the envelope, and splits the text into
-:class:`Segment` values in batches. It works on a stream of text chunks, so a
-large file never has to be in memory whole, and it records line and column for
-every segment.
+message), takes its delimiters from the envelope (:mod:`gateway.edi.delimiters`
+reads them from a header's text), and splits the text into :class:`Segment`
+values in batches. It works on a stream of text chunks, so a large file never
+has to be in memory whole, and it records line and column for every segment,
+and the layout a writer needs to give the bytes back (:class:`Layout`: the
+blanks and line breaks between segments where they are irregular, wrapped
+lines, needless release characters, an ISA's field widths). X12 binary
+segments (BIN) are read by their length, whatever their data holds.
 
 Speed comes from letting ``str.split`` do the work and doing as little as
 possible per segment in Python: release characters, repetition separators and
@@ -18,31 +22,23 @@ from __future__ import annotations
 import gc
 import re
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from itertools import repeat
 
 from gateway.edi.delimiters import (
     EDIFACT_DEFAULT,
-    EDIFACT_DEFAULT_V4,
-    EDIFACT_LEVEL_B,
-    IS3,
-    ISA_COMPONENT_OFFSET,
-    ISA_ELEMENT_COUNT,
-    ISA_ELEMENT_OFFSET,
+    HEADER_WINDOW,
     ISA_LENGTH,
-    ISA_REPETITION_OFFSET,
-    ISA_TERMINATOR_OFFSET,
-    UNA_COMPONENT,
-    UNA_DECIMAL,
-    UNA_ELEMENT,
+    ISA_WIDTHS,
     UNA_LENGTH,
-    UNA_RELEASE,
-    UNA_REPETITION,
-    UNA_TERMINATOR,
     Delimiters,
+    bare_x12_delimiters,
+    isa_delimiters,
+    una_delimiters,
+    unb_delimiters,
 )
 from gateway.edi.issues import Code, Issue, Location
-from gateway.edi.tree import Components, Segment
+from gateway.edi.tree import Components, Layout, Segment
 
 EDIFACT = "edifact"
 X12 = "x12"
@@ -53,39 +49,26 @@ X12 = "x12"
 RUN = 1000
 _MIN_RUN = 16
 
-# What a piece's tag makes it; _BLANK is whitespace between terminators.
-_ORDINARY, _START, _END, _ODD, _BLANK = range(5)
+# What a piece's tag makes it; _BLANK is whitespace between terminators, _BINARY a
+# segment whose last element is binary data of the length the one before gives.
+_ORDINARY, _START, _END, _ODD, _BLANK, _BINARY = range(6)
+# X12 segments of binary data: BIN01 is the length in bytes, BIN02 the data.
+BINARY_TAGS = {X12: frozenset({"BIN"}), EDIFACT: frozenset[str]()}
 _KIND_CACHE = 4096
-# Enough text to hold any interchange header, so detection never sees half of one.
-HEADER_WINDOW = 4096
 # Tags that start and end an interchange, per standard: in an EDIFACT file "ISA"
 # is just an unknown segment, and the other way round.
 _STARTS = {EDIFACT: frozenset({"UNA", "UNB"}), X12: frozenset({"ISA"})}
 _ENDS = {EDIFACT: frozenset({"UNZ"}), X12: frozenset({"IEA"})}
 _TRAILING = " \t\r\n\x1a"  # what may follow the last segment: blanks, a DOS end-of-file mark
+# Terminators that end a line: an empty piece between two of them is a blank line.
+_LINE_TERMINATORS = "\r\n\x85"
+_LINE_BREAKS = re.compile(r"[\r\n]+")
+# Layout between segments: what str.lstrip() takes off a piece, and a DOS end-of-file mark.
+_LAYOUT_RUN = re.compile(r"[\s\x1a]*")
 _HEADER_AT_LINE_START = {
     EDIFACT: re.compile(r"(?:^|[\r\n])[ \t]*(UNA|UNB)"),
     X12: re.compile(r"(?:^|[\r\n])[ \t]*(ISA)"),
 }
-# The first repetition-separator version of ISA12.
-_ISA_REPETITION_FROM = "00402"
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building many small lists.
-
-    Segments form no reference cycles, yet every few hundred allocations the
-    collector would walk all live objects; pausing it makes lexing several times
-    faster. Reference counting still frees everything at once, as usual.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 @dataclass(slots=True)
@@ -120,6 +103,8 @@ def _kind(tag: str, standard: str) -> int:
         return _START
     if tag in _ENDS[standard]:
         return _END
+    if tag in BINARY_TAGS[standard]:
+        return _BINARY
     return _ORDINARY if is_tag(tag) else _ODD
 
 
@@ -131,9 +116,10 @@ def is_tag(tag: str) -> bool:
 class Lexer:
     """Lexes a stream of decoded text chunks of one standard into batches."""
 
-    def __init__(self, chunks: Iterable[str], standard: str) -> None:
+    def __init__(self, chunks: Iterable[str], standard: str, encoding: str = "utf-8") -> None:
         self._chunks = iter(chunks)
         self._standard = standard
+        self._encoding = encoding  # binary data is measured in its bytes
         self._starts = _STARTS[standard]
         self._eof = False
         # Text not yet split into pieces (detection works here).
@@ -160,9 +146,27 @@ class Lexer:
         self._lead_newlines = 0
         self._run = RUN
         self.line_ending: str | None = None
-        # The line break (or "") after the interchange trailer that ended the last
-        # batch; None when the last batch ended no interchange.
+        # The layout (line breaks, blanks, a DOS end-of-file mark; "" for none) after
+        # the interchange trailer that ended the last batch, up to what comes next;
+        # None when the last batch ended no interchange.
         self.end_break: str | None = None
+        # Layout before the first interchange, and after the last segment at the end
+        # of the input (None until the end is reached).
+        self.lead = ""
+        self.trailing: str | None = None
+        # Where each segment's layout comes from (see _place_layout): what follows
+        # the terminator before piece 0 of the current text, beyond the terminator;
+        # whether the layout before the next segment is its own (not the end of
+        # the interchange before, nor text before the first header); the layout of
+        # blank pieces since the last segment; the layout taken off the end of the
+        # input; and whether the current run met leading layout or blank pieces.
+        self._lead_sep = ""
+        self._owned = False
+        self._carry = ""
+        self._eof_layout = ""
+        self._odd_layout = False
+        self._blank_lines = False  # the terminator is a line break: "" is a blank line
+        self._split_to_end = False  # the text was split with all of the input read
 
     # -- reading text --------------------------------------------------------
 
@@ -197,16 +201,18 @@ class Lexer:
         self._advance(taken)
         return taken
 
-    def _skip_whitespace(self) -> None:
+    def _skip_whitespace(self) -> str:
+        """Consume the whitespace at the start of the buffer; return it."""
+        skipped = ""
         while True:
             stripped = self._buf.lstrip()
             if len(stripped) != len(self._buf):
-                self._consume(len(self._buf) - len(stripped))
+                skipped += self._consume(len(self._buf) - len(stripped))
             if self._buf:
-                return
+                return skipped
             chunk = self._read()
             if chunk is None:
-                return
+                return skipped
             self._buf = chunk
 
     def _here(self) -> tuple[int, int]:
@@ -218,7 +224,10 @@ class Lexer:
         """Every interchange's batches, in file order."""
         while True:
             self._fill(HEADER_WINDOW)
-            self._skip_whitespace()
+            at_start = self._pos == 0
+            skipped = self._skip_whitespace()
+            if at_start:
+                self.lead = skipped
             if not self._buf:
                 return
             self._fill(HEADER_WINDOW)
@@ -227,6 +236,10 @@ class Lexer:
                 yield Batch(None, [], [stray])
             before = (self._pos, len(self._buf))
             start, header = self._detect_start()
+            # After a UNA or an ISA, the layout before the next segment is its own;
+            # before a UNB or a bare message it belongs to what came before.
+            self._owned = start.service_string is not None or header is not None
+            self._carry = ""
             if start.fatal:
                 yield Batch(start, [], [])
                 self._skip_to_next_interchange()
@@ -343,9 +356,13 @@ class Lexer:
                 Location(segment="ISA", line=line, column=column),
             ))
             length_in_buf = _raw_length(buf, length)
+            extras = _unwrap(buf[: length_in_buf - 1])[1]
         else:
             length_in_buf = length
+            extras = ()
         header = isa_segment(text[: length - 1], delims, line, column)
+        if extras:
+            header.layout = (header.layout or Layout()).but(extras=extras)
         self._consume(length_in_buf)
         return start, header
 
@@ -388,21 +405,16 @@ class Lexer:
         pending: Start | None = start
         carried = [header] if header is not None else []
         self._fresh = True
+        self._blank_lines = d.segment in _LINE_TERMINATORS
         self._split(d, fresh=True)
         while True:
-            begin = self._off
+            if pending is not None:
+                # Each interchange keeps its own layout: a mailbag may mix them.
+                self.line_ending = self._line_ending_from(d, self._off)
             segments, issues, stop = self._lex(d)
             if carried:
                 segments[:0] = carried
                 carried = []
-            if pending is not None:
-                # Each interchange keeps its own layout: a mailbag may mix them. Where
-                # the text read so far ends before or at its first terminator, what
-                # follows is unknown yet: the layout of the interchange before stands.
-                at = self._text.find(d.segment, begin)
-                seen = at >= 0 and at + len(d.segment) + 2 <= len(self._text)  # a CR LF
-                if seen or self._eof or self.line_ending is None:
-                    self.line_ending = _line_ending(self._text, d, begin)
             if segments or issues or pending is not None:
                 yield Batch(pending, segments, issues)
                 pending = None
@@ -418,7 +430,8 @@ class Lexer:
                 continue
             if self._k < len(self._pieces):
                 continue
-            if self._eof or not self._split(d, fresh=False):
+            if self._split_to_end or not self._split(d, fresh=False):
+                self.trailing = self._carry + self._eof_layout
                 if self._tail.strip("\x1a \t\r\n"):  # DOS end-of-file marks are not data
                     head = self._tail.lstrip()[:3]
                     # Detection consumes UNA and ISA, and a UNB after segments is a new
@@ -439,6 +452,9 @@ class Lexer:
         """
         text = self._buf if fresh else self._tail
         self._buf = self._peeked = ""
+        # Piece 0 follows the last separator of the text before, or a header.
+        self._lead_sep = "" if fresh else self._sep[len(d.segment):]
+        self._eof_layout = ""
         while True:
             chunk = self._read()
             if chunk is not None:
@@ -456,22 +472,61 @@ class Lexer:
             pieces = _merge_released(pieces, sep, d.release)
             if pieces and not self._eof and _ends_released(pieces[-1], d.release):
                 tail = pieces.pop() + sep + tail
+        binary = BINARY_TAGS[self._standard]
+        if binary and any(tag + d.element in text for tag in binary):
+            pieces, tail = self._join_binary(pieces, tail, sep, d)
         if self._eof and pieces:
             last = pieces[-1].rstrip(_TRAILING)
             if not last.strip():
-                pieces.pop()  # whitespace after the last terminator
+                # Whitespace after the last terminator.
+                self._eof_layout = (sep[len(d.segment):] if len(pieces) > 1
+                                    else self._lead_sep) + pieces.pop()
             elif last.endswith(d.segment) and not (
                 d.release and _ends_released(last[: -len(d.segment)], d.release)
             ):
+                self._eof_layout = pieces[-1][len(last):]
                 pieces[-1] = last[: -len(d.segment)]  # terminated, no final line break
             elif sep == d.segment or d.segment not in last:
                 tail = pieces.pop()  # the last segment has no terminator
         self._text, self._pieces, self._k, self._off, self._tail = text, pieces, 0, 0, tail
+        self._split_to_end = self._eof
         self._sep = sep
         self._specials = tuple(
             c for c in (d.release, d.repetition) if c is not None and c in text)
         self._trailing = _may_trail(text, d, self._standard)
         return True
+
+    def _join_binary(self, pieces: list[str], tail: str, sep: str,
+                     d: Delimiters) -> tuple[list[str], str]:
+        """Pieces with each binary segment whole: its data is as many bytes as its
+        first element says, whatever they hold, terminators and line breaks
+        included, so the pieces its data was split into are joined again. A
+        segment whose data goes on past the text read so far goes back to the
+        tail, to be split again with more input."""
+        joined: list[str] = []
+        index = 0
+        while index < len(pieces):
+            piece = pieces[index]
+            index += 1
+            body = piece.lstrip()
+            tag, found, rest = body.partition(d.element)
+            count, found_count, _data = rest.partition(d.element)
+            if not (found and found_count and tag in BINARY_TAGS[self._standard]
+                    and count.isdigit()):
+                joined.append(piece)
+                continue
+            start = len(piece) - len(body) + len(tag) + len(count) + 2
+            need = int(count)
+            while self._byte_length(piece[start:]) < need and index < len(pieces):
+                piece += sep + pieces[index]
+                index += 1
+            if self._byte_length(piece[start:]) < need and not self._eof:
+                return joined, piece + sep + tail
+            joined.append(piece)
+        return joined, tail
+
+    def _byte_length(self, text: str) -> int:
+        return len(text.encode(self._encoding, errors="surrogateescape"))
 
     def _separator(self, text: str, d: Delimiters) -> str:
         ending = _line_ending(text, d)
@@ -479,10 +534,14 @@ class Lexer:
             return d.segment
         joined = d.segment + ending
         missing = text.count(d.segment) - text.count(joined)
-        # Only the last terminator may lack the line break (end of file or of chunk).
-        if missing == 0 or (
-            missing == 1 and not text.startswith(joined, text.rfind(d.segment))
-        ):
+        if missing == 0:
+            return joined
+        # Only the last terminator may lack the line break, where nothing but what may
+        # end a file follows it (the end of the file or of the chunk); one followed by
+        # the next interchange's header must be split at.
+        last = text.rfind(d.segment)
+        if missing == 1 and not text.startswith(joined, last) and not text[
+                last + len(d.segment):].strip(_TRAILING):
             return joined
         return d.segment
 
@@ -499,16 +558,32 @@ class Lexer:
 
     def _unterminated(self, d: Delimiters) -> tuple[list[Segment], list[Issue]]:
         """The text after the last terminator at end of input, lexed with a warning."""
-        raw = self._tail
+        tail = self._tail
         self._tail = self._peeked = ""
-        body = raw.lstrip()
-        self._advance(raw[: len(raw) - len(body)])
+        body = tail.lstrip()
+        lead = tail[: len(tail) - len(body)]
+        self._advance(lead)
         line, column = self._here()
         self._advance(body)
-        elements, repeats, problem = split_segment(body.rstrip("\r\n\x1a"), d)
+        content = body.rstrip("\r\n\x1a")
+        raw, wraps = _unwrap(content) if d.segment not in "\r\n" else (content, ())
+        elements, repeats, problem = split_segment(raw, d)
         tag = elements[0][0] if elements else ""
-        seg = Segment(tag, elements[1:], line, column, repeats)
+        gap = self._carry + (self._sep[len(d.segment):] if self._pieces else self._lead_sep) \
+            + lead
+        owned = self._owned and gap != (self.line_ending or "")
+        layout = Layout(before=gap if owned else None, extras=_extras(raw, d, wraps),
+                        terminated=False)
+        seg = Segment(tag, elements[1:], line, column, repeats, layout=layout)
+        self._carry, self._owned = "", True
+        # What follows it ends the file; an interchange it closes ends with it.
+        self.trailing = self.end_break = body[len(content):]
         issues = []
+        if wraps:
+            issues.append(Issue.of(
+                Code.WRAPPED_SEGMENT,
+                "Line breaks inside the segment were taken as wrapping and removed.",
+                Location(segment=tag[:20], line=line, column=column)))
         if problem:
             issues.append(Issue.of(problem[0], problem[1],
                                    Location(segment=tag[:20], line=line, column=column)))
@@ -531,15 +606,20 @@ class Lexer:
         self._pieces[self._k] = body
         self._off += lead
         line, column = self._here()
+        # The layout before the header is the end of the interchange before; after a
+        # UNA or an ISA, the layout before the next segment is that one's own.
+        self._carry = ""
         if body.startswith("UNA"):
             una = (body + d.segment)[:UNA_LENGTH]
             if una_delimiters(una) != d or len(body) + 1 != UNA_LENGTH:
                 return None
             self._skip_piece(body)
+            self._owned = True
             return Start(EDIFACT, d, line, column, service_string=una), None
         if body.startswith("UNB"):
             if unb_delimiters(body + d.segment) != d:
                 return None
+            self._owned = False
             return Start(EDIFACT, d, line, column), None
         # ISA: the piece is the whole header only if it ends where its terminator is ours.
         isa = isa_delimiters(body + d.segment)
@@ -555,6 +635,7 @@ class Lexer:
                 Location(segment="ISA", line=line, column=column),
             ))
         self._skip_piece(body)
+        self._owned = True
         return start, header
 
     def _skip_piece(self, body: str) -> None:
@@ -569,41 +650,121 @@ class Lexer:
         interchange header is next (an interchange trailer ends a run, included)."""
         first, off0 = self._k, self._off
         saved = (self._pos, self._line, self._line_start)
+        self._odd_layout = False
         segments, issues, lead_newlines, nxt, stop = self._fast(d)
         self._off = off0 + (self._pos - saved[0])
         sep_newlines = self._sep.count(self._newline)
-        if d.segment != self._newline and self._text.count(
+        careful = d.segment != self._newline and self._text.count(
             self._newline, off0, self._off
-        ) > lead_newlines + sep_newlines * (nxt - first):
+        ) > lead_newlines + sep_newlines * (nxt - first)
+        if careful:
             # Line breaks inside segments: relex this run with per-segment care.
             self._pos, self._line, self._line_start = saved
             segments, issues = self._careful(first, nxt, d)
+        le, extra = self.line_ending or "", self._sep[len(d.segment):]
+        if (careful or self._odd_layout or not self._owned or self._carry or extra != le
+                or (first == 0 and self._lead_sep != le)):
+            self._place_layout(first, nxt, segments, d, careful=careful)
         self._k = nxt
         self.end_break = None
         if stop == "end":
-            self.end_break = self._break_after(nxt - 1, d)
+            self.end_break = self._layout_after(nxt - 1, d)
+            # What follows the trailer is the interchange's, not the next segment's.
+            self._owned, self._carry = False, ""
             stop = None
             if nxt < len(self._pieces) and self._pieces[nxt].lstrip()[:3] in self._starts:
                 stop = "start"
         return segments, issues, stop
 
-    def _break_after(self, k: int, d: Delimiters) -> str:
-        """The line break right after the terminator of piece ``k``, the last one
-        lexed (``self._off`` is past it and its separator), or ``""``. Where the
-        text read so far ends within two characters of it, more input is read:
-        it stays at the end of the unsplit tail (``self._peeked``)."""
+    def _place_layout(self, first: int, end: int, segments: list[Segment], d: Delimiters,
+                      *, careful: bool) -> None:
+        """Give the segments lexed from pieces ``first`` to ``end`` the layout before
+        each (:attr:`Layout.before`) where it is not the interchange's line ending:
+        what the separator before the piece held beyond the terminator, the
+        piece's leading blanks, and the blank pieces since the segment before.
+        A blank piece is one the run took as no segment, by the same rule."""
+        le = self.line_ending or ""
+        extra = self._sep[len(d.segment):]
+        pieces, element, term = self._pieces, d.element, d.segment
+        carry, owned = self._carry, self._owned
+        index = 0
+        for k in range(first, end):
+            piece = pieces[k]
+            prefix = self._lead_sep if k == 0 else extra
+            if careful:
+                lead = len(piece) - len(piece.lstrip())
+                blank = lead == len(piece)
+            else:
+                head = piece.split(element, 1)[0]
+                lead = len(head) - len(head.lstrip())
+                blank = (lead == len(piece) > 0) or (not piece and self._blank_lines)
+            if blank:
+                carry += prefix + piece + term
+                continue
+            seg = segments[index]
+            index += 1
+            gap = carry + prefix + piece[:lead]
+            carry = ""
+            if not owned:
+                owned = True  # the layout before a header belongs to what came before
+            elif gap != le:
+                seg.layout = Layout(before=gap) if seg.layout is None else \
+                    seg.layout.but(before=gap)
+        self._carry, self._owned = carry, owned
+
+    def _read_ahead(self) -> bool:
+        """Read one more chunk past the text being lexed, into the end of the unsplit
+        tail (``self._peeked``); False at the end of the input."""
+        chunk = self._read()
+        if chunk is None:
+            return False
+        self._tail += chunk
+        self._peeked += chunk
+        return True
+
+    def _ahead(self, start: int, count: int) -> str:
+        """Up to ``count`` characters of input from ``start`` in the text being lexed,
+        reading on past its end where it is too short."""
+        size = len(self._text)
+        while True:
+            have = self._text[start:start + count]
+            if len(have) < count:
+                at = max(0, start - size)
+                have += self._peeked[at:at + count - len(have)]
+            if len(have) >= count or not self._read_ahead():
+                return have
+
+    def _line_ending_from(self, d: Delimiters, begin: int) -> str:
+        """The line break after the first terminator at or after ``begin`` in the
+        text being lexed, reading on where needed so that the answer does not
+        depend on where the input's chunks end."""
+        at = self._text.find(d.segment, begin)
+        while at < 0:
+            found = self._peeked.find(d.segment, max(0, begin - len(self._text)))
+            if found >= 0:
+                at = len(self._text) + found
+            elif not self._read_ahead():
+                return ""
+        return _break_at(self._ahead(at + len(d.segment), 2), d)
+
+    def _layout_after(self, k: int, d: Delimiters) -> str:
+        """The layout right after the terminator of piece ``k``, the last one lexed
+        (``self._off`` is past it and its separator): line breaks, blanks and DOS
+        end-of-file marks up to the next character that is none of them. Where it
+        runs to the end of the text read so far, more input is read."""
         start = self._off - len(self._sep) - len(self._pieces[k])
         end = start + len(self._pieces[k]) + len(d.segment)
-        after = self._text[end:end + 2]
-        while len(after) < 2 and not self._eof:
-            # The text ends here, so what is left of it is the tail's whole text.
-            chunk = self._read()
-            if chunk is None:
-                break
-            self._tail += chunk
-            self._peeked += chunk
-            after = (after + chunk)[:2]
-        return _break_at(after, d)
+        stop = _layout_end(self._text, end)
+        run = self._text[end:stop]
+        if stop < len(self._text):
+            return run
+        at = max(0, end - len(self._text))
+        while True:
+            stop = _layout_end(self._peeked, at)
+            run += self._peeked[at:stop]
+            at = stop
+            if at < len(self._peeked) or not self._read_ahead():
+                return run
 
     def _fast(
         self, d: Delimiters
@@ -620,12 +781,16 @@ class Lexer:
         index of the first piece not lexed, and why it stopped.
         """
         pieces = self._pieces
-        elem, comp = d.element, d.component
+        elem = d.element
+        # Each element split at the component separator: map() spares the frame of a
+        # list comprehension per segment (Python 3.11 makes one).
+        split, comps = str.split, repeat(d.component)
         # Release and repetition characters, where this text has them at all.
         special1 = self._specials[0] if self._specials else ""
         special2 = self._specials[1] if len(self._specials) > 1 else ""
         seplen = len(self._sep)
-        by_line = self._sep.endswith(self._newline)
+        newline = self._newline
+        by_line = self._sep.endswith(newline)
         kinds = self._kinds
         trailing = self._trailing
         first = self._k
@@ -642,63 +807,76 @@ class Lexer:
         self._lead_newlines = 0
         stop: str | None = None
         nxt = last
-        gc_was_on = gc.isenabled()
-        gc.disable()  # as paused_gc() does; inlined in the hottest loop
-        made = gc.get_count()[0]
-        try:
-            for k in range(first, last):
-                piece = pieces[k]
-                els = piece.split(elem)
-                tag = els[0]
-                kind = kinds.get(tag)
-                if kind is None:
-                    kind = _kind(tag, self._standard)
-                    if len(kinds) < _KIND_CACHE:
-                        kinds[tag] = kind
-                if kind:
-                    found = self._odd(piece, els, kind, pos=pos, line=line,
-                                      line_start=line_start, issues=issues,
-                                      at_start=k == first and not segments)
-                    if found is None:
-                        stop, nxt = "start", k
-                        break
-                    tag, line, piece_line_start, column, kind = found
-                    if not by_line:
-                        line_start = piece_line_start
-                    if kind == _BLANK:
-                        if by_line:
-                            line += 1
-                        else:
-                            pos += len(piece) + seplen
-                        continue
-                    if kind == _END:
-                        stop = "end"
-                else:
-                    column = pos - line_start + 1
-                if special1 and (special1 in piece or (special2 and special2 in piece)):
-                    elements, repeats, problem = split_segment(piece.lstrip(), d)
-                    append(Segment(tag, elements[1:], line, column, repeats))
-                    if problem:
-                        issues.append(Issue.of(
-                            problem[0], problem[1],
-                            Location(segment=tag, line=line, column=column)))
-                else:
-                    del els[0]
-                    append(Segment(tag, [e.split(comp) for e in els], line, column))
-                if trailing and tag != "ISA":
-                    _check_trailing(segments[-1], issues)
-                if by_line:
-                    line += 1
-                else:
-                    pos += len(piece) + seplen
-                if stop:
-                    nxt = k + 1
+        for k in range(first, last):
+            piece = pieces[k]
+            els = piece.split(elem)
+            tag = els[0]
+            kind = kinds.get(tag)
+            if kind is None:
+                kind = _kind(tag, self._standard)
+                if len(kinds) < _KIND_CACHE:
+                    kinds[tag] = kind
+            if kind:
+                found = self._odd(piece, els, kind, pos=pos, line=line,
+                                  line_start=line_start, issues=issues,
+                                  at_start=k == first and not segments)
+                if found is None:
+                    stop, nxt = "start", k
                     break
-        finally:
-            made = gc.get_count()[0] - made
-            if gc_was_on:
-                gc.enable()
-        if gc_was_on:
+                tag, line, piece_line_start, column, kind = found
+                if not by_line:
+                    line_start = piece_line_start
+                if kind == _BLANK:
+                    if by_line:
+                        line += 1
+                    else:
+                        pos += len(piece) + seplen
+                    continue
+                if kind == _END:
+                    stop = "end"
+                elif kind == _BINARY:
+                    body = piece.lstrip()
+                    append(self._binary(body, tag, d, line=line, column=column, issues=issues))
+                    inside = body.count(newline)
+                    if inside:  # line breaks inside the data: the lines after it move on
+                        self._lead_newlines += inside
+                        line += inside
+                        if not by_line:
+                            line_start = pos + len(piece) - len(body) + body.rfind(newline) + 1
+                    if by_line:
+                        line += 1
+                    else:
+                        pos += len(piece) + seplen
+                    continue
+            else:
+                column = pos - line_start + 1
+            if special1 and (special1 in piece or (special2 and special2 in piece)):
+                raw = piece.lstrip()
+                elements, repeats, problem = split_segment(raw, d)
+                extras = _extras(raw, d) if problem or (
+                    d.release and d.release + d.decimal in raw) else ()
+                append(Segment(tag, elements[1:], line, column, repeats,
+                               layout=Layout(extras=extras) if extras else None))
+                if problem:
+                    issues.append(Issue.of(
+                        problem[0], problem[1],
+                        Location(segment=tag, line=line, column=column)))
+            else:
+                del els[0]
+                append(Segment(tag, list(map(split, els, comps)), line, column))
+            if trailing and tag != "ISA":
+                _check_trailing(segments[-1], issues)
+            if by_line:
+                line += 1
+            else:
+                pos += len(piece) + seplen
+            if stop:
+                nxt = k + 1
+                break
+        if nxt - first >= _MIN_RUN and gc.isenabled():
+            # What the run keeps alive: a segment, its element list, one list per element.
+            span = sum(map(len, pieces[first:nxt])) + seplen * (nxt - first)
+            made = 2 * (nxt - first) + self._text.count(elem, self._off, self._off + span)
             self._size_run(nxt - first, made)
         if by_line:
             pos = self._pos + sum(map(len, pieces[first:nxt])) + seplen * (nxt - first)
@@ -708,20 +886,43 @@ class Lexer:
         self._pos, self._line, self._line_start = pos, line, line_start
         return segments, issues, self._lead_newlines, nxt, stop
 
+    def _binary(self, body: str, tag: str, d: Delimiters, *, line: int, column: int,
+                issues: list[Issue]) -> Segment:
+        """A binary segment (X12 BIN): its length element and its data, unsplit and
+        unescaped. Where the length is no number, the data cannot be told from what
+        follows: the segment is read as any other; where the data before the
+        terminator is not as long as the length says, that is an error."""
+        count, found, data = body[len(tag) + 1:].partition(d.element)
+        where = Location(segment=tag, element=2, line=line, column=column)
+        if not (found and count.isdigit()):
+            elements, repeats, _problem = split_segment(body, d)
+            issues.append(Issue.of(
+                Code.BINARY_LENGTH,
+                f"{tag}01 {count[:20]!r} is not a length in bytes, so the binary data "
+                "cannot be told from what follows it; the segment was read as text.",
+                replace(where, element=1, value=count[:40])))
+            return Segment(tag, elements[1:], line, column, repeats)
+        size = self._byte_length(data)
+        if size != int(count):
+            issues.append(Issue.of(
+                Code.BINARY_LENGTH,
+                f"{tag}01 gives {int(count)} bytes of binary data, but {size} stand before "
+                f"the terminator.", where))
+        return Segment(tag, [[count], [data]], line, column)
+
     def _size_run(self, lexed: int, made: int) -> None:
         """Size the next run from what this one allocated.
 
-        The collector is paused while a run is lexed, and the objects it made
-        (a segment, its element list and one list per element) count towards
-        the next young collection. When a run makes more of them than the
-        young generation's threshold, that collection comes while the run is
-        still alive and walks all of it; kept below, most of a run is freed by
-        its consumer before any collection sees it. Measured on generated
-        orders (bench/read_throughput.py and a same-process comparison), runs
-        sized so stream 1.4-2.8x faster than runs of a fixed 1,000 segments.
+        The objects a run makes (a segment, its element list and one list per
+        element) count towards the next young collection of the cyclic garbage
+        collector. When a run makes more of them than the young generation's
+        threshold, that collection comes while the run is still alive and
+        walks all of it; kept below, most of a run is freed by its consumer
+        before any collection sees it. The lexer only reads the collector's
+        settings: whether it runs, and how, is its caller's choice.
         """
         threshold = gc.get_threshold()[0]
-        if lexed < _MIN_RUN or made <= 0 or threshold <= 0:
+        if made <= 0 or threshold <= 0:
             return
         budget = threshold // 2  # the other half is for the reader and the consumer
         self._run = max(_MIN_RUN, min(RUN, lexed * budget // made))
@@ -739,6 +940,7 @@ class Lexer:
         tag = head.lstrip()
         lead = len(head) - len(tag)
         if lead:
+            self._odd_layout = True
             nl = head.count(newline, 0, lead)
             if nl:
                 self._lead_newlines += nl
@@ -747,7 +949,18 @@ class Lexer:
             if not tag and len(els) == 1:
                 return tag, line, line_start, 1, _BLANK
             kind = _kind(tag, self._standard)
+        elif not head and len(els) == 1 and self._blank_lines:
+            # A blank line where the terminator is the line break: layout, no segment.
+            self._odd_layout = True
+            return tag, line, line_start, 1, _BLANK
         column = pos + lead - line_start + 1
+        if kind == _ODD and ("\n" in tag or "\r" in tag):
+            # A tag that a hard-wrapped line cuts in two: what it is unwrapped; the run
+            # is lexed again with care (see _lex). Only a trailer changes the run.
+            flat = _LINE_BREAKS.sub("", tag)
+            wrapped = _kind(flat, self._standard)
+            if wrapped != _ODD:
+                return flat, line, line_start, column, _END if wrapped == _END else _ORDINARY
         if kind == _ODD:
             issues.append(_bad_tag(tag, line, column))
             return tag, line, line_start, column, _ORDINARY
@@ -759,140 +972,42 @@ class Lexer:
         self, first: int, end: int, d: Delimiters
     ) -> tuple[list[Segment], list[Issue]]:
         """Per-segment lexing of a run with line breaks inside segments."""
-        newline = self._newline
         segments: list[Segment] = []
         issues: list[Issue] = []
-        with paused_gc():
-            for k in range(first, end):
-                piece = self._pieces[k]
-                body = piece.lstrip()
-                self._advance(piece[: len(piece) - len(body)])
-                line, column = self._here()
-                self._advance(body)
-                self._advance(self._sep)
-                if not body:
-                    continue
-                raw = body
-                if newline in raw or "\r" in raw or "\n" in raw:
-                    raw = raw.replace("\r", "").replace("\n", "")
-                    issues.append(Issue.of(
-                        Code.WRAPPED_SEGMENT,
-                        "Line breaks inside the segment were taken as wrapping and removed.",
-                        Location(segment=raw.split(d.element, 1)[0][:20], line=line,
-                                 column=column),
-                    ))
-                elements, repeats, problem = split_segment(raw, d)
-                tag = elements[0][0]
-                segments.append(Segment(tag, elements[1:], line, column, repeats))
-                if self._trailing and tag != "ISA":
-                    _check_trailing(segments[-1], issues)
-                if problem:
-                    issues.append(Issue.of(problem[0], problem[1],
-                                           Location(segment=tag, line=line, column=column)))
-                if not is_tag(tag):
-                    issues.append(_bad_tag(tag, line, column))
+        for k in range(first, end):
+            piece = self._pieces[k]
+            body = piece.lstrip()
+            self._advance(piece[: len(piece) - len(body)])
+            line, column = self._here()
+            self._advance(body)
+            self._advance(self._sep)
+            if not body:
+                continue
+            if body.split(d.element, 1)[0] in BINARY_TAGS[self._standard]:
+                segments.append(self._binary(body, body.split(d.element, 1)[0], d, line=line,
+                                             column=column, issues=issues))
+                continue
+            raw, wraps = _unwrap(body)
+            if wraps:
+                issues.append(Issue.of(
+                    Code.WRAPPED_SEGMENT,
+                    "Line breaks inside the segment were taken as wrapping and removed.",
+                    Location(segment=raw.split(d.element, 1)[0][:20], line=line,
+                             column=column),
+                ))
+            elements, repeats, problem = split_segment(raw, d)
+            tag = elements[0][0]
+            extras = _extras(raw, d, wraps)
+            segments.append(Segment(tag, elements[1:], line, column, repeats,
+                                    layout=Layout(extras=extras) if extras else None))
+            if self._trailing and tag != "ISA":
+                _check_trailing(segments[-1], issues)
+            if problem:
+                issues.append(Issue.of(problem[0], problem[1],
+                                       Location(segment=tag, line=line, column=column)))
+            if not is_tag(tag):
+                issues.append(_bad_tag(tag, line, column))
         return segments, issues
-
-
-# -- delimiters from envelope headers --------------------------------------------
-
-
-def una_delimiters(una: str) -> Delimiters | str:
-    """Delimiters from a nine-character UNA, or why it is unusable."""
-    if len(una) < UNA_LENGTH or not una.startswith("UNA"):
-        return "it is shorter than nine characters"
-    rep = una[UNA_REPETITION]
-    rel = una[UNA_RELEASE]
-    delims = Delimiters(
-        segment=una[UNA_TERMINATOR],
-        element=una[UNA_ELEMENT],
-        component=una[UNA_COMPONENT],
-        repetition=None if rep == " " else rep,
-        release=None if rel == " " else rel,
-        decimal=una[UNA_DECIMAL],
-    )
-    problem = delims.conflicts()
-    if problem is None and delims.decimal not in ".,":
-        problem = f"the decimal mark {delims.decimal!r} is neither '.' nor ','"
-    return problem if problem else delims
-
-
-def unb_delimiters(text: str) -> Delimiters:
-    """Delimiters of an interchange sent without UNA, from its UNB.
-
-    The syntax defaults apply; syntax version 4 adds the repetition separator,
-    a UNB separated by IS3 uses the level B control characters, and a partner's
-    odd element or component separator is taken from where it must be in UNB.
-    """
-    sep = text[3:4]
-    if sep == IS3:
-        return EDIFACT_LEVEL_B
-    delims = EDIFACT_DEFAULT_V4 if text[9:10] == "4" else EDIFACT_DEFAULT
-    comp = text[8:9]
-    element = sep if sep and not sep.isalnum() and sep != delims.segment else delims.element
-    component = (
-        comp if comp and not comp.isalnum() and comp not in (element, delims.segment)
-        else delims.component
-    )
-    if element == delims.element and component == delims.component:
-        return delims
-    return Delimiters(delims.segment, element, component, delims.repetition, delims.release)
-
-
-def isa_delimiters(text: str) -> tuple[Delimiters, int, bool] | str:
-    """Delimiters of the ISA at the start of ``text``, the ISA's length including
-    its terminator, and whether it had the standard fixed layout; or why not."""
-    elem = text[ISA_ELEMENT_OFFSET:ISA_ELEMENT_OFFSET + 1]
-    if not elem or elem.isalnum():
-        return "there is no element separator after ISA"
-    if (
-        len(text) >= ISA_LENGTH
-        and text.count(elem, 0, ISA_TERMINATOR_OFFSET) == ISA_ELEMENT_COUNT
-        and text[ISA_COMPONENT_OFFSET - 1] == elem
-    ):
-        comp, term = text[ISA_COMPONENT_OFFSET], text[ISA_TERMINATOR_OFFSET]
-        rep, length, standard = text[ISA_REPETITION_OFFSET], ISA_LENGTH, True
-        version = text[ISA_REPETITION_OFFSET + 2: ISA_REPETITION_OFFSET + 7]
-    else:
-        # Tolerant path: count sixteen element separators instead of trusting offsets.
-        seps: list[int] = []
-        pos = ISA_ELEMENT_OFFSET
-        while len(seps) < ISA_ELEMENT_COUNT:
-            if pos < 0 or pos >= HEADER_WINDOW:
-                return "it does not hold sixteen elements"
-            seps.append(pos)
-            pos = text.find(elem, pos + 1, HEADER_WINDOW)
-        last = seps[-1]
-        if len(text) < last + 3:
-            return "it ends before its component separator and terminator"
-        comp, term = text[last + 1], text[last + 2]
-        # ISA11 lies between the 11th and 12th separators; ISA12 after the 12th.
-        rep = text[seps[10] + 1] if seps[11] - seps[10] == 2 else " "
-        version = text[seps[11] + 1: seps[12]]
-        length, standard = last + 3, False
-    if term.isalnum() or comp.isalnum():
-        return f"its component separator {comp!r} or terminator {term!r} is a letter or digit"
-    repetition = rep if version >= _ISA_REPETITION_FROM and not rep.isalnum() and rep != " " \
-        else None
-    return Delimiters(segment=term, element=elem, component=comp, repetition=repetition), \
-        length, standard
-
-
-def bare_x12_delimiters(text: str) -> Delimiters:
-    """Delimiters of X12 sent without ISA (a bare GS or ST): the element separator
-    follows the tag, the terminator ends the first segment; the component
-    separator cannot be known and is the common ``>`` unless ``:`` is in use."""
-    elem = text[2]
-    term = "~"
-    for ch in text[3:200]:
-        if not (ch.isalnum() or ch in (elem, " ")):
-            term = ch
-            break
-    sample = text[:HEADER_WINDOW]
-    comp = ":" if ":" in sample and ">" not in sample else ">"
-    if comp in (elem, term):
-        comp = "^" if "^" not in (elem, term) else "|"
-    return Delimiters(segment=term, element=elem, component=comp)
 
 
 def _next_header(buf: str, markers: tuple[str, ...], *, complete: bool) -> int | None:
@@ -985,9 +1100,63 @@ def _raw_length(buf: str, flat_length: int) -> int:
 
 def isa_segment(text: str, d: Delimiters, line: int, column: int) -> Segment:
     """The ISA segment, split at element separators only: ISA11 and ISA16 hold
-    the repetition and component separators themselves and must not be split."""
-    parts = text.split(d.element)
-    return Segment("ISA", [[p] for p in parts[1:]], line, column)
+    the repetition and component separators themselves and must not be split.
+    Field widths other than the standard's are kept in its layout."""
+    parts = text.split(d.element)[1:]
+    widths = tuple(map(len, parts))
+    layout = None if widths == ISA_WIDTHS else Layout(widths=widths)
+    return Segment("ISA", [[p] for p in parts], line, column, layout=layout)
+
+
+def _layout_end(text: str, start: int) -> int:
+    """Where the layout (blanks, line breaks, DOS end-of-file marks) that starts at
+    ``start`` in ``text`` ends."""
+    found = _LAYOUT_RUN.match(text, start)
+    return found.end() if found is not None else start
+
+
+def _extras(raw: str, d: Delimiters,
+            wraps: tuple[tuple[int, str], ...] = ()) -> tuple[tuple[int, str], ...]:
+    """The characters of one segment that carry nothing, for its layout: the line
+    breaks ``wraps`` of a hard-wrapped segment (at offsets in ``raw``, which is
+    without them) and the release characters the writer would not write (before
+    a character that needs no escaping, before the decimal mark, or at the very
+    end), each at its offset in the segment as written, in insertion order."""
+    rel = d.release
+    found: list[tuple[int, int, str]] = [(at, 0, text) for at, text in wraps]
+    if rel and rel in raw:
+        escaped = {d.segment, d.element, d.component, rel}
+        if d.repetition:
+            escaped.add(d.repetition)
+        at = raw.find(rel)
+        while at >= 0:
+            if at + 1 < len(raw) and raw[at + 1] in escaped:
+                at = raw.find(rel, at + 2)
+                continue
+            found.append((at, 1, rel))
+            at = raw.find(rel, at + 1)
+    if not found:
+        return ()
+    found.sort()
+    extras = []
+    dropped = 0  # release characters before this point, absent from the written text
+    for at, kind, text in found:
+        extras.append((at - dropped, text))
+        dropped += kind
+    return tuple(extras)
+
+
+def _unwrap(raw: str) -> tuple[str, tuple[tuple[int, str], ...]]:
+    """``raw`` without its line breaks, and each run of them with its offset in
+    the text without them: the layout of a hard-wrapped segment."""
+    extras: list[tuple[int, str]] = []
+    removed = 0
+    for found in _LINE_BREAKS.finditer(raw):
+        extras.append((found.start() - removed, found.group()))
+        removed += len(found.group())
+    if not extras:
+        return raw, ()
+    return _LINE_BREAKS.sub("", raw), tuple(extras)
 
 
 # -- helpers of the lexing loops ----------------------------------------------------

@@ -28,7 +28,7 @@ from gateway.edi.charsets import (
 from gateway.edi.delimiters import EDIFACT_DEFAULT, X12_DEFAULT
 from gateway.edi.detect import SAMPLE, UNKNOWN, UTF8_BOM, XML, Detection, detect
 from gateway.edi.issues import Code, Issue, Level, Location, Severity
-from gateway.edi.lexer import EDIFACT, X12, Batch, Lexer, Start, paused_gc
+from gateway.edi.lexer import EDIFACT, X12, Batch, Lexer, Start
 from gateway.edi.tree import Group, Interchange, Message, Segment
 
 CHUNK_SIZE = 1 << 20  # 1 MiB of bytes per read: peak memory is about 20 times this
@@ -122,23 +122,23 @@ class ReadResult:
 def read(data: bytes) -> ReadResult:
     """Read a whole EDI file held in memory into a tree, with every issue found.
 
-    The collector is paused for the whole read: the tree is all kept, so every
-    young collection would walk what is built so far and find nothing to free.
+    The whole tree is kept, so the cyclic garbage collector finds nothing to free
+    in it however often it walks it; a caller reading large files may pause the
+    collector around this call (:func:`gateway.runtime.collector_paused`).
     """
     detection = detect(data)
     result = ReadResult(detection)
     events = _events(io.BytesIO(data), detection, keep=True, chunk_size=max(len(data), 1))
-    with paused_gc():
-        for event in events:
-            if isinstance(event, MessageRead):
-                result.add_message_issues(event.message, event.issues)
-            elif isinstance(event, InterchangeRead):
-                if not event.fatal:
-                    result.interchanges.append(event.interchange)
-                    result.by_interchange[id(event.interchange)] = event.issues
-                result.issues.extend(event.issues)
-            else:
-                result.issues.extend(event.issues)
+    for event in events:
+        if isinstance(event, MessageRead):
+            result.add_message_issues(event.message, event.issues)
+        elif isinstance(event, InterchangeRead):
+            if not event.fatal:
+                result.interchanges.append(event.interchange)
+                result.by_interchange[id(event.interchange)] = event.issues
+            result.issues.extend(event.issues)
+        else:
+            result.issues.extend(event.issues)
     result.issues.sort(key=_issue_order)
     return result
 
@@ -190,15 +190,16 @@ def _events(
     decoding: list[Issue] = []
     watch = charset_watch(detection)
     chunks = _decoded_chunks(source, detection, chunk_size, decoding, watch)
-    lexer = Lexer(chunks, detection.standard)
+    lexer = Lexer(chunks, detection.standard, detection.encoding)
     assembler = _Assembler(detection.standard, keep=keep, watch=watch)
     for batch in lexer.batches():
         assembler.end_break = lexer.end_break
+        assembler.lead = lexer.lead
         yield from assembler.feed(batch, lexer.line_ending or "")
         if decoding:
             yield FileProblem(decoding[:])
             decoding.clear()
-    yield from assembler.finish()
+    yield from assembler.finish(lexer.trailing)
     if decoding:
         yield FileProblem(decoding[:])
     if not assembler.read_anything:
@@ -338,6 +339,8 @@ class _Assembler:
         self.next_start: Start | None = None
         self.bare_guessed = False
         self.end_break: str | None = None  # after the trailer ending the batch fed
+        self.lead = ""  # before the first interchange, given to it
+        self.opened = False  # an interchange was opened already
 
     def _new_bare_record(self) -> None:
         self.messages_closed = 0
@@ -409,7 +412,13 @@ class _Assembler:
                 self._ensure_interchange(seg)
             self.ic_issues.append(issue)
 
-    def finish(self) -> Iterator[Event]:
+    def finish(self, trailing: str | None = None) -> Iterator[Event]:
+        """Close what is open at the end of the input; ``trailing`` is the layout
+        after the last segment, the end of an interchange no trailer closed."""
+        ic = self.ic
+        if ic is not None and ic.trailer is None and trailing is not None \
+                and trailing != ic.line_ending:
+            ic.final_line_ending = trailing
         yield from self._close_interchange(end_of_input=True)
 
     # -- structure ----------------------------------------------------------------
@@ -428,7 +437,9 @@ class _Assembler:
 
     def _open_interchange(self, start: Start, line_ending: str) -> None:
         self.ic = Interchange(start.standard, start.delimiters, None,
-                              service_string=start.service_string, line_ending=line_ending)
+                              service_string=start.service_string, line_ending=line_ending,
+                              lead="" if self.opened else self.lead)
+        self.opened = True
         self.ic_issues = list(start.issues)
         self.explicit_groups = 0
         self.group_refs = set()
@@ -442,7 +453,9 @@ class _Assembler:
         with the same delimiters."""
         if self.ic is None:
             self.ic = Interchange(self.standard, self.last_delimiters, None,
-                                  line_ending=self.last_line_ending)
+                                  line_ending=self.last_line_ending,
+                                  lead="" if self.opened else self.lead)
+            self.opened = True
             self.ic_issues = []
             self.explicit_groups = 0
             self.group_refs = set()

@@ -8,24 +8,71 @@ case costs nothing extra. Element, component and repetition numbers in the
 accessors count from 1, as the standards do.
 
 Envelope headers and trailers are kept as read, for the envelope checks; writers
-recompute trailers and never trust them. This module holds values only: no
-parsing, no I/O, no knowledge of business documents.
+recompute trailers and never trust them. How the partner laid the bytes out
+(line breaks, blanks, wrapped lines, an ISA's padding) is kept beside the
+content, in :class:`Layout` and the interchange's layout fields, so a file can
+be written back as it was read; content never depends on it. This module holds
+values only: no parsing, no I/O, no knowledge of business documents.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from gateway.edi.delimiters import Delimiters
 
 Components = list[str]
 
 
-class Segment:
-    """One segment: a tag and its elements, with where it started in the file."""
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """How one segment was laid out where that differs from its interchange's
+    regular form. None of it is content; a segment with no layout (``None``)
+    follows the interchange's ``line_ending``.
 
-    __slots__ = ("column", "elements", "line", "repeats", "tag")
+    - ``before``: the text between the previous segment's terminator and this
+      segment's tag (line breaks, blanks, the terminators of blank lines), where
+      it is not the interchange's ``line_ending``.
+    - ``extras``: characters inside the segment that carry nothing, each with
+      the offset in the segment's text as written (tag to last value, without
+      its terminator) where it goes: the line breaks of a hard-wrapped segment
+      and release characters that escape nothing. In the order to insert them.
+    - ``widths``: the widths of ISA01 to ISA16 as read, where they are not the
+      standard's.
+    - ``terminated``: ``False`` for a last segment that had no terminator.
+    """
+
+    before: str | None = None
+    extras: tuple[tuple[int, str], ...] = ()
+    widths: tuple[int, ...] | None = None
+    terminated: bool = True
+
+    def but(self, **changes: Any) -> Layout | None:
+        """This layout with ``changes``; ``None`` where nothing is left to keep."""
+        changed = replace(self, **changes)
+        return None if changed == _REGULAR else changed
+
+
+_REGULAR = Layout()
+# What may stand between segments besides their terminators: blanks, line breaks,
+# a DOS end-of-file mark.
+_LAYOUT_CHARACTERS = "\x1a"
+
+
+def is_layout(text: str, delimiters: Delimiters) -> bool:
+    """Whether ``text`` may stand between two segments as layout: blanks, line
+    breaks and DOS end-of-file marks, and the terminators of blank lines."""
+    return all(ch.isspace() or ch in _LAYOUT_CHARACTERS or ch == delimiters.segment
+               for ch in text)
+
+
+class Segment:
+    """One segment: a tag and its elements, with where it started in the file and,
+    where it was laid out unlike its neighbours, its :class:`Layout`."""
+
+    __slots__ = ("column", "elements", "layout", "line", "repeats", "tag")
 
     def __init__(
         self,
@@ -34,12 +81,15 @@ class Segment:
         line: int = 0,
         column: int = 0,
         repeats: dict[int, list[Components]] | None = None,
+        *,
+        layout: Layout | None = None,
     ) -> None:
         self.tag = tag
         self.elements = elements
         self.line = line
         self.column = column
         self.repeats = repeats
+        self.layout = layout
 
     @classmethod
     def of(cls, tag: str, *elements: str | Components) -> Segment:
@@ -47,8 +97,8 @@ class Segment:
         return cls(tag, [[e] if isinstance(e, str) else list(e) for e in elements])
 
     def trimmed(self) -> Segment:
-        """This segment without trailing empty elements and components: how both
-        standards want a segment written."""
+        """This segment without trailing empty elements and components, and without
+        its layout: how both standards want a segment written."""
         elements = []
         for element in self.elements:
             comps = list(element)
@@ -152,9 +202,14 @@ class Interchange:
     ``header`` is ``None`` for bare messages sent without an interchange.
     ``interchange_segments`` are X12 segments at interchange level outside any
     group (TA1). ``line_ending`` is what followed each segment terminator in the
-    file, so a writer can reproduce the layout; ``final_line_ending`` is what
-    followed the trailer where that differs (a one-line file that ends with a
-    line break, a file whose last line has none), ``None`` when it does not.
+    file, so a writer can reproduce the layout (segments laid out otherwise
+    carry a :class:`Layout`); ``final_line_ending`` is what followed the last
+    segment's terminator up to the next interchange or the end of the file
+    (line breaks, blanks, a DOS end-of-file mark) where that differs (a
+    one-line file that ends with a line break, a file whose last line has none,
+    blank lines at the end), ``None`` when it does not. ``lead`` is what came
+    before the interchange that no interchange before it owns: blank lines at
+    the very start of a file.
     """
 
     standard: str
@@ -166,6 +221,7 @@ class Interchange:
     interchange_segments: list[Segment] = field(default_factory=list)
     line_ending: str = ""
     final_line_ending: str | None = None
+    lead: str = ""
     group_count: int = 0
     message_count: int = 0
 

@@ -414,7 +414,7 @@ def first_held(reads: tuple[HeldRead, ...], general: Finder) -> Finder:
     def find(context: Context) -> str | None:
         if not isinstance(context, Instance):
             return None
-        index = context._index  # the cache; see _segment_finder
+        index = context.indexed  # see _segment_finder
         held = _held(context, tag) if index is None else index.get(tag)
         if not held:
             return None  # no segment, no value, whatever the conditions say
@@ -501,7 +501,7 @@ def _held(context: Instance, tag: str) -> Sequence[Any]:
 
 
 def _segment_finder(step: _Walk, position: int, component: int) -> Finder:
-    # The finders read an occurrence's index from its cache when it is built
+    # The finders read an occurrence's index from Instance.indexed once built
     # (Instance.index() builds it on the first call): they run for every field of
     # every message, and the method call is a good part of their cost.
     tag, preds, via = step.tag, step.preds, step.via
@@ -511,7 +511,7 @@ def _segment_finder(step: _Walk, position: int, component: int) -> Finder:
     if step.direct and not via and not preds:
         def find_plain(context: Context) -> str | None:
             if isinstance(context, Instance):
-                index = context._index
+                index = context.indexed
                 for seg in (_held(context, tag) if index is None else index.get(tag, ())):
                     elements = seg.elements
                     if position < len(elements):
@@ -530,7 +530,7 @@ def _segment_finder(step: _Walk, position: int, component: int) -> Finder:
 
         def find_qualified(context: Context) -> str | None:
             if isinstance(context, Instance):
-                index = context._index
+                index = context.indexed
                 for seg in (_held(context, tag) if index is None else index.get(tag, ())):
                     elements = seg.elements
                     count = len(elements)
@@ -555,7 +555,7 @@ def _segment_finder(step: _Walk, position: int, component: int) -> Finder:
     def find(context: Context) -> str | None:
         if not isinstance(context, Instance):
             return None
-        index = context._index
+        index = context.indexed
         if index is None:
             index = context.index()
         if direct:
@@ -584,7 +584,7 @@ def _occurrence_finder(step: _Walk, tests: tuple[Callable[[Segment], bool], ...]
     def find_nth(context: Context) -> str | None:
         if not isinstance(context, Instance):
             return None
-        index = context._index  # the cache; see _segment_finder
+        index = context.indexed  # see _segment_finder
         if index is None:
             index = context.index()
         seen = 0
@@ -612,7 +612,7 @@ def _trigger_finder(tag: str, key: str, preds: tuple[_Predicate, ...], position:
 
     def find_trigger(context: Context) -> str | None:
         if isinstance(context, Instance):
-            index = context._index  # the cache; see _segment_finder
+            index = context.indexed  # see _segment_finder
             for inst in (context.index() if index is None else index).get(key, ()):
                 items = inst.items
                 first = items[0] if items else None
@@ -663,7 +663,7 @@ def _wrap(step: _Walk, then: Finder) -> Finder:
 
         def through_group(context: Context) -> str | None:
             if isinstance(context, Instance):
-                index = context._index
+                index = context.indexed
                 for inst in (context.index() if index is None else index).get(key, ()):
                     fits = True
                     for test in tests:

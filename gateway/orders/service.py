@@ -1089,13 +1089,18 @@ def store_product_activity(work: Work, doc: ProductActivity, message_id: int,
                            sender: str | None) -> Stored:
     issuer = issuer_key(doc, sender)
     rows = []
+    # An 852 names its store once (N1 RL), not on each line: lines without a
+    # location of their own are the reporting location's when it has a GLN.
+    reporter = _party(doc, PartyRole.REPORTER)
     for line in doc.lines:
         period = line.period or doc.period
         start = period.start if period else doc.issue_date
         end = period.end if period else doc.issue_date
         rows.append({
             "issuer_key": issuer, "item_id": work.catalog.item_id(line.item),
-            "location_id": _place(work, line.location, doc, issuer),
+            "location_id": work.catalog.party_location(reporter)
+            if not line.location and reporter is not None and reporter.gln
+            else _place(work, line.location, doc, issuer),
             "period_start": start, "period_end": end,
             "sold": line.sold.value if line.sold else None,
             "returned": line.returned.value if line.returned else None,

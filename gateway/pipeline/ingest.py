@@ -30,7 +30,7 @@ from gateway.db.types import REFUSALS, does_not_fit, is_text, refused, storable,
 from gateway.edi.detect import detect
 from gateway.edi.envelope import Scope
 from gateway.edi.issues import Code, Issue, Level, Location
-from gateway.edi.lexer import EDIFACT, X12, paused_gc
+from gateway.edi.lexer import EDIFACT, X12
 from gateway.edi.reader import MessageRead, stream
 from gateway.edi.report import FileReport, inspect
 from gateway.edi.schema.loader import load_directory
@@ -40,6 +40,7 @@ from gateway.mapping.convert import documents, map_message
 from gateway.mapping.registry import Mappings
 from gateway.orders.service import STORES, Tolerance, Work
 from gateway.pipeline.workers import Job, run_workers
+from gateway.runtime import collector_paused
 from gateway.traffic.models import InboundFile, InboundMessage, MessageStatus
 
 BATCH = 200
@@ -146,7 +147,7 @@ def ingest(engine: Engine, data: bytes, name: str, mappings: Mappings, *,
         result.messages.extend(outcomes)
         return result
     collecting = gc.isenabled()
-    with paused_gc():
+    with collector_paused():
         for read in batches(data, schemas, mappings, file_id, size=max(batch, 1)):
             result.issues.extend(read.issues)
             result.messages.extend(item.outcome for item in read.pending)

@@ -36,6 +36,8 @@ from gateway.documents.models import (
     DespatchAdvice,
     DespatchLine,
     Document,
+    ExceptionLine,
+    ExceptionNotification,
     Forecast,
     ForecastLine,
     ForecastPeriod,
@@ -143,6 +145,16 @@ SAMPLES: dict[str, Model] = {
                            quantity=Quantity(value=Decimal(100)), commitment=Commitment.FIRM),
             ForecastPeriod(period=Period(start=date(2025, 4, 8), end=date(2025, 4, 14)),
                            quantity=Quantity(value=Decimal(80))))),)),
+    "exception_notification": ExceptionNotification(
+        number="EXC-1", issue_date=DAY, period=Period(start=date(2025, 4, 1),
+                                                      end=date(2025, 4, 7)),
+        parties=(BUYER, SUPPLIER),
+        lines=(ExceptionLine(line_number="1", item=ITEM, location="DC-1",
+                             period=Period(start=date(2025, 4, 1), end=date(2025, 4, 7)),
+                             source_value=Quantity(value=Decimal(100)),
+                             compared_value=Quantity(value=Decimal(140)),
+                             variance=Decimal(-40), status="open", priority="high",
+                             forecast_type="sales"),)),
 }
 
 

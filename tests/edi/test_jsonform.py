@@ -14,7 +14,7 @@ from gateway.edi.jsonform import (
     tree_from_json,
 )
 from gateway.edi.reader import read
-from gateway.edi.tree import Segment
+from gateway.edi.tree import Layout, Segment
 from gateway.edi.writer import write
 from gateway.errors import UsageError
 from tests.edi.snippets import x12
@@ -104,8 +104,19 @@ BAD_JSON: dict[str, Any] = {
     "interchange segments a number": _ic(interchange_segments=3),
     "repetition separator a number": {"standard": "edifact", "interchanges": [
         {"delimiters": {**DELIMITERS, "repetition": 5}}]},
-    "final line ending not a break": _ic(final_line_ending="  "),
+    "final line ending not layout": _ic(final_line_ending="\nUNB"),
     "final line ending not a string": _ic(final_line_ending=False),
+    "lead not layout": _ic(lead="x"),
+    "layout not an object": _msg([{"tag": "BGM", "elements": [], "layout": "\n"}]),
+    "layout with an unknown key": _msg([{"tag": "BGM", "elements": [], "layout": {"gap": ""}}]),
+    "layout before not a string": _msg([{"tag": "BGM", "elements": [], "layout": {"before": 1}}]),
+    "layout extra not a pair": _msg([{"tag": "BGM", "elements": [],
+                                      "layout": {"extras": [[1, "\n", 2]]}}]),
+    "layout extra at a negative offset": _msg([{"tag": "BGM", "elements": [],
+                                                "layout": {"extras": [[-1, "\n"]]}}]),
+    "layout widths too few": _msg([{"tag": "ISA", "elements": [], "layout": {"widths": [2]}}]),
+    "layout terminated not a flag": _msg([{"tag": "BGM", "elements": [],
+                                           "layout": {"terminated": "no"}}]),
 }
 
 
@@ -114,3 +125,37 @@ def test_malformed_json_tree_is_a_usage_error(name: str) -> None:
     """JSON that is not a parse --json tree raises UsageError, never TypeError or KeyError."""
     with pytest.raises(UsageError):
         tree_from_json(BAD_JSON[name])
+
+
+
+def test_layout_is_in_the_json_only_where_a_segment_has_one() -> None:
+    """A segment laid out like its neighbours has no 'layout' key; one laid out
+    otherwise has just the keys that differ, and they read back to the same layout."""
+    regular = Segment.of("BGM", "220")
+    assert "layout" not in segment_to_json(regular)
+    laid = Segment("ISA", [["00"]], layout=Layout(
+        before="\n  ", extras=((3, "\r\n"),), widths=tuple(range(16)), terminated=False))
+    as_json = segment_to_json(laid)
+    assert as_json["layout"] == {"before": "\n  ", "extras": [[3, "\r\n"]],
+                                 "widths": list(range(16)), "terminated": False}
+    assert segment_from_json(json.loads(json.dumps(as_json))).layout == laid.layout
+    assert segment_from_json({"tag": "BGM", "elements": [], "layout": {}}).layout is None
+
+
+def test_interchange_lead_is_in_the_json_only_where_there_is_one() -> None:
+    """'lead' appears for blanks before the first interchange, and nowhere else."""
+    assert "lead" not in result_to_json(read(SYNTAX_4))["interchanges"][0]
+    (ic,) = result_to_json(read(b"\n\n" + SYNTAX_4))["interchanges"]
+    assert ic["lead"] == "\n\n"
+    assert _through_json(b"\n\n" + SYNTAX_4) == b"\n\n" + SYNTAX_4
+
+
+def test_json_without_layout_keys_writes_the_canonical_form() -> None:
+    """JSON from before the layout keys (none of them) still writes: segments one per
+    line ending, the ISA at its standard widths."""
+    data = x12(line_ending="\n").replace("SENDER         ", "SENDER").encode()
+    out = result_to_json(read(data))
+    for ic in out["interchanges"]:
+        ic["header"].pop("layout")
+    interchanges, encoding, bom = tree_from_json(json.loads(json.dumps(out)))
+    assert write(interchanges, encoding=encoding, bom=bom) == x12(line_ending="\n").encode()

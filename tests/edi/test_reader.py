@@ -21,7 +21,7 @@ from gateway.edi.reader import (
     read,
     stream,
 )
-from gateway.edi.tree import Message, Segment
+from gateway.edi.tree import Layout, Message, Segment
 from gateway.edi.writer import write
 from tests.edi.snippets import EDIFACT as EDIFACT_TEXT
 from tests.edi.snippets import isa, x12, x12_body
@@ -674,3 +674,151 @@ def test_stray_segments_are_not_counted_as_a_message_in_the_trailer() -> None:
     codes = [i.code for i in read(data).issues]
     assert Code.UNEXPECTED_SEGMENT in codes and Code.MISSING_HEADER in codes
     assert Code.COUNT_MISMATCH not in codes
+
+
+# -- layout: what a writer needs to give the bytes back ------------------------------------
+
+
+def test_layout_between_segments_is_kept_only_where_it_is_irregular() -> None:
+    """Segments after the interchange's usual line break carry no layout; one after
+    other blanks or breaks carries exactly the text between terminator and tag."""
+    text = EDIFACT_TEXT.replace("'", "'\n").replace("'\nBGM", "'\n\n   BGM")
+    result = read(text.encode())
+    (ic,) = result.interchanges
+    assert ic.line_ending == "\n"
+    msg = _only_message(result)
+    assert msg.header is not None and msg.header.layout is None
+    assert msg.segments[0].layout == Layout(before="\n\n   ")
+    assert msg.trailer is not None and msg.trailer.layout is None
+
+
+@pytest.mark.parametrize("terminator", ["~", "\n"])
+@pytest.mark.parametrize("after", ["\n", "\n\n", "\r\n\r\n", "\n \n\t"])
+def test_blank_lines_after_the_last_trailer_are_layout_whatever_the_terminator(
+        terminator: str, after: str) -> None:
+    """Whitespace after the last trailer is layout, also where the terminator is the
+    line break: the interchange reads as cleanly as without it, and keeps it."""
+    plain = x12(terminator=terminator)
+    result = read((plain + after).encode())
+    assert result.issues == [], [str(i) for i in result.issues]
+    (ic,) = result.interchanges
+    assert ic.trailer is not None and ic.trailer.get(2) == "000000001"
+    assert ic.final_line_ending == after
+    assert write(result.interchanges, encoding="ascii") == (plain + after).encode()
+
+
+def test_blank_line_between_segments_of_newline_terminated_x12_is_layout() -> None:
+    """Where the terminator is the line break, a blank line between segments is no
+    empty segment: it is the layout before the next one."""
+    text = x12(terminator="\n").replace("\nST*", "\n\nST*")
+    result = read(text.encode())
+    assert result.issues == []
+    assert _only_message(result).header is not None
+    assert _only_message(result).header.layout == Layout(before="\n")  # type: ignore[union-attr]
+
+
+def test_blanks_before_the_first_interchange_are_its_lead() -> None:
+    """Blank lines before the first header are kept as the interchange's lead."""
+    result = read(("\r\n  \n" + EDIFACT_TEXT).encode())
+    assert result.issues == []
+    assert result.interchanges[0].lead == "\r\n  \n"
+
+
+def test_layout_between_interchanges_belongs_to_the_one_before() -> None:
+    """In a mailbag, what follows a trailer up to the next header is the end of the
+    interchange before; the next header carries no layout."""
+    first = x12(line_ending="\n")
+    second = x12(control="000000002", element="|", terminator="!")
+    result = read((first + "\n \n" + second).encode())
+    one, two = result.interchanges
+    assert one.final_line_ending == "\n\n \n"
+    assert two.header is not None and two.header.layout is None and two.lead == ""
+
+
+def test_trailer_followed_at_once_by_a_header_with_other_delimiters_ends_there() -> None:
+    """A trailer whose terminator lacks the line break every other one has, followed
+    at once by the next interchange (other delimiters), ends its interchange; the
+    next one is not read as part of the trailer."""
+    first = x12(line_ending="\n").rstrip("\n")
+    second = x12(control="000000002", element="|", terminator="!", component=">")
+    assert "~" not in second
+    result = read((first + second).encode())
+    assert [ic.reference for ic in result.interchanges] == ["000000001", "000000002"]
+    assert result.interchanges[0].final_line_ending == ""
+    assert not [i for i in result.issues if i.blocking]
+
+
+def test_isa_field_widths_other_than_the_standard_are_kept() -> None:
+    """An ISA whose fields are not padded to their widths keeps the widths read."""
+    text = x12().replace("SENDER         ", "SENDER")
+    result = read(text.encode())
+    header = result.interchanges[0].header
+    assert header is not None and header.get(6) == "SENDER"
+    assert header.layout is not None and header.layout.widths == (
+        2, 10, 2, 10, 2, 6, 2, 15, 6, 4, 1, 5, 9, 1, 1, 1)
+    assert write(result.interchanges, encoding="ascii") == text.encode()
+
+
+# -- binary segments (X12 BIN) -------------------------------------------------------------
+
+
+def _bin(data: str, count: str | None = None, *, line_ending: str = "") -> str:
+    """An X12 850 whose body is BEG and a BIN segment holding ``data``."""
+    count = str(len(data.encode())) if count is None else count
+    body = x12_body(line_ending=line_ending).replace(
+        "SE*3*0001", f"BIN*{count}*{data}~{line_ending}SE*4*0001")
+    return isa() + line_ending + body
+
+
+@pytest.mark.parametrize("chunk_size", [1, 3, 64, 1 << 20])
+@pytest.mark.parametrize("data", ["AB~C*DE", "~", "~~\n~", "*:^", "LINE 1\r\nLINE 2\n", ""])
+def test_bin_data_is_read_as_exactly_bin01_bytes(data: str, chunk_size: int) -> None:
+    """BIN02 is the BIN01 bytes after the separator, terminators and line breaks
+    included, at any chunking, and the segments after it are read as usual."""
+    text = _bin(data)
+    for result_segments in (
+            _body(read(text.encode())),
+            [(s.tag, s.elements) for e in stream(io.BytesIO(text.encode()), chunk_size=chunk_size)
+             if isinstance(e, MessageRead) for s in e.message.segments]):
+        assert result_segments == [("BEG", [["00"], ["SA"], ["PO1"], [""], ["20250101"]]),
+                                   ("BIN", [[str(len(data))], [data]])]
+    assert read(text.encode()).issues == []
+
+
+def test_bin_data_length_counts_bytes_not_characters() -> None:
+    """In a UTF-8 file BIN01 counts the bytes of BIN02, not its characters."""
+    text = _bin("é~€", count="6")  # 2 + 1 + 3 bytes
+    result = read(text.encode("utf-8"))
+    assert ("BIN", [["6"], ["é~€"]]) in _body(result)
+    assert result.issues == []
+
+
+def test_bin_data_lines_count_in_the_positions_after_it() -> None:
+    """Line breaks inside BIN02 move the line numbers of the segments after it."""
+    result = read(_bin("A\nB\nC", line_ending="\n").encode())
+    msg = _only_message(result)
+    assert [(s.tag, s.line) for s in msg.all_segments()] == [
+        ("ST", 3), ("BEG", 4), ("BIN", 5), ("SE", 8)]
+
+
+@pytest.mark.parametrize(("text", "element"), [
+    (_bin("ABCDE", count="3"), 2),   # data longer than BIN01 before the terminator
+    (_bin("AB", count="X"), 1),      # no length at all
+])
+def test_bin01_that_does_not_measure_its_data_is_a_located_error(text: str,
+                                                                 element: int) -> None:
+    """A BIN01 that is no number, or is not the length of what stands before the
+    terminator, is an error located at the BIN segment; nothing is lost."""
+    result = read(text.encode())
+    (issue,) = result.issues
+    assert (issue.code, issue.severity) == (Code.BINARY_LENGTH, Severity.ERROR)
+    assert (issue.location.segment, issue.location.element) == ("BIN", element)
+    assert [tag for tag, _ in _body(result)] == ["BEG", "BIN"]
+
+
+def test_bin_data_cut_short_by_the_end_of_the_file_is_an_error() -> None:
+    """BIN01 longer than the rest of the file: the data is what there is, with errors."""
+    text = _bin("AB", count="500")
+    result = read(text.encode())
+    assert Code.BINARY_LENGTH in _codes(result)
+    assert not result.valid

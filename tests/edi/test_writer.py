@@ -14,8 +14,9 @@ from gateway.edi.delimiters import (
     X12_DEFAULT_REPEATING,
     Delimiters,
 )
+from gateway.edi.issues import Code
 from gateway.edi.reader import read
-from gateway.edi.tree import Group, Interchange, Message, Segment
+from gateway.edi.tree import Group, Interchange, Layout, Message, Segment
 from gateway.edi.writer import una_for, write, write_interchange
 from gateway.errors import WriteError
 from tests.edi.snippets import EDIFACT as EDIFACT_TEXT
@@ -272,6 +273,17 @@ ROUND_TRIPS = {
     "edifact one line ending in cr lf": (EDIFACT_TEXT + "\r\n").encode(),
     "edifact lines, the last without a break": EDIFACT_TEXT.replace("'", "'\n")[:-1].encode(),
     "x12 one line per interchange": (x12() + "\n" + x12(control="000000002") + "\n").encode(),
+    # Layout partners send: each kept as sent.
+    "edifact indented": EDIFACT_TEXT.replace("'UNH", "'\n  UNH").replace("'BGM", "'\n    BGM")
+    .replace("'UNT", "'\n  UNT").replace("'UNZ", "'\nUNZ").encode(),
+    "edifact cr lf and lf mixed": EDIFACT_TEXT.replace("'", "'\r\n").replace(
+        "'\r\nBGM", "'\nBGM").encode(),
+    "edifact blank lines at the start and end": ("\n\n" + EDIFACT_TEXT + "\n\n\x1a").encode(),
+    "edifact una decimal comma": ("UNA:+,? '" + EDIFACT_TEXT).encode(),
+    "x12 newline terminator, blank line at the end": (x12(terminator="\n") + "\n").encode(),
+    "x12 padded to 80 columns": "".join(
+        (s + "~").ljust(80) for s in x12().split("~")[:-1]).encode(),
+    "x12 bin": x12().replace("SE*3*0001", "BIN*5*A~B*C~SE*4*0001").encode(),
 }
 
 
@@ -282,3 +294,103 @@ def test_read_then_write_gives_the_same_bytes(name: str) -> None:
     result = read(data)
     assert result.valid, [str(i) for i in result.issues]
     assert write(result.interchanges, encoding=result.detection.encoding) == data
+
+
+
+# -- written as read, or in the canonical form ------------------------------------------------
+
+
+def test_layout_before_a_segment_is_written_in_place_of_the_line_ending() -> None:
+    """A segment's layout replaces the interchange's line ending before it; the
+    canonical form (normalize) ignores it."""
+    body = [Segment("BGM", [["220"]], layout=Layout(before="\n    ")), Segment.of("DTM", "137")]
+    ic = _edifact(body)
+    ic.line_ending = "\n"
+    assert "UNH+1+ORDERS:D:96A:UN'\n    BGM+220'\nDTM+137'\n" in write_interchange(ic)
+    assert "UNH+1+ORDERS:D:96A:UN'\nBGM+220'\nDTM+137'\n" in write_interchange(
+        ic, normalize=True)
+
+
+def test_lead_and_end_of_the_interchange_are_written_as_read() -> None:
+    """The blanks before an interchange and after its trailer are written as read,
+    and left out of the canonical form."""
+    ic = _edifact([])
+    ic.lead, ic.final_line_ending = "\n", "\r\n\x1a"
+    assert write_interchange(ic).startswith("\nUNB+")
+    assert write_interchange(ic).endswith("UNZ+1+1'\r\n\x1a")
+    assert write_interchange(ic, normalize=True).startswith("UNB+")
+    assert write_interchange(ic, normalize=True).endswith("UNZ+1+1'")
+
+
+@pytest.mark.parametrize("layout", [Layout(before="\nX"), Layout(before="+"),
+                                    Layout(extras=((1, "A"),))])
+def test_layout_that_would_add_content_is_refused(layout: Layout) -> None:
+    """Layout is blanks, line breaks and terminators between segments, and line breaks
+    or release characters inside them; anything else raises WriteError."""
+    ic = _edifact([Segment("BGM", [["220"]], layout=layout)])
+    with pytest.raises(WriteError, match="BGM"):
+        write_interchange(ic)
+    assert "BGM+220'" in write_interchange(ic, normalize=True)
+
+
+def test_extras_are_put_back_inside_the_segment() -> None:
+    """Line breaks of a wrapped segment and needless release characters go back at their
+    offsets in the segment as written, in order; the canonical form has neither."""
+    seg = Segment("FTX", [["AAI"], ["AB"]], layout=Layout(extras=((2, "\n"), (8, "?"),
+                                                                  (8, "\r\n"))))
+    ic = _edifact([seg])
+    assert "FT\nX+AAI+?\r\nAB'" in write_interchange(ic)
+    assert "FTX+AAI+AB'" in write_interchange(ic, normalize=True)
+
+
+def test_unterminated_last_segment_is_written_without_its_terminator() -> None:
+    """A last segment read without terminator is written without one; normalised, with."""
+    ic = _edifact([])
+    assert ic.trailer is None
+    ic.trailer = Segment("UNZ", [["1"], ["1"]], layout=Layout(terminated=False))
+    assert write_interchange(ic).endswith("UNZ+1+1")
+    assert write_interchange(ic, normalize=True).endswith("UNZ+1+1'")
+
+
+def test_isa_read_unpadded_is_written_back_unpadded() -> None:
+    """An ISA read with fields shorter than their widths (rejected by policy) is
+    written back as read, not padded and not refused."""
+    data = x12().replace("SENDER         ", "SENDER").replace(
+        "RECEIVER       ", "RECEIVER").encode()
+    result = read(data)
+    assert {i.code for i in result.issues if i.blocking} == {Code.BAD_HEADER_FIELD}
+    assert write(result.interchanges, encoding="ascii") == data
+
+
+def test_isa_is_written_at_the_widths_it_was_read_with() -> None:
+    """An ISA whose layout holds the widths read is written at them; normalised, at the
+    standard widths, blank padding of another width taken off first."""
+    ic = _x12([])
+    assert ic.header is not None
+    widths = (2, 0, 2, 0, 2, 16, 2, 8, 6, 4, 1, 5, 9, 1, 1, 1)
+    ic.header.elements[5] = ["SENDER          "]
+    ic.header.layout = Layout(widths=widths)
+    text = write_interchange(ic)
+    assert text.startswith("ISA*00**00**ZZ*SENDER          *ZZ*RECEIVER*250101*")
+    canonical = write_interchange(ic, normalize=True)
+    assert canonical[:106] == isa()
+
+
+def test_una_is_written_as_sent_or_afresh() -> None:
+    """The UNA read is written as it came; a service string that is no UNA of these
+    delimiters (a builder's marker) is replaced by one written from them."""
+    ic = _edifact([], Delimiters(segment="'", element="+", component=":", release="?",
+                                 decimal=","))
+    ic.service_string = "UNA:+,? '"
+    assert write_interchange(ic).startswith("UNA:+,? 'UNB+")
+    ic.service_string = "UNA"
+    assert write_interchange(ic).startswith("UNA:+,? 'UNB+")
+
+
+def test_bin_data_is_written_as_it_is_and_its_length_computed() -> None:
+    """BIN02 is written unescaped whatever it holds; BIN01 is its length in bytes of the
+    file's encoding, computed like a trailer's count (the width of a zero-padded one
+    kept)."""
+    ic = _x12([Segment.of("BIN", "9", "A~B*C:é"), Segment.of("BIN", "0099", "XY")])
+    assert "BIN*8*A~B*C:é~BIN*0002*XY~" in write_interchange(ic, encoding="utf-8")
+    assert "BIN*7*A~B*C:é~" in write_interchange(ic, encoding="latin-1")

@@ -493,7 +493,8 @@ def test_mistakes_fail_when_compiled_naming_file_and_field(
 
 
 @pytest.mark.parametrize(("data", "problem"), [
-    ({"document": "purchase_ordre"}, "document: one of despatch_advice, forecast"),
+    ({"document": "purchase_ordre"},
+     "document: one of despatch_advice, exception_notification, forecast"),
     ({"fields": None}, "fields: a mapping of the document's fields"),
     ({"fields": ["BGM/02"]}, "fields: a mapping of the document's fields"),
 ])

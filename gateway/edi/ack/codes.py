@@ -104,6 +104,9 @@ TABLE: dict[Code, AckCodes] = {
     Code.EMPTY_ENVELOPE: AckCodes(G, x997="5", x999="5", contrl="32"),
     Code.INVALID_TAG: AckCodes(S, x997="1", x999="1", contrl="12"),
     Code.DANGLING_RELEASE: AckCodes(S, x997="8", x999="8", contrl="12"),
+    # BIN01 and the binary data it measures disagree: the data element is not as long
+    # as its length says (X12 only: EDIFACT has no binary segment).
+    Code.BINARY_LENGTH: AckCodes(E, x997="5", x999="5"),
     # message structure
     Code.UNRECOGNIZED_SEGMENT: AckCodes(S, x997="1", x999="1", contrl="12"),
     Code.SEGMENT_NOT_IN_MESSAGE: AckCodes(S, x997="6", x999="6", contrl="15"),

@@ -34,11 +34,16 @@ class Instance:
     """One occurrence of a group (or the whole message, id ``""``) and what it holds,
     in order: its segments and the occurrences of its inner groups. An inner
     occurrence knows the one holding it through a weak reference, so a tree
-    holds no reference cycle and is freed as soon as it is dropped."""
+    holds no reference cycle and is freed as soon as it is dropped.
+
+    ``indexed`` is what :meth:`index` returns once it has been asked for, and
+    ``None`` before: readers on a hot path (the mapping engine's finders) read
+    the attribute and call :meth:`index` only when it is ``None``, sparing a
+    method call per lookup. It is the index itself, not a copy: never change it."""
 
     id: str
     items: list[Segment | Instance] = field(default_factory=list)
-    _index: dict[str, list[Any]] | None = field(default=None, repr=False, compare=False)
+    indexed: dict[str, list[Any]] | None = field(default=None, repr=False, compare=False)
     _parent: weakref.ref[Instance] | None = field(default=None, repr=False, compare=False)
 
     def up(self) -> Instance | None:
@@ -49,7 +54,7 @@ class Instance:
     def index(self) -> dict[str, list[Any]]:
         """Segments by tag and inner group occurrences by ``#`` + id, built once when
         first asked (after placement, when the tree no longer changes)."""
-        index = self._index
+        index = self.indexed
         if index is None:
             index = {}
             for item in self.items:
@@ -59,7 +64,7 @@ class Instance:
                     index[key] = [item]
                 else:
                     found.append(item)
-            self._index = index
+            self.indexed = index
         return index
 
     def segments(self, tag: str) -> Iterator[Segment]:

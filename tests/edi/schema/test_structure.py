@@ -413,3 +413,18 @@ def test_layout_of_is_computed_once_per_structure_object() -> None:
     assert twin == STRUCTURE
     assert layout_of(twin) is not first
     assert layout_of(twin).structure is twin
+
+
+def test_indexed_is_none_until_the_index_is_asked_for_then_the_index_itself() -> None:
+    """Instance.indexed is the public way to the built index: None before index(), the
+    very dict index() returns after, with segments by tag and occurrences by '#' + id."""
+    nad = Segment.of("NAD", "BY")
+    inner = Instance("SG2", [nad])
+    outer = Instance("", [Segment.of("BGM", "220"), inner, Segment.of("DTM", "137")])
+    assert outer.indexed is None
+    index = outer.index()
+    assert outer.indexed is index
+    assert outer.index() is index
+    assert set(index) == {"BGM", "#SG2", "DTM"}
+    assert index["#SG2"] == [inner]
+    assert inner.indexed is None  # built per occurrence, when that one is asked
