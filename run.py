@@ -6,6 +6,9 @@
     python3 run.py test [PYTEST ARGS]  lint, type-check and run the whole test suite
     python3 run.py cli ARGS...         any ``edi-gateway`` command inside the venv
 
+``gateway`` and ``cli`` run in the folder you call them from: a relative FILE is
+read from there and the default ``var/`` is made there.
+
 The first call creates ``.venv`` beside this file and installs the project into
 it; later calls reinstall only when ``pyproject.toml`` has changed.
 """
@@ -45,8 +48,12 @@ def _ensure_venv() -> Path:
     return python
 
 
-def _run(python: Path, *args: str) -> int:
-    return subprocess.run([str(python), *args], cwd=ROOT, check=False).returncode
+def _run(python: Path, *args: str, here: bool = False) -> int:
+    """Run the venv's Python; ``here``: in the folder the user stands in, so that the
+    paths they give (FILE, --var, --partners) and the default ``var/`` are theirs,
+    as with an installed ``edi-gateway``; else in the project folder (the tests)."""
+    return subprocess.run([str(python), *args], cwd=None if here else ROOT,
+                          check=False).returncode
 
 
 def main(argv: list[str]) -> int:
@@ -56,9 +63,9 @@ def main(argv: list[str]) -> int:
     command, rest = argv[0], argv[1:]
     python = _ensure_venv()
     if command == "gateway":
-        return _run(python, "-m", "gateway.cli.main", "serve", *rest)
+        return _run(python, "-m", "gateway.cli.main", "serve", *rest, here=True)
     if command == "cli":
-        return _run(python, "-m", "gateway.cli.main", *rest)
+        return _run(python, "-m", "gateway.cli.main", *rest, here=True)
     steps: list[tuple[str, list[str]]] = [
         ("ruff", ["-m", "ruff", "check", "gateway", "tests", "bench", "run.py"]),
         ("mypy", ["-m", "mypy"]),
