@@ -11,7 +11,12 @@ something impossible or the gateway itself being misconfigured::
     │                         character the interchange's charset cannot carry)
     ├── UnsafeXmlError        XML refused before parsing (entities, size, depth);
     │                         readers turn it into an ``xml.*`` issue
-    └── ConfigurationError    a settings or data file of the gateway is wrong
+    ├── ConfigurationError    a settings or data file of the gateway is wrong
+    └── DatabaseError         the database cannot be opened or written: a server that
+                              does not answer, a file or folder that cannot be written
+
+The command line catches each at its edge and prints one line (exit 2 for
+``UsageError``, 1 for the others).
 """
 
 from __future__ import annotations
@@ -41,3 +46,8 @@ class UnsafeXmlError(GatewayError):
 
 class ConfigurationError(GatewayError):
     """A configuration or data file shipped with or given to the gateway is invalid."""
+
+
+class DatabaseError(GatewayError):
+    """The database named cannot be reached, opened or written; the message says
+    which and what to check."""

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
+from gateway.cli.arguments import check_control_number, control_number
 from gateway.cli.edi import load_guides
 from gateway.cli.inputs import (
     WHOLE_LIMIT,
@@ -69,7 +70,7 @@ def register(commands: Any) -> None:
     p.add_argument("--json", action="store_true", help="with --read: print JSON")
     p.add_argument("--guide", action="append", default=[], metavar="FILE",
                    help="a partner implementation guide to validate against; repeatable")
-    p.add_argument("--control-number", type=int, default=1, metavar="N",
+    p.add_argument("--control-number", type=control_number, default=1, metavar="N",
                    help="first control number of the acknowledgement (default 1)")
     p.add_argument("--now", type=datetime.fromisoformat, metavar="ISO-8601",
                    help="the time to put in the envelope (default: now, UTC)")
@@ -164,6 +165,7 @@ def _answer(event: Checked, args: argparse.Namespace, *, now: datetime, control:
     version = ic.header.get(12) if ic.header is not None and ic.header.tag == "ISA" else ""
     try:
         kind = _format_for(ic.standard, version, args.format)
+        check_control_number(control, "edifact" if kind == "contrl" else "x12")
     except UsageError as err:
         print(f"edi-gateway ack: {err}", file=sys.stderr)
         return 2

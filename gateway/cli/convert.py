@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from gateway.cli.arguments import check_control_number, control_number
 from gateway.cli.inputs import (
     InputTooLarge,
     Limited,
@@ -23,6 +24,7 @@ from gateway.cli.inputs import (
     reason,
 )
 from gateway.cli.jsonlines import json_line
+from gateway.cli.outputs import output_file, output_folder, write_output
 from gateway.cli.partners import add_partners_option, overlays_for
 from gateway.cli.progress import Progress, total_size
 from gateway.errors import UsageError
@@ -46,7 +48,8 @@ def register(commands: Any) -> None:
     p.add_argument("--mappings", type=Path, help=argparse.SUPPRESS)
     p.add_argument("--output", "-o", type=Path,
                    help="write here (XML targets: a folder when there are several documents)")
-    p.add_argument("--control-number", type=int, default=1, metavar="N")
+    p.add_argument("--control-number", type=control_number, default=1, metavar="N",
+                   help="the control number of the interchange written (default 1)")
     p.add_argument("--now", type=datetime.fromisoformat, metavar="ISO-8601")
     add_limit_option(p)
     p.set_defaults(handler=cmd_convert)
@@ -89,6 +92,10 @@ def cmd_convert(args: argparse.Namespace) -> int:
     except (MappingError, ProfileError) as err:
         print(f"edi-gateway convert: {err}", file=sys.stderr)
         return 2
+    check_control_number(args.control_number, args.target)
+    if args.output is not None:  # checked before anything is read
+        xml_folder = args.target in ("ubl", "cxml") and args.output.is_dir()
+        (output_folder if xml_folder else output_file)(args.output)
     try:
         with open_input(args.file, args.max_size) as source:
             return _convert(source, mappings, args)
@@ -218,8 +225,8 @@ def _write(outputs: list[bytes], args: argparse.Namespace) -> None:
         sys.stdout.buffer.flush()
         return
     if len(outputs) == 1 or args.target in ("json", "edifact", "x12"):
-        args.output.write_bytes(b"".join(outputs))
+        write_output(args.output, b"".join(outputs))
         return
-    args.output.mkdir(parents=True, exist_ok=True)
+    output_folder(args.output)
     for n, out in enumerate(outputs, 1):
-        (args.output / f"document-{n}.xml").write_bytes(out)
+        write_output(args.output / f"document-{n}.xml", out)

@@ -26,6 +26,7 @@ from gateway.cli.inputs import (
     size_text,
 )
 from gateway.cli.jsonlines import Later, json_line, write_json_line
+from gateway.cli.outputs import write_output
 from gateway.cli.progress import Progress, total_size
 from gateway.edi.detect import SAMPLE, detect
 from gateway.edi.issues import Level
@@ -52,6 +53,9 @@ def register(commands: Any) -> None:
     p = commands.add_parser("parse", help="print the syntax tree of a file")
     p.add_argument("file", metavar="FILE")
     p.add_argument("--json", action="store_true", help="print the tree as JSON")
+    p.add_argument("--level", choices=sorted(LEVELS), default=None,
+                   help="how far to check for the verdict, as validate does (default, as "
+                        "validate's: rules for XML, schema for EDI)")
     add_limit_option(p, WHOLE_LIMIT)
     p.set_defaults(handler=cmd_parse)
 
@@ -126,14 +130,22 @@ def cmd_parse(args: argparse.Namespace) -> int:
     except (OSError, InputTooLarge) as err:
         print(f"edi-gateway parse: cannot read {args.file}: {reason(err)}", file=sys.stderr)
         return 2
-    report = inspect(data, level=Level.ENVELOPE)
+    # The verdict is validate's: the same level by default, and it says which.
+    level = LEVELS[args.level] if args.level else \
+        Level.RULES if detect(data[:SAMPLE]).standard == "xml" else Level.SCHEMA
+    report = inspect(data, level=level)
     if args.json:
         if report.edi is not None:
             _emit(result_to_json(report.edi, args.file))
         else:
             _emit(report.to_json(args.file))
     else:
-        sys.stdout.write(report.describe(args.file))
+        outline = report.describe(args.file).splitlines()[:-1]  # all but its verdict
+        errors = sum(issue.blocking for issue in report.issues)
+        verdict = f"valid at the {level.name.lower()} level" if report.valid else \
+            f"not valid at the {level.name.lower()} level ({errors} " \
+            f"error{'s' if errors != 1 else ''})"
+        sys.stdout.write("\n".join([*outline, f"  {verdict}"]) + "\n")
     return 0 if report.valid else 1
 
 
@@ -158,7 +170,7 @@ def cmd_write(args: argparse.Namespace) -> int:
         print(f"edi-gateway write: {err}", file=sys.stderr)
         return 2
     if args.output:
-        Path(args.output).write_bytes(out)
+        write_output(Path(args.output), out)
     else:
         sys.stdout.flush()
         sys.stdout.buffer.write(out)
@@ -178,6 +190,9 @@ def load_guides(paths: list[str]) -> Schemas:
             text = Path(path).read_text("utf-8")
         except OSError as err:
             raise UsageError(f"cannot read guide {path}: {err.strerror or err}") from err
+        except UnicodeDecodeError as err:
+            raise UsageError(f"guide {path} is not UTF-8 text (byte {err.start}); a guide "
+                             "is YAML written in UTF-8") from None
         if declares_xml(text):
             try:
                 xml_guides.append(xml_guide_from_yaml(text, path))

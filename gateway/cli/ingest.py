@@ -51,23 +51,34 @@ def _positive(text: str) -> int:
     return value
 
 
+def _no_messages(result: Any) -> str:
+    """Why a file gave no message: the first problem found in it, in words."""
+    if result.already:
+        return "this file was already ingested, and it held no message then"
+    blocking = [issue for issue in result.issues if issue.blocking]
+    found = blocking or result.issues
+    if found:
+        return f"no messages: {found[0].message}"
+    return "no messages: the file holds no EDIFACT or X12 message and no UBL or cXML document"
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from gateway.db.engine import DEFAULT_URL, make_engine
-    from gateway.db.migrate import upgrade
+    from gateway.db.migrate import open_database
     from gateway.mapping.inbound import MappingError
     from gateway.mapping.registry import DEFAULT_ROOT, load_mappings
     from gateway.partners.profile import ProfileError
     from gateway.pipeline.ingest import ingest
     from gateway.traffic.models import MessageStatus
 
+    # A database that cannot be used is said before the mappings are loaded.
+    engine = open_database(args.database)
     try:
         mappings = load_mappings(args.mappings or DEFAULT_ROOT,
                                  overlays_for(args.partners, args.partner))
     except (MappingError, ProfileError) as err:
+        engine.dispose()
         print(f"edi-gateway ingest: {err}", file=sys.stderr)
         return 2
-    engine = make_engine(args.database or DEFAULT_URL)
-    upgrade(engine)
     worst = 0
     for path in args.files:
         try:
@@ -80,10 +91,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         ok = {MessageStatus.STORED, MessageStatus.DUPLICATE, MessageStatus.SKIPPED}
         if not result.messages or any(m.status not in ok for m in result.messages):
             worst = max(worst, 1)
+        line: dict[str, Any] = {"path": path, "already_ingested": result.already,
+                                "messages": (m.to_json() for m in result.messages)}
+        if not result.messages:  # nothing stored: why, never a bare empty list
+            line["reason"] = _no_messages(result)
         # The line is written a message at a time, never built whole in memory.
-        write_json_line(sys.stdout, {
-            "path": path, "already_ingested": result.already,
-            "messages": (m.to_json() for m in result.messages),
-        })
+        write_json_line(sys.stdout, line)
     engine.dispose()
     return worst

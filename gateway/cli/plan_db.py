@@ -20,9 +20,9 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from gateway.cli.jsonlines import json_line
+from gateway.cli.outputs import output_folder, write_output
 from gateway.db.base import table
-from gateway.db.engine import DEFAULT_URL, make_engine
-from gateway.db.migrate import upgrade
+from gateway.db.migrate import open_database
 from gateway.errors import ConfigurationError
 from gateway.forecast.history import Frequency
 from gateway.forecast.rules import Resolution
@@ -47,9 +47,7 @@ _PROPOSALS = table(Proposal)
 
 
 def _engine(args: argparse.Namespace) -> Engine:
-    engine = make_engine(args.database or DEFAULT_URL)
-    upgrade(engine)
-    return engine
+    return open_database(args.database)
 
 
 def _clock(args: argparse.Namespace) -> Callable[[], datetime]:
@@ -98,11 +96,12 @@ def emit(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str) -> No
 
 def forecast(args: argparse.Namespace) -> int:
     """The planning cycle on the stored history (and, first, a planning file)."""
+    engine = _engine(args)  # a database that cannot be used is said first
     try:
         mappings = load_mappings(DEFAULT_ROOT)
     except MappingError as err:
+        engine.dispose()
         return _fail(str(err))
-    engine = _engine(args)
     clock = _clock(args)
     try:
         with Session(engine) as session, session.begin():
@@ -209,11 +208,14 @@ def proposals(args: argparse.Namespace) -> int:
 
 
 def approve(args: argparse.Namespace) -> int:
+    if args.out is not None:
+        output_folder(args.out)  # before anything is approved: all of it or nothing
+    engine = _engine(args)  # a database that cannot be used is said first
     try:
         mappings = load_mappings(DEFAULT_ROOT)
     except MappingError as err:
+        engine.dispose()
         return _fail(str(err))
-    engine = _engine(args)
     try:
         with Session(engine) as session, session.begin():
             try:
@@ -227,10 +229,9 @@ def approve(args: argparse.Namespace) -> int:
     finally:
         engine.dispose()
     if args.out is not None:
-        args.out.mkdir(parents=True, exist_ok=True)
         for doc in produced:
             extension = {"x12": "x12", "edifact": "edi", "ubl": "xml"}[doc.standard]
-            (args.out / f"{doc.number}.{extension}").write_bytes(doc.rendered)
+            write_output(args.out / f"{doc.number}.{extension}", doc.rendered)
     emit([{"proposal": a.proposal_id, "order": a.order_number,
            "documents": " ".join(f"{d.document_type} {d.number} ({d.standard} {d.version})"
                                  for d in produced if d.number in (a.order_number,

@@ -15,9 +15,12 @@ running gateway, with partners, channels and acknowledgements, is ``serve``.
 from __future__ import annotations
 
 import argparse
+import sys
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from gateway.cli.inputs import WHOLE_LIMIT, InputTooLarge, read_input, reason
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -63,23 +66,27 @@ def _summary(engine: Engine) -> list[str]:
 def cmd_run(args: argparse.Namespace) -> int:
     folder: Path = args.samples
     if not folder.is_dir():
-        print(f"edi-gateway run: {folder} is not a folder")
+        print(f"edi-gateway run: {folder} is not a folder", file=sys.stderr)
         return 2
-    from gateway.db.engine import DEFAULT_URL, make_engine
-    from gateway.db.migrate import upgrade
+    from gateway.db.migrate import open_database
     from gateway.edi.detect import SAMPLE, UNKNOWN, detect
     from gateway.mapping.registry import load_mappings
     from gateway.pipeline.ingest import ingest
 
+    # A database that cannot be used is said before the mappings are loaded.
+    engine = open_database(args.database)
     mappings = load_mappings()
-    engine = make_engine(args.database or DEFAULT_URL)
-    upgrade(engine)
     statuses: Counter[str] = Counter()
     files = _files(folder)
     taken = 0
     for path in files:
-        data = path.read_bytes()
         shown = path.relative_to(folder).as_posix()
+        try:
+            data = read_input(str(path), WHOLE_LIMIT)
+        except (OSError, InputTooLarge) as err:
+            print(f"! {shown}: cannot read: {reason(err)}")
+            statuses["unreadable"] += 1
+            continue
         if detect(data[:SAMPLE]).standard == UNKNOWN:
             statuses["not EDI or XML"] += 1
             continue
@@ -90,8 +97,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             statuses["already"] += 1
             continue
         if not result.messages:
-            reason = result.issues[0].message if result.issues else "nothing to read"
-            print(f"! {shown}: {reason}")
+            why = result.issues[0].message if result.issues else "nothing to read"
+            print(f"! {shown}: {why}")
             statuses["unreadable"] += 1
             continue
         for message in result.messages:

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gateway.cli.partners import add_partners_option
+from gateway.errors import DatabaseError
 from gateway.partners import DEFAULT_PARTNERS
 
 if TYPE_CHECKING:
@@ -76,16 +77,31 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _open(args: argparse.Namespace, command: str) -> Opened | None:
+    from sqlalchemy.exc import DBAPIError
+
+    from gateway.db.engine import database_problem
+    from gateway.db.migrate import open_database
     from gateway.errors import ConfigurationError
     from gateway.jobs.service import open_gateway
     from gateway.mapping.inbound import MappingError
     from gateway.partners.profile import ProfileError
 
+    settings = _settings(args)
     try:
-        return open_gateway(_settings(args), exclusive=command == "serve")
+        # A database that cannot be used is said before the profiles and mappings
+        # are loaded (and, for serve, before the var folder is made).
+        open_database(args.database, default=settings.database_url,
+                      create_folder=command == "serve" and args.database is None).dispose()
+        return open_gateway(settings, exclusive=command == "serve")
     except (ConfigurationError, MappingError, ProfileError) as err:
         print(f"edi-gateway {command}: {err}", file=sys.stderr)
         return None
+    except DBAPIError as err:
+        raise database_problem(err, settings.database_url) from None
+    except OSError as err:
+        raise DatabaseError(
+            f"cannot use {err.filename or settings.var} ({str(err.strerror or err).lower()}); "
+            "run where you may write, or give --var DIR") from None
 
 
 def seed_demo(opened: Opened) -> list[str]:

@@ -52,7 +52,7 @@ def test_run_without_the_folder_is_a_usage_error(tmp_path: Path,
     """A folder that is not there is said so, with exit code 2."""
     assert main(["run", "--samples", str(tmp_path / "nowhere"),
                  "--database", f"sqlite:///{tmp_path / 'g.db'}"]) == 2
-    assert "is not a folder" in capsys.readouterr().out
+    assert "is not a folder" in capsys.readouterr().err
 
 
 def test_ingest_prints_one_line_per_file_and_fails_on_an_invalid_message(
