@@ -1,9 +1,10 @@
-"""The ``edi-gateway`` command line: argument parsing and dispatch.
+"""edi-gateway: read, check, answer, convert and store EDIFACT, X12, UBL and cXML files.
 
-JSON written here is a contract other tools and tests rely on. Bad input never
-produces a traceback: data problems come out as issues, usage problems as a
-one-line message and exit code 2. Each command lives in its own module; this
-one only wires them.
+Each command checks one thing or does one job; ``edi-gateway COMMAND --help``
+shows its options and an example. Data problems come out as issues with their
+place in the file; a mistake in the command line, or a file, folder or database
+that cannot be used, as one line on standard error, with exit status 2 (usage)
+or 1 (failure). JSON written here is a contract other tools rely on.
 """
 
 from __future__ import annotations
@@ -35,8 +36,27 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
+# One example per command, shown at the end of its --help.
+EXAMPLES = {
+    "detect": "edi-gateway detect inbox/*.edi",
+    "parse": "edi-gateway parse samples/edifact/ORDERS_D96A.edi --json",
+    "write": "edi-gateway parse --json order.edi | edi-gateway write - -o copy.edi",
+    "validate": "edi-gateway validate samples/x12/850_004010.x12 --level envelope",
+    "ack": "edi-gateway ack samples/edifact/ORDERS_D96A.edi --control-number 42",
+    "convert": "edi-gateway convert samples/x12/850_004010.x12 --to edifact -o order.edi",
+    "check-mappings": "edi-gateway check-mappings --partner acme-retail",
+    "ingest": "edi-gateway ingest samples/x12/850_004010.x12 --database sqlite:///orders.db",
+    "run": "edi-gateway run --samples samples/ --database sqlite:///var/demo.db",
+    "partners": "edi-gateway partners check --partners samples/partners",
+    "serve": "edi-gateway serve --once --var /srv/edi",
+    "reprocess": "edi-gateway reprocess --quarantined",
+    "plan": "edi-gateway plan forecast --history sales.csv --horizon 8",
+}
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="edi-gateway", description=__doc__.split("\n")[0])
+    parser = _Parser(prog="edi-gateway", description=__doc__.split("\n\n")[0].strip('"'),
+                     epilog="Example: edi-gateway validate samples/x12/850_004010.x12")
     parser.add_argument("--version", action="version", version=f"edi-gateway {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     edi.register(commands)
@@ -47,6 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
     partners.register(commands)
     serve.register(commands)
     plan.register(commands)
+    for name, command in commands.choices.items():
+        if name in EXAMPLES and not command.epilog:
+            command.epilog = f"Example: {EXAMPLES[name]}"
     return parser
 
 

@@ -2,8 +2,8 @@
 
 Brings the embedded SQLite database (``var/gateway.db``, or ``--database``) to
 the current schema, then takes every file of a folder (the project's
-``samples/`` unless another is given) through the inbound pipeline: archived
-by content hash, detected, validated, mapped and stored. It prints one line
+``samples/`` unless another is given) through the inbound pipeline: recognised
+by content hash (only the hash is kept; ``serve`` archives the bytes), detected, validated, mapped and stored. It prints one line
 per message and a summary of what the tables now hold. Run twice, it recognises the files it already
 has. Every file is looked at, whatever its name: those that are not EDIFACT,
 X12 or XML (the expected JSON beside the samples, a README) are counted as not
