@@ -3,13 +3,14 @@
 Brings the embedded SQLite database (``var/gateway.db``, or ``--database``) to
 the current schema, then takes every file of a folder (the project's
 ``samples/`` unless another is given) through the inbound pipeline: recognised
-by content hash (only the hash is kept; ``serve`` archives the bytes), detected, validated, mapped and stored. It prints one line
-per message and a summary of what the tables now hold. Run twice, it recognises the files it already
-has. Every file is looked at, whatever its name: those that are not EDIFACT,
-X12 or XML (the expected JSON beside the samples, a README) are counted as not
-taken, never skipped without a word. The exit status is 1 when any message
-could not be stored or any EDI or XML file could not be read, else 0. The
-running gateway, with partners, channels and acknowledgements, is ``serve``.
+by content hash (only the hash is kept; ``serve`` archives the bytes), detected,
+validated, mapped and stored. It prints one line per message and a summary of
+what the tables now hold. Run twice, it recognises the files it already has.
+Every file is looked at, whatever its name: those that are not EDIFACT, X12 or
+XML (the expected JSON beside the samples, a README) are counted as not taken,
+never skipped without a word. The exit status is 1 when any message could not
+be stored or any EDI or XML file could not be read, else 0. The running
+gateway, with partners, channels and acknowledgements, is ``serve``.
 """
 
 from __future__ import annotations
