@@ -54,8 +54,9 @@ def register(commands: Any) -> None:
     p.add_argument("file", metavar="FILE")
     p.add_argument("--json", action="store_true", help="print the tree as JSON")
     p.add_argument("--level", choices=sorted(LEVELS), default=None,
-                   help="how far to check for the verdict, as validate does (default, as "
-                        "validate's: rules for XML, schema for EDI)")
+                   help="how far to check for the verdict (default: as validate, rules for "
+                        "XML and schema for EDI; with --json, whose tree is a contract, "
+                        "envelope)")
     add_limit_option(p, WHOLE_LIMIT)
     p.set_defaults(handler=cmd_parse)
 
@@ -130,8 +131,9 @@ def cmd_parse(args: argparse.Namespace) -> int:
     except (OSError, InputTooLarge) as err:
         print(f"edi-gateway parse: cannot read {args.file}: {reason(err)}", file=sys.stderr)
         return 2
-    # The verdict is validate's: the same level by default, and it says which.
-    level = LEVELS[args.level] if args.level else \
+    # The outline's verdict is validate's: the same level by default, and it says
+    # which. The JSON tree is a contract of its own, judged to the envelope.
+    level = LEVELS[args.level] if args.level else Level.ENVELOPE if args.json else \
         Level.RULES if detect(data[:SAMPLE]).standard == "xml" else Level.SCHEMA
     report = inspect(data, level=level)
     if args.json:

@@ -141,12 +141,14 @@ def test_detect_prints_one_line_per_file(
 
 
 def test_parse_outline_and_exit_code(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """parse without --json prints an outline; exit 0 for a valid file, 1 for an invalid one."""
-    assert main(["parse", _file(tmp_path, "ok.edi", EDIFACT)]) == EXIT_OK
+    """parse without --json prints an outline; exit 0 for a file valid at the level
+    asked, 1 for an invalid one; the verdict names the level."""
+    assert main(["parse", "--level", "envelope", _file(tmp_path, "ok.edi", EDIFACT)]) == EXIT_OK
     out = capsys.readouterr().out
     assert "message ORDERS D96A 1: 3 segments" in out
-    assert out.rstrip().endswith("valid")
-    assert main(["parse", _file(tmp_path, "bad.edi", WRONG_COUNT)]) == EXIT_INVALID
+    assert out.rstrip().endswith("valid at the envelope level")
+    assert main(["parse", "--level", "envelope", _file(tmp_path, "bad.edi", WRONG_COUNT)]
+                ) == EXIT_INVALID
 
 
 def test_parse_missing_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
