@@ -88,10 +88,12 @@ def _open(args: argparse.Namespace, command: str) -> Opened | None:
 
     settings = _settings(args)
     try:
+        if command == "serve":  # the service's own folder (--var), asked for
+            settings.var.mkdir(parents=True, exist_ok=True)
         # A database that cannot be used is said before the profiles and mappings
-        # are loaded (and, for serve, before the var folder is made).
+        # are loaded; no folder is made for it.
         open_database(args.database, default=settings.database_url,
-                      create_folder=command == "serve" and args.database is None).dispose()
+                      create_folder=False).dispose()
         return open_gateway(settings, exclusive=command == "serve")
     except (ConfigurationError, MappingError, ProfileError) as err:
         print(f"edi-gateway {command}: {err}", file=sys.stderr)

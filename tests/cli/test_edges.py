@@ -95,6 +95,7 @@ def _database_cases() -> list[Case]:
         # No --database, in a folder that cannot be written: the default var/ cannot be
         # made there. reprocess makes no var/ of its own: there is none to take from.
         says, code = ("the folder var does not exist", 2) if command == "reprocess" else \
+            ("cannot use var (permission denied", 1) if command == "serve" else \
             ("cannot make the folder var for the database (permission denied", 1)
         default_argv = tuple(a for a in argv if not a.startswith("--var") and
                              not a.startswith("{rw}/var-CASE"))
