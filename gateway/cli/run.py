@@ -103,8 +103,9 @@ def cmd_run(args: argparse.Namespace) -> int:
             continue
         for message in result.messages:
             mark = {"stored": "+", "duplicate": "=", "skipped": "-"}.get(message.status, "!")
+            unread = ", ".join(f"{tag} {n}" for tag, n in message.unread.items())
             print(f"{mark} {shown} #{message.position} {message.message_type}: "
-                  f"{message.detail}")
+                  f"{message.detail}" + (f" (not read: {unread})" if unread else ""))
             statuses[message.status] += 1
     print(f"\n{taken} of the {len(files)} files in {folder} taken into "
           f"{engine.url.render_as_string()} ({statuses.pop('not EDI or XML', 0)} are not "
