@@ -6,7 +6,7 @@ that what a partner sent and the gateway did not take is visible, not silent.
 Empty for a message whose mapping read everything; none where nothing was mapped.
 
 Revision ID: 0007
-Revises: 0006
+Revises: 0009
 Create Date: 2026-12-08 00:00:00
 """
 
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007"
-down_revision: str | None = "0006"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
