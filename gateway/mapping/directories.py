@@ -23,17 +23,16 @@ from __future__ import annotations
 
 import argparse
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gateway import yamlfile
 from gateway.edi.schema.loader import load_directory, versions
 from gateway.edi.schema.model import Directory, GroupNode, SegmentNode
 from gateway.mapping.inbound import Compiler, MappingError, Scope
 from gateway.mapping.paths import PathError, ValuePath
-from gateway.mapping.registry import DEFAULT_ROOT, load_codelists
+from gateway.mapping.registry import DEFAULT_ROOT, load_codelists, mapping_data
 
 _GROUP = re.compile(r"\bSG(\d+)\b")
 # A segment step's own-element predicate: TAG[01-1=137|...] (also !=).
@@ -97,7 +96,7 @@ class MappingPaths:
 
 def read_paths(path: Path, root: Path = DEFAULT_ROOT) -> MappingPaths:
     """Compile the inbound EDIFACT mapping at ``path``, keeping its paths."""
-    data = yamlfile.load(path.read_text("utf-8"))
+    data = mapping_data(root, path.relative_to(root))
     label = str(path.relative_to(root))
     version, message = str(data["version"]), str(data["message"])
     directory = load_directory("edifact", version)
@@ -207,7 +206,7 @@ def compare(paths: MappingPaths, version: str) -> list[Miss]:
 
 
 def _compare_elements(use: _Use, compiled: ValuePath, home: Directory, other: Directory,
-                      miss: Any) -> None:
+                      miss: Callable[[str, str], None]) -> None:
     """The elements the path reads and tests: the same data elements, the codes
     it tests listed."""
     refs: list[tuple[str, str, list[str]]] = []  # segment, element ref, codes tested

@@ -7,10 +7,11 @@ from the structures; the decision is pinned here by hand (``READ_BY``), and the
 listings must match it. Then, for every directory and every inbound message,
 one message is built from the project sample of the mapping that reads it
 (UNH names the directory; where the directory's standard differs from the
-sample's, the sample is rewritten the way the directory spells it: ``EDITS``)
+sample's, the sample is rewritten the way the directory spells it: ``EDITS``;
+the D02A and D02B mappings, which extend D01B's, read the D01B sample)
 and must validate at schema level in that directory and map to the facts
 pinned from the sample's text: the document's number, its first line's item
-and quantity.
+and quantity, and an invoice's net days.
 
 The comparison itself is checked on facts read off the structures by hand: the
 line group that D24A renumbers, the payment terms group D02B rebuilds around
@@ -27,7 +28,6 @@ from typing import Any
 
 import pytest
 
-from gateway.edi.issues import Code
 from gateway.edi.report import inspect
 from gateway.edi.schema.loader import load_directory
 from gateway.mapping.convert import documents
@@ -50,23 +50,16 @@ READ_BY: dict[str, dict[str, str]] = {
     "ORDRSP": {"D96A": "D94B-D96B", "D01B": "D97A-D24A"},
     "DESADV": {"D96A": "D94B-D96A", "D01B": "D96B-D24A"},
     "RECADV": {"D96A": "D96A-D98B", "D01B": "D99A-D24A"},
-    "INVOIC": {"D96A": "D94B-D96A", "D01B": "D96B-D24A"},
+    "INVOIC": {"D96A": "D94B-D96A", "D01B": "D96B-D02A", "D02B": "D02B-D24A"},
     "INVRPT": {"D96A": "D94B-D96B", "D01B": "D97A-D24A"},
-    "SLSRPT": {"D96A": "D94B-D96B", "D01B": "D97A-D02A"},
-    "DELFOR": {"D96A": "D94B-D96A", "D01B": "D96B-D01C"},
+    "SLSRPT": {"D96A": "D94B-D96B", "D01B": "D97A-D02A", "D02B": "D02B-D24A"},
+    "DELFOR": {"D96A": "D94B-D96A", "D01B": "D96B-D01C", "D02A": "D02A-D24A"},
 }
 # Directories without the message: nothing reads them.
 ABSENT = {("RECADV", "D94B"), ("RECADV", "D95A"), ("RECADV", "D95B")}
-# Directories no mapping reads yet, and why (see gateway/mappings/README.md).
-UNREAD: dict[tuple[str, str], str] = {
-    **{("DELFOR", v): "the detail section hangs under GEI (GIS before D02A), which the "
-       "D01B structure has no place for: every line would be lost"
-       for v in ("D02A", "D02B", *(f"D{y:02d}{r}" for y in range(3, 24) for r in "AB"),
-                 "D24A")},
-    **{("SLSRPT", v): "the product-driven section opens with GEI (GIS before D02B), which "
-       "the D01B structure has no place for: its lines would be lost"
-       for v in ("D02B", *(f"D{y:02d}{r}" for y in range(3, 24) for r in "AB"), "D24A")},
-}
+# The mappings that extend the D01B one have no sample of their own: they read
+# the D01B sample, spelt as their directories spell it.
+SAMPLE_OF = {"D96A": "D96A", "D01B": "D01B", "D02A": "D01B", "D02B": "D01B"}
 
 MESSAGES = tuple(READ_BY)
 
@@ -134,13 +127,17 @@ EDITS: tuple[Edit, ...] = (
      lambda m: f"PYT+{m[1]}++{m[2]}+{m[3]}+{m[4]}+{m[5]}"),
     # SSCC: UN 7405 dropped BJ in D03A; AW is its code there.
     ("DESADV", "D03A", "D24A", r"^GIN\+BJ\+", "GIN+AW+"),
+    # GIS (C529) became GEI (9649 qualifier, then C012) where these sections open:
+    # 3 scheduling type information, 37 complete information.
+    ("DELFOR", "D02A", "D24A", r"^GIS\+37$", "GEI+3+37"),
+    ("SLSRPT", "D02B", "D24A", r"^GIS\+37$", "GEI+3+37"),
 )
 
 
 def message_for(message: str, version: str, reader: str) -> bytes:
     """The sample of the mapping ``reader`` with UNH naming ``version``, spelt as
     ``version`` spells it."""
-    text = (SAMPLES / "edifact" / f"{message}_{reader}.edi").read_text("latin-1")
+    text = (SAMPLES / "edifact" / f"{message}_{SAMPLE_OF[reader]}.edi").read_text("latin-1")
     head, _, rest = text.partition("UNH+")
     # Split at the segment terminator, not at a released one (?' in free text).
     segments = [s.strip() for s in re.split(r"(?<!\?)'", "UNH+" + rest)]
@@ -180,14 +177,12 @@ def _cases() -> list[Any]:
 def test_directory_is_read_by_its_mapping(message: str, version: str, reader: str | None
                                           ) -> None:
     """Each directory is read by the mapping READ_BY names, or by none where the
-    directory lacks the message or UNREAD says why."""
+    directory lacks the message."""
     found = mappings().inbound_for("edifact", version, message)
     if reader is None:
-        assert (message, version) in ABSENT or (message, version) in UNREAD, \
-            f"{message} {version}: neither read nor listed as unread"
+        assert (message, version) in ABSENT, f"{message} {version}: read by nothing"
         assert found is None, f"{message} {version} is read by {found and found.name}"
         return
-    assert (message, version) not in UNREAD
     assert found is not None and found.version == reader
 
 
@@ -200,26 +195,14 @@ def test_message_of_directory_maps(message: str, version: str, reader: str) -> N
     assert report.valid, [str(i) for i in report.issues if i.blocking]
     mapped = documents(report, mappings())[0]  # the first message (INVRPT D96A has two)
     assert mapped.document is not None, [str(i) for i in mapped.issues]
-    number, gtin, quantity = FACTS[(message, reader)]
+    number, gtin, quantity = FACTS[(message, SAMPLE_OF[reader])]
     document: Any = mapped.document
     assert document.number == number
     line = document.lines[0]
     assert line.item.gtin == gtin
     assert _quantity(message, line) == Decimal(quantity)
-
-
-@pytest.mark.parametrize(("message", "version"), sorted(UNREAD))
-def test_unread_directory_says_so(message: str, version: str) -> None:
-    """A message of a directory no mapping reads validates and gets no-mapping."""
-    reader = "D01B"
-    edits = {"DELFOR": ("GIS+37", "GEI+3+37"), "SLSRPT": ("GIS+37", "GEI+3+37")}
-    data = message_for(message, version, reader)
-    old, new = edits[message]
-    report = inspect(data.replace(old.encode(), new.encode()))
-    assert report.valid, [str(i) for i in report.issues if i.blocking]
-    (mapped,) = documents(report, mappings())
-    assert mapped.document is None
-    assert [i.code for i in mapped.issues] == [Code.NO_MAPPING]
+    if message == "INVOIC":  # both samples: PAT+1++5:3:D:30 (PYT+1++5+3+D+30 from D02B)
+        assert document.payment_terms.net_days == 30
 
 
 # -- the comparison -------------------------------------------------------------------------
