@@ -106,11 +106,16 @@ def as_json(document: Model) -> Any:
     return document.model_dump(mode="json", exclude_none=True)
 
 
+# Inbound mappings that extend another version's file and have no outbound
+# mapping of their own: their documents are written back in the version extended.
+EXTENDING = {"D02A": "D01B", "D02B": "D01B"}
+
+
 def written_version(standard_version: str, message_type: str) -> str:
     """The version of the mapping that reads a message: the version it is written back in."""
     mapping = mappings().inbound_for("edifact", standard_version, message_type)
     assert mapping is not None, f"no mapping reads {message_type} {standard_version}"
-    return mapping.version
+    return EXTENDING.get(mapping.version, mapping.version)
 
 
 def sample_documents(sample: Path) -> tuple[FileReport, list[Model]]:
