@@ -111,7 +111,8 @@ def _utc_now() -> datetime:
 
 def ingest(engine: Engine, data: bytes, name: str, mappings: Mappings, *,
            clock: Clock = _utc_now, tolerance: Tolerance | None = None,
-           batch: int = BATCH, workers: int | None = None) -> IngestResult:
+           batch: int = BATCH, workers: int | None = None,
+           schemas: Schemas | None = None) -> IngestResult:
     """Store every message of one file; see the module docstring for the guarantees.
 
     EDI files are streamed: a batch of messages is read, validated, mapped and
@@ -124,7 +125,11 @@ def ingest(engine: Engine, data: bytes, name: str, mappings: Mappings, *,
     A large file is ingested by several processes at once (``workers``; by
     default :func:`worker_count` decides): each reads the whole file, validates
     and maps its own share of the batches, and stores them in the file's order,
-    so the result is the one a single process gives."""
+    so the result is the one a single process gives.
+
+    ``schemas`` carries partner guides (EDI and XML); by default the shipped
+    standards. XML is checked to the rules level, as XML partners' own networks
+    check it: schema, code lists, the Peppol or EN 16931 Schematron, guide rules."""
     sha = hashlib.sha256(data).hexdigest()
     detection = detect(data)
     with engine.begin() as conn:
@@ -136,13 +141,13 @@ def ingest(engine: Engine, data: bytes, name: str, mappings: Mappings, *,
             "standard": detection.standard, "received_at": clock()}).scalar_one()
     result = IngestResult(name, file_id, False, issues=list(detection.issues))
     tolerance = tolerance or Tolerance()
+    schemas = Schemas(load_directory) if schemas is None else schemas
     if detection.standard not in (EDIFACT, X12):
-        report = inspect(data, level=Level.SCHEMA)
+        report = inspect(data, level=Level.RULES, schemas=schemas)
         result.issues = list(report.issues)
         pending = _prepare_xml(report, mappings, file_id, result)
         _store_batch(engine, pending, tolerance)
         return result
-    schemas = Schemas(load_directory)
     count = worker_count(engine, len(data)) if workers is None else max(workers, 1)
     if count > 1:
         outcomes, issues = run_workers(Job(
