@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 
 from gateway import __version__
-from gateway.cli import ack, convert, edi, ingest, partners, plan, run, serve
+from gateway.cli import ack, convert, edi, ingest, partners, plan, run, send, serve
 from gateway.errors import GatewayError, UsageError
 from gateway.runtime import collector_paused
 
@@ -50,6 +50,8 @@ EXAMPLES = {
     "partners": "edi-gateway partners check --partners samples/partners",
     "serve": "edi-gateway serve --once --var /srv/edi",
     "reprocess": "edi-gateway reprocess --quarantined",
+    "send": "edi-gateway send --partner nwretail --document invoice --order 4500017821",
+    "traffic": "edi-gateway traffic --partner nwretail --overdue",
     "plan": "edi-gateway plan forecast --history sales.csv --horizon 8",
 }
 
@@ -66,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.register(commands)
     partners.register(commands)
     serve.register(commands)
+    send.register(commands)
     plan.register(commands)
     for name, command in commands.choices.items():
         if name in EXAMPLES and not command.epilog:
