@@ -36,10 +36,6 @@ def register(commands: Any) -> None:
     p.add_argument("--workers", type=_positive, metavar="N",
                    help="processes sharing a large file (default: one per core, up to 4, "
                         "for files of 2 MB and more)")
-    p.add_argument("--reprocess", action="store_true",
-                   help="take again the messages of files ingested before that were not "
-                        "stored (after a mapping or profile was fixed); what was stored "
-                        "is not stored again")
     p.add_argument("--mappings", type=Path, help=argparse.SUPPRESS)
     add_limit_option(p, WHOLE_LIMIT)
     p.set_defaults(handler=cmd_ingest)
@@ -55,11 +51,9 @@ def _positive(text: str) -> int:
     return value
 
 
-def _no_messages(result: Any, reprocess: bool) -> str:
+def _no_messages(result: Any) -> str:
     """Why a file gave no message: the first problem found in it, in words."""
-    if result.already and reprocess and result.file_id is not None and not result.issues:
-        return "every message of this file was stored before: nothing to take again"
-    if result.already and not reprocess:
+    if result.already:
         return "this file was already ingested, and it held no message then"
     blocking = [issue for issue in result.issues if issue.blocking]
     found = blocking or result.issues
@@ -73,7 +67,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from gateway.mapping.inbound import MappingError
     from gateway.mapping.registry import DEFAULT_ROOT, load_mappings
     from gateway.partners.profile import ProfileError
-    from gateway.pipeline.ingest import ingest, reingest
+    from gateway.pipeline.ingest import ingest
     from gateway.traffic.models import MessageStatus
 
     # A database that cannot be used is said before the mappings are loaded.
@@ -93,22 +87,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             print(json_line({"path": path, "error": f"cannot read: {reason(err)}"}))
             worst = 2
             continue
-        if args.reprocess:
-            result = reingest(engine, data, path, mappings)
-        else:
-            result = ingest(engine, data, path, mappings, workers=args.workers)
+        result = ingest(engine, data, path, mappings, workers=args.workers)
         ok = {MessageStatus.STORED, MessageStatus.DUPLICATE, MessageStatus.SKIPPED}
-        # Taken again with nothing left to take is no failure; a file with no message is.
-        done_before = args.reprocess and result.already and not result.issues
-        if (not result.messages and not done_before) or \
-                any(m.status not in ok for m in result.messages):
+        if not result.messages or any(m.status not in ok for m in result.messages):
             worst = max(worst, 1)
         line: dict[str, Any] = {"path": path, "already_ingested": result.already,
                                 "messages": (m.to_json() for m in result.messages)}
-        if args.reprocess:
-            line["reprocessed"] = result.already
         if not result.messages:  # nothing stored: why, never a bare empty list
-            line["reason"] = _no_messages(result, args.reprocess)
+            line["reason"] = _no_messages(result)
         # The line is written a message at a time, never built whole in memory.
         write_json_line(sys.stdout, line)
     engine.dispose()

@@ -173,54 +173,6 @@ def ingest(engine: Engine, data: bytes, name: str, mappings: Mappings, *,
     return result
 
 
-# What a message's row may say for it not to be taken again by a reprocess: stored
-# once already, or never to be stored.
-KEPT = frozenset({MessageStatus.STORED.value, MessageStatus.DUPLICATE.value,
-                  MessageStatus.SKIPPED.value})
-
-
-def reingest(engine: Engine, data: bytes, name: str, mappings: Mappings, *,
-             clock: Clock = _utc_now, tolerance: Tolerance | None = None,
-             batch: int = BATCH) -> IngestResult:
-    """Take a file ingested before again, after a mapping, profile or guide was fixed:
-    each of its messages that is not stored (failed, quarantined, or without a row
-    after a crash) is read, validated, mapped and stored anew; those stored, found
-    duplicate or skipped keep their rows and are not stored again, so a document is
-    stored exactly once however often the file is taken. A file not seen before is
-    ingested as new. The result lists the messages taken again."""
-    sha = hashlib.sha256(data).hexdigest()
-    with engine.begin() as conn:
-        found = conn.execute(select(_FILES.c.id).where(_FILES.c.sha256 == sha)
-                             .order_by(_FILES.c.id)).scalar()
-    if found is None:
-        return ingest(engine, data, name, mappings, clock=clock, tolerance=tolerance,
-                      batch=batch, workers=1)
-    file_id = int(found)
-    with engine.begin() as conn:
-        kept = {int(position) for position, status in conn.execute(
-            select(_MESSAGES.c.position, _MESSAGES.c.status)
-            .where(_MESSAGES.c.file_id == file_id)) if status in KEPT}
-        # The rows of what is taken again go: their new outcome takes their place. A
-        # crash before it is stored leaves no row, and the next reprocess takes it.
-        conn.execute(_MESSAGES.delete().where(_MESSAGES.c.file_id == file_id,
-                                              _MESSAGES.c.status.not_in(KEPT)))
-    result = IngestResult(name, file_id, True)
-    tolerance = tolerance or Tolerance()
-    if detect(data).standard not in (EDIFACT, X12):
-        if 1 not in kept:
-            report = inspect(data, level=Level.SCHEMA)
-            result.issues = list(report.issues)
-            _store_batch(engine, _prepare_xml(report, mappings, file_id, result), tolerance)
-        return result
-    schemas = Schemas(load_directory)
-    for read in batches(data, schemas, mappings, file_id, size=max(batch, 1)):
-        result.issues.extend(read.issues)
-        again = [item for item in read.pending if item.outcome.position not in kept]
-        result.messages.extend(item.outcome for item in again)
-        _store_batch(engine, again, tolerance)
-    return result
-
-
 # Below this size a file is ingested in the calling process: starting workers
 # costs more than they would save.
 PARALLEL_FROM = 2_000_000
