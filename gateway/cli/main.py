@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from gateway import __version__
-from gateway.cli import ack, convert, edi, ingest, partners, plan, run, serve
+from gateway.cli import ack, convert, edi, ingest, partners, plan, run, send, serve
 from gateway.runtime import collector_paused
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -41,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.register(commands)
     partners.register(commands)
     serve.register(commands)
+    send.register(commands)
     plan.register(commands)
     return parser
 

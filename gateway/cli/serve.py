@@ -152,6 +152,13 @@ def _report(drained: Drained) -> int:
           + (f"; {len(drained.polled.errors)} channel errors" if drained.polled.errors else ""))
     for error in drained.polled.errors:
         print(f"  channel error: {error}")
+    for outbound_id, status in drained.acks.matched:
+        print(f"  outbound {outbound_id}: acknowledged, {status}")
+    for reason in drained.acks.unmatched:
+        print(f"  acknowledgement unmatched: {reason}")
+    for late in drained.overdue:
+        print(f"  outbound {late.outbound_id} {late.name} to {late.partner}: "
+              f"acknowledgement overdue (no {late.expected} in time)")
     return 1 if bad or sent.failed or drained.polled.errors else 0
 
 

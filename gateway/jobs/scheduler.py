@@ -3,7 +3,10 @@ uvicorn in the main thread, until stopped.
 
 Jobs: ``inbound`` (poll every channel, process what was received, send what is
 due) every ``poll_seconds``; ``send`` (retries whose backoff has passed) every
-``send_seconds``; ``retention`` once a day. Each job runs one instance at a
+``send_seconds``; ``acknowledgements`` (match the partners' 997, 999 and
+CONTRL to what we sent) every ``poll_seconds``; ``overdue`` (flag expected
+acknowledgements that did not come in time) every ``overdue_seconds``;
+``retention`` once a day. Each job runs one instance at a
 time, and a run that was missed is run once, not caught up. Other parts of the
 gateway hand in :class:`~gateway.jobs.tasks.Job` values (the overdue
 acknowledgement check, the nightly forecast) to run beside them.
@@ -25,7 +28,7 @@ from apscheduler.schedulers.background import (  # type: ignore[import-untyped] 
 )
 
 from gateway.jobs.service import Opened, drain
-from gateway.jobs.tasks import Job, retention, send_pending
+from gateway.jobs.tasks import Job, overdue, reconcile, retention, send_pending
 from gateway.pipeline.context import Gateway
 from gateway.web.app import create_app
 
@@ -55,6 +58,8 @@ def build_scheduler(opened: Opened, extra: Sequence[Job] = ()) -> BackgroundSche
     jobs = [
         Job("inbound", _inbound, settings.poll_seconds),
         Job("send", send_pending, settings.send_seconds),
+        Job("acknowledgements", reconcile, settings.poll_seconds),
+        Job("overdue", overdue, settings.overdue_seconds),
         Job("retention", lambda gw: retention(gw, settings.retention_days), DAY),
         *extra,
     ]

@@ -21,7 +21,14 @@ from gateway.archive.store import open_archive
 from gateway.db.engine import make_engine
 from gateway.db.migrate import upgrade
 from gateway.errors import ConfigurationError
-from gateway.jobs.tasks import PollReport, poll_channels, process_received, send_pending
+from gateway.jobs.tasks import (
+    PollReport,
+    overdue,
+    poll_channels,
+    process_received,
+    reconcile,
+    send_pending,
+)
 from gateway.mapping.registry import DEFAULT_ROOT
 from gateway.partners.mappings import MappingSets, check_agreements
 from gateway.partners.profile import DEFAULT_PARTNERS, load_profiles
@@ -29,6 +36,7 @@ from gateway.partners.service import SyncReport, sync_profiles
 from gateway.pipeline.context import Clock, Gateway, folder_channels, utc_now
 from gateway.pipeline.inbound import FileOutcome
 from gateway.pipeline.outbound import SendReport
+from gateway.pipeline.reconcile import Overdue, ReconcileReport
 
 
 @dataclass(frozen=True)
@@ -42,6 +50,7 @@ class Settings:
     port: int = 8080
     poll_seconds: float = 2.0
     send_seconds: float = 5.0
+    overdue_seconds: float = 300.0
     retention_days: int = 400
 
     @property
@@ -68,6 +77,10 @@ class Opened:
             self.lock = None
 
 
+class ServiceRunning(ConfigurationError):
+    """Another gateway service holds the SQLite database's lock."""
+
+
 def _lock(settings: Settings) -> IO[bytes] | None:
     """One service per SQLite file (SQLite has no row claims to share work with):
     an exclusive lock beside the database, refused while another holds it."""
@@ -79,7 +92,7 @@ def _lock(settings: Settings) -> IO[bytes] | None:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError as err:
         handle.close()
-        raise ConfigurationError(
+        raise ServiceRunning(
             f"another gateway service is using {settings.database_url}; several services "
             "share work only on PostgreSQL (--database postgresql://...)") from err
     handle.write(f"{os.getpid()}\n".encode())
@@ -123,14 +136,20 @@ class Drained:
     polled: PollReport = field(default_factory=PollReport)
     files: list[FileOutcome] = field(default_factory=list)
     sent: SendReport = field(default_factory=SendReport)
+    acks: ReconcileReport = field(default_factory=ReconcileReport)
+    overdue: list[Overdue] = field(default_factory=list)
 
 
 def drain(gw: Gateway, *, rounds: int = 100) -> Drained:
-    """Poll, process and send until a round finds nothing new (at most ``rounds``)."""
+    """Poll, process, reconcile acknowledgements and send until a round finds nothing
+    new (at most ``rounds``); then flag the acknowledgements overdue."""
     total = Drained()
     for _ in range(rounds):
         polled = poll_channels(gw)
         files = process_received(gw)
+        acks = reconcile(gw)
+        total.acks.matched.extend(acks.matched)
+        total.acks.unmatched.extend(acks.unmatched)
         sent = send_pending(gw)
         total.polled.taken += polled.taken
         total.polled.again += polled.again
@@ -141,4 +160,5 @@ def drain(gw: Gateway, *, rounds: int = 100) -> Drained:
         total.sent.failed += sent.failed
         if not (polled.taken or polled.again or files or sent.sent):
             break
+    total.overdue.extend(overdue(gw))
     return total

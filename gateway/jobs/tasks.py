@@ -20,6 +20,7 @@ from gateway.db.base import table
 from gateway.pipeline.context import Gateway
 from gateway.pipeline.inbound import FileOutcome, claimed, receive
 from gateway.pipeline.outbound import SendReport, send_due
+from gateway.pipeline.reconcile import Overdue, ReconcileReport, flag_overdue, reconcile_acks
 from gateway.traffic.models import InboundFile, StateChange
 from gateway.traffic.states import FileStatus
 
@@ -64,6 +65,16 @@ def process_received(gw: Gateway, limit: int | None = None) -> list[FileOutcome]
 
 def send_pending(gw: Gateway) -> SendReport:
     return send_due(gw)
+
+
+def reconcile(gw: Gateway) -> ReconcileReport:
+    """Match the acknowledgements received to what we sent."""
+    return reconcile_acks(gw)
+
+
+def overdue(gw: Gateway) -> list[Overdue]:
+    """Flag what the agreements expected an acknowledgement for and did not get in time."""
+    return flag_overdue(gw)
 
 
 def retention(gw: Gateway, days: int) -> int:

@@ -15,7 +15,7 @@ from sqlalchemy import Connection
 
 from gateway.edi.ack import edifact as contrl
 from gateway.edi.ack import x12
-from gateway.edi.ack.plan import AckOptions, InterchangePlan
+from gateway.edi.ack.plan import AckOptions, InterchangePlan, Status
 from gateway.edi.delimiters import Delimiters
 from gateway.edi.issues import Issue
 from gateway.edi.report import FileReport
@@ -26,6 +26,8 @@ from gateway.partners.profile import AckKind, AckPolicy, OutboundDelimiters
 from gateway.pipeline.context import Gateway
 from gateway.pipeline.outbound import Queued, queue
 from gateway.traffic.control_numbers import Scope, allocate
+
+ACKNOWLEDGEMENTS = frozenset({"997", "999", "CONTRL"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +56,12 @@ def build_ack(conn: Connection, gw: Gateway, partner: str, plan: InterchangePlan
         return AckResult(None, "the agreement asks for no acknowledgement")
     if inbound.header is None:
         return AckResult(None, "the interchange has no readable header to answer")
+    messages = plan.messages()
+    if messages and all(m.message.type in ACKNOWLEDGEMENTS for m in messages) and \
+            plan.status is not Status.REJECTED:
+        # X12 does not acknowledge a 997/999 group, nor EDIFACT a CONTRL: answering
+        # one would start an endless exchange. It is reconciled instead.
+        return AckResult(None, "an acknowledgement is not acknowledged")
     partner_id = gw.partner_id(partner)
     now = gw.clock()
     chosen = _delimiters(delimiters, inbound.delimiters)

@@ -7,8 +7,10 @@ partner's channel: each row is claimed (``FOR UPDATE SKIP LOCKED`` where the
 database has it, so several gateway processes never send one file twice), sent,
 and marked ``sent``; a failure waits the channel's backoff and is tried again,
 up to its attempts, then marked ``failed`` for a person to look at.
-:func:`resend` queues a file again as it was. Acknowledgements, and later the
-business documents and their reconciliation, all go through here.
+:func:`resend` queues a file again as it was. Acknowledgements, business
+documents (:mod:`gateway.pipeline.send`) and what planning hands over all go
+through here; a file whose agreement expects an acknowledgement back carries
+its kind and the time it is due (:mod:`gateway.pipeline.reconcile`).
 """
 
 from __future__ import annotations
@@ -37,10 +39,21 @@ class Queued:
     archive_key: str
 
 
+@dataclass(frozen=True, slots=True)
+class Expected:
+    """The acknowledgement an agreement expects back for a file, within how long."""
+
+    kind: str  # "997", "CONTRL", ...
+    hours: int
+
+
 def queue(conn: Connection, gw: Gateway, partner: str, *, kind: str, standard: str,
           data: bytes, name: str, control: str | None = None,
-          group_controls: str | None = None, answers_id: int | None = None) -> Queued:
-    """Archive ``data`` and record it queued for ``partner``; see the module docstring."""
+          group_controls: str | None = None, answers_id: int | None = None,
+          document: tuple[str, str] | None = None, expect: Expected | None = None) -> Queued:
+    """Archive ``data`` and record it queued for ``partner``; see the module docstring.
+    ``document``: the business document's type and number; ``expect``: the
+    acknowledgement its agreement expects (due ``hours`` after the file is sent)."""
     key = gw.archive.put(data)
     now = gw.clock()
     check(OUTBOUND_TRANSITIONS, None, OutboundStatus.QUEUED)
@@ -49,7 +62,13 @@ def queue(conn: Connection, gw: Gateway, partner: str, *, kind: str, standard: s
         "size": len(data), "standard": standard, "interchange_control": control,
         "group_controls": group_controls, "answers_id": answers_id,
         "status": OutboundStatus.QUEUED.value, "attempts": 0, "next_attempt_at": now,
-        "created_at": now, "sent_at": None, "detail": None}).scalar_one()
+        "created_at": now, "sent_at": None, "detail": None,
+        "document_type": document[0] if document else None,
+        "document_number": document[1][:80] if document else None,
+        "ack_expected": expect.kind if expect else None,
+        # Counted from the queueing until it is sent; sending moves it (see _send_one).
+        "ack_due_at": now + timedelta(hours=expect.hours) if expect else None,
+        "ack_status": None, "ack_detail": None}).scalar_one()
     record(conn, SUBJECT, ident, OutboundStatus.QUEUED, now, detail=f"{kind} for {partner}")
     return Queued(int(ident), name, key)
 
@@ -132,9 +151,12 @@ def _send_one(gw: Gateway, ident: int, partner: str | None) -> OutboundStatus | 
             record(conn, SUBJECT, ident, status, now, detail=detail)
             return status
         check(OUTBOUND_TRANSITIONS, row["status"], OutboundStatus.SENT)
+        due = row["ack_due_at"]
+        if due is not None:  # the partner's hours start when it has the file
+            due = now + (due - row["created_at"])
         conn.execute(update(_OUTBOUND).where(_OUTBOUND.c.id == ident).values(
             status=OutboundStatus.SENT.value, attempts=attempts, sent_at=now,
-            detail=f"sent to {where}"))
+            detail=f"sent to {where}", ack_due_at=due))
         record(conn, SUBJECT, ident, OutboundStatus.SENT, now, detail=f"sent to {where}")
         return OutboundStatus.SENT
 

@@ -155,6 +155,32 @@ class OutboundFile(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     detail: Mapped[str | None] = mapped_column(Text)
+    # A business document: its type and number (an order response, an invoice ...).
+    document_type: Mapped[str | None] = mapped_column(String(32))
+    document_number: Mapped[str | None] = mapped_column(String(80), index=True)
+    # The acknowledgement the agreement expects back, by when, and what it said:
+    # accepted, accepted-with-errors, partially-accepted, rejected; overdue while
+    # none came in time (see gateway.pipeline.reconcile).
+    ack_expected: Mapped[str | None] = mapped_column(String(8))
+    ack_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ack_status: Mapped[str | None] = mapped_column(String(24))
+    ack_detail: Mapped[str | None] = mapped_column(Text)
+
+
+class ReceivedAck(Base):
+    """An acknowledgement message received (997, 999, CONTRL, an MLR) and what it was
+    matched to: one row per message, so it is reconciled once by one process."""
+
+    __tablename__ = "received_acks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("inbound_messages.id"), unique=True)
+    outbound_id: Mapped[int | None] = mapped_column(ForeignKey("outbound_files.id"),
+                                                    index=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    status: Mapped[str] = mapped_column(String(24))
+    detail: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class ControlCounter(Base):

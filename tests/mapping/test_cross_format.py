@@ -38,11 +38,11 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from enum import Enum
 from functools import cache
+from pathlib import Path
 from typing import Any, get_args, get_origin
 
 import pytest
 
-from gateway import yamlfile
 from gateway.documents.common import Model
 from gateway.documents.models import DOCUMENT_TYPES
 from gateway.edi.charsets import to_ascii
@@ -57,7 +57,7 @@ from gateway.mapping.convert import (
     to_xml,
     written_issues,
 )
-from gateway.mapping.registry import DEFAULT_ROOT, Mappings, load_mappings
+from gateway.mapping.registry import DEFAULT_ROOT, Mappings, load_mappings, mapping_data
 from tests import corpus
 from tests.regenerate_samples import SAMPLES, sample_files, sample_id
 
@@ -82,7 +82,9 @@ def mappings() -> Mappings:
 
 @cache
 def _yaml(relative: str) -> Any:
-    return yamlfile.load((DEFAULT_ROOT / relative).read_text("utf-8"))
+    """A file under the mappings folder, as compiled (a mapping that extends
+    another is read with it)."""
+    return mapping_data(DEFAULT_ROOT, Path(relative))
 
 
 @cache
