@@ -125,20 +125,22 @@ class Ingesting:
 
 def ingest(engine: Engine, data: FileData, name: str, mappings: Mappings, *,
            clock: Clock = _utc_now, tolerance: Tolerance | None = None,
-           batch: int = BATCH, workers: int | None = None) -> IngestResult:
+           batch: int = BATCH, workers: int | None = None,
+           schemas: Schemas | None = None) -> IngestResult:
     """Store every message of one file; see the module docstring for the guarantees
     and :func:`ingesting` for how. The outcome of every message is kept in the
     result; a caller that only reports them takes them as they come from
     :func:`ingesting` instead, so their number does not weigh on memory."""
     run = ingesting(engine, data, name, mappings, clock=clock, tolerance=tolerance,
-                    batch=batch, workers=workers)
+                    batch=batch, workers=workers, schemas=schemas)
     messages = list(run.outcomes)
     return IngestResult(run.name, run.file_id, run.already, messages, run.issues)
 
 
 def ingesting(engine: Engine, data: FileData, name: str, mappings: Mappings, *,
               clock: Clock = _utc_now, tolerance: Tolerance | None = None,
-              batch: int = BATCH, workers: int | None = None) -> Ingesting:
+              batch: int = BATCH, workers: int | None = None,
+              schemas: Schemas | None = None) -> Ingesting:
     """Record the file, then store its messages batch by batch as ``outcomes`` is
     iterated.
 
@@ -155,7 +157,11 @@ def ingesting(engine: Engine, data: FileData, name: str, mappings: Mappings, *,
     A large file is ingested by several processes at once (``workers``; by
     default :func:`worker_count` decides): each reads the whole file, validates
     and maps its own share of the batches, and stores them in the file's order,
-    so the result is the one a single process gives."""
+    so the result is the one a single process gives.
+
+    ``schemas`` carries partner guides (EDI and XML); by default the shipped
+    standards. XML is checked to the rules level, as XML partners' own networks
+    check it: schema, code lists, the Peppol or EN 16931 Schematron, guide rules."""
     path = data if isinstance(data, Path) else None
     if path is not None:
         with path.open("rb") as source:
@@ -177,16 +183,16 @@ def ingesting(engine: Engine, data: FileData, name: str, mappings: Mappings, *,
             "standard": detection.standard, "received_at": clock()}).scalar_one()
     issues = list(detection.issues)
     tolerance = tolerance or Tolerance()
+    schemas = Schemas(load_directory) if schemas is None else schemas
     if detection.standard not in (EDIFACT, X12):
         # XML is one document: read whole.
         whole = path.read_bytes() if path is not None else data
         assert isinstance(whole, bytes)
-        report = inspect(whole, level=Level.SCHEMA)
+        report = inspect(whole, level=Level.RULES, schemas=schemas)
         issues[:] = report.issues
         pending = _prepare_xml(report, mappings, file_id)
         _store_batch(engine, pending, tolerance)
         return Ingesting(name, file_id, False, issues, iter([p.outcome for p in pending]))
-    schemas = Schemas(load_directory)
     opener = partial(_open, data)
     read = partial(batches, opener, schemas, mappings, file_id, size=max(batch, 1))
     count = worker_count(engine, size) if workers is None else max(workers, 1)
