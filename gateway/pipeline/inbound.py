@@ -444,6 +444,8 @@ class _Run:
             mappings = self.gw.sets.of(agreement.overlays)
             mapped = map_message(message, ic.standard, ic.delimiters.decimal, mappings, placed)
             self._document(pending, state.partner, mapped.document, mapped.issues)
+            outcome.unread = mapped.unread
+            row["unread_segments"] = json.dumps(mapped.unread)
         state.statuses.append(str(row.get("status") or MessageStatus.STORED.value))
         return pending
 

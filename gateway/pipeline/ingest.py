@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import io
+import json
 import multiprocessing
 import os
 import threading
@@ -66,12 +67,17 @@ class MessageOutcome:
     status: str
     detail: str
     issues: list[Issue] = field(default_factory=list)
+    # EDI: segments of the message its mapping did not read, counted by tag.
+    unread: dict[str, int] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        return {"position": self.position, "type": self.message_type,
-                "reference": self.reference, "document": self.document_type,
-                "number": self.number, "status": self.status, "detail": self.detail,
-                "issues": [i.to_json() for i in self.issues]}
+        found = {"position": self.position, "type": self.message_type,
+                 "reference": self.reference, "document": self.document_type,
+                 "number": self.number, "status": self.status, "detail": self.detail,
+                 "issues": [i.to_json() for i in self.issues]}
+        if self.unread:
+            found["unread"] = self.unread
+        return found
 
 
 @dataclass(slots=True)
@@ -340,6 +346,8 @@ def _prepare_message(event: MessageRead, schemas: Schemas, mappings: Mappings,
     else:
         mapped = map_message(message, ic.standard, ic.delimiters.decimal, mappings, placed)
         document = _mapped(outcome, row, mapped.document, mapped.issues)
+        outcome.unread = mapped.unread
+        row["unread_segments"] = json.dumps(mapped.unread)
     return _Pending(outcome, row, document, sender)
 
 
@@ -509,7 +517,7 @@ _LENGTHS = {column.name: text_length(column.type) for column in _MESSAGES.column
 
 def _defaults(row: dict[str, Any]) -> dict[str, Any]:
     full = {"document_type": None, "document_number": None, "status": "", "detail": None,
-            "interchange_id": None, **row}
+            "interchange_id": None, "unread_segments": None, **row}
     for name, length in _LENGTHS.items():
         value = full.get(name)
         if isinstance(value, str):
