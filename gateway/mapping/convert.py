@@ -38,6 +38,8 @@ class Mapped:
     reference: str
     document: Model | None
     issues: list[Issue] = field(default_factory=list)
+    # EDI: segments of the message no path of its mapping reads, counted by tag.
+    unread: dict[str, int] = field(default_factory=dict)
 
 
 def documents(report: FileReport, mappings: Mappings) -> list[Mapped]:
@@ -91,7 +93,8 @@ def map_message(message: Message, standard: str, decimal: str,
         assert directory is not None  # the mapping compiled against it
         tree = instance_tree(message.segments, directory.messages[mapping.message].structure)
     document, issues = mapping.apply(tree, decimal=decimal)
-    return Mapped(message.type, message.reference, document, issues)
+    return Mapped(message.type, message.reference, document, issues,
+                  mapping.unread(message.segments))
 
 
 def _no_mapping(standard: str, version: str, mtype: str) -> Issue:

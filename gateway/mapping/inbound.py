@@ -23,7 +23,8 @@ Applying a mapping never raises on bad data: problems come back as issues.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,11 +33,13 @@ from pydantic import ValidationError
 from gateway.documents.models import DOCUMENT_TYPES
 from gateway.edi.issues import Code, Issue, Location
 from gateway.edi.schema.model import Directory, GroupNode, MessageDef
+from gateway.edi.tree import Segment
 from gateway.errors import ConfigurationError
 from gateway.mapping.paths import (
     UBL_NAMESPACES,
     HeldRead,
     PathError,
+    SegmentRead,
     ValuePath,
     XmlPath,
     first_held,
@@ -267,6 +270,8 @@ class Compiler:
     # Getters of one value without a default, and what they do: objects and
     # first_of find and convert the value themselves, without the getter's call.
     _reads: dict[Getter, _Read] = field(default_factory=dict)
+    # Every EDI path compiled for the file: what the mapping reads of a message.
+    paths: list[ValuePath] = field(default_factory=list)
 
     def fail(self, where: str, problem: str) -> MappingError:
         return MappingError(f"{self.name}: {where}: {problem}")
@@ -280,7 +285,9 @@ class Compiler:
             if self.family == "xml":
                 return XmlPath(text, self.namespaces, strip=strip)
             assert self.directory is not None
-            return scope.value_path(text, self.directory)
+            path = scope.value_path(text, self.directory)
+            self.paths.append(path)
+            return path
         except PathError as err:
             raise self.fail(where, str(err)) from err
 
@@ -290,9 +297,11 @@ class Compiler:
             return self.path(text, where, scope), scope.repeating()
         assert self.directory is not None
         try:
-            return scope.nodes_path(text, self.directory)
+            found = scope.nodes_path(text, self.directory)
         except PathError as err:
             raise self.fail(where, str(err)) from err
+        self.paths.append(found[0])
+        return found
 
     # -- specs ------------------------------------------------------------------
 
@@ -667,6 +676,20 @@ class InboundMapping:
     message: str
     document: str
     getter: Getter
+    # EDI: what the mapping reads of a message, by segment tag (none for XML).
+    reads: dict[str, tuple[SegmentRead, ...]] = field(default_factory=dict)
+
+    def unread(self, segments: Iterable[Segment]) -> dict[str, int]:
+        """How many segments of each tag no path of this mapping reads (an EDI
+        message's body), so that what a partner sent and nobody took is visible.
+        UNS, which only separates a message's sections, is not counted."""
+        counts: Counter[str] = Counter()
+        reads = self.reads
+        for seg in segments:
+            found = reads.get(seg.tag)
+            if seg.tag != "UNS" and (found is None or not any(r.covers(seg) for r in found)):
+                counts[seg.tag] += 1
+        return dict(sorted(counts.items()))
 
     def environment(self, decimal: str = ".") -> dict[str, Any]:
         """What the getters read numbers with: the interchange's decimal mark and the
@@ -716,5 +739,10 @@ def compile_inbound(name: str, data: dict[str, Any], *, directory: Directory | N
                         message.structure if message else None, codelists, namespaces)
     scope = Scope(message.structure if message else None)
     getter = compiler.compile(fields, "fields", scope)
+    reads: dict[str, list[SegmentRead]] = {}
+    for path in compiler.paths:
+        for read in path.reads():
+            if read not in reads.setdefault(read.tag, []):
+                reads[read.tag].append(read)
     return InboundMapping(name, standard, str(data["version"]), str(data["message"]),
-                          document, getter)
+                          document, getter, {tag: tuple(r) for tag, r in reads.items()})

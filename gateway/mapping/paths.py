@@ -109,6 +109,23 @@ Finder = Callable[[Context], str | None]
 
 
 @dataclass(frozen=True, slots=True)
+class SegmentRead:
+    """What a path reads of a message: the segments tagged ``tag``; when ``values``
+    is given, only those whose element ``position`` (component ``component``) holds
+    one of them (``DTM[01=002]`` reads the DTM 002, not a DTM 001 beside it)."""
+
+    tag: str
+    position: int = 0
+    component: int = 0
+    values: frozenset[str] | None = None
+
+    def covers(self, seg: Segment) -> bool:
+        if self.values is None:
+            return True
+        return (seg.get(self.position, self.component) or "") in self.values
+
+
+@dataclass(frozen=True, slots=True)
 class _Walk:
     """One step of a path as data, from which :func:`_finder` builds the closures
     that find a first value: ``kind`` is ``up`` (``..``), ``parent`` (``@parent``),
@@ -175,7 +192,7 @@ class ValuePath:
                     raise PathError(f"{text!r}: '{PARENT}' climbs from an X12 HL loop or "
                                     "an EDIFACT CPS group to the one its 02 names")
                 self._node_steps.append(_parent_step)
-                self._walk.append(_Walk("parent"))
+                self._walk.append(_Walk("parent", tag=group.trigger))
             else:
                 if not enclosing:
                     raise PathError(f"{text!r}: '..' climbs above "
@@ -290,6 +307,29 @@ class ValuePath:
             preds.append(_Predicate(path, frozenset(v.strip() for v in rhs.split("|")),
                                     op == "!="))
         return tuple(preds)
+
+    def reads(self) -> tuple[SegmentRead, ...]:
+        """The segments this path reads, its predicates' paths included: a segment
+        step with a predicate on one of its own elements (``[01=ST]``, not ``!=``)
+        reads only the segments it lets through."""
+        out: list[SegmentRead] = []
+        for step in self._walk:
+            for pred in step.preds:
+                if isinstance(pred.path, ValuePath):
+                    out.extend(pred.path.reads())
+            if step.kind == "parent":
+                # The hierarchy is read from the trigger's ids (HL 01/02, CPS 01/02).
+                out.append(SegmentRead(step.tag))
+            if step.kind != "segment":
+                continue
+            own = next((p for p in step.preds
+                        if isinstance(p.path, _OwnElement) and not p.negate), None)
+            if own is None or not isinstance(own.path, _OwnElement):
+                out.append(SegmentRead(step.tag))
+            else:
+                out.append(SegmentRead(step.tag, own.path.position, own.path.component,
+                                       own.values))
+        return tuple(out)
 
     def nodes(self, context: Context) -> list[Context]:
         current: list[Context] = [context]

@@ -9,7 +9,9 @@ Layout under the mappings folder::
 
 An overlay file is deep-merged into the base file of the same path (mappings
 merge key by key; lists are replaced), and a partner's code lists override
-entries of the shared ones. Every file is compiled when loaded; the first
+entries of the shared ones. A file that ``extends`` the same file of another
+version (``extends: D01B``) is deep-merged into it the same way (its ``also``
+is not inherited), each with its own overlay. Every file is compiled when loaded; the first
 mistake raises :class:`MappingError` naming the file and field.
 """
 
@@ -108,6 +110,32 @@ def merge(base: Any, overlay: Any) -> Any:
     return overlay
 
 
+def mapping_data(root: Path, relative: Path, overlay_root: Path | None = None,
+                 seen: tuple[Path, ...] = ()) -> Any:
+    """The data of the mapping file at ``relative`` under ``root`` as it is compiled:
+    with the overlay of the same path under ``overlay_root`` merged in, and, when
+    it ``extends`` the file of another version (``extends: D01B``), merged into
+    that file's data, which gives everything it does not say itself but its
+    ``also``."""
+    data = _read(root / relative)
+    if overlay_root is not None:
+        overlay = overlay_root / relative
+        if overlay.is_file():
+            data = merge(data, _read(overlay))
+    if not isinstance(data, dict) or "extends" not in data:
+        return data
+    base = relative.parent.parent / str(data["extends"]) / relative.name
+    if base == relative or base in seen or not (root / base).is_file():
+        raise MappingError(f"{relative}: extends: no other {relative.name} under "
+                           f"{relative.parent.parent / str(data['extends'])}"
+                           + (" that does not extend this one" if base in seen else ""))
+    inherited = mapping_data(root, base, overlay_root, (*seen, relative))
+    if not isinstance(inherited, dict):
+        raise MappingError(f"{base}: a mapping file is a YAML mapping")
+    return merge({k: v for k, v in inherited.items() if k != "also"},
+                 {k: v for k, v in data.items() if k != "extends"})
+
+
 def load_codelists(root: Path, partner: str | None) -> dict[str, CodeList]:
     lists: dict[str, CodeList] = {}
     folders = [root / "codelists"]
@@ -178,11 +206,7 @@ def load_mappings(root: Path = DEFAULT_ROOT, partner: str | None = None) -> Mapp
                 raise MappingError(f"{path}: name mapping files <MESSAGE>.in.yaml or "
                                    "<MESSAGE>.out.yaml")
             relative = path.relative_to(root)
-            data = _read(path)
-            if overlay_root is not None:
-                overlay = overlay_root / relative
-                if overlay.is_file():
-                    data = merge(data, _read(overlay))
+            data = mapping_data(root, relative, overlay_root)
             label = str(relative)
             compiled = _compile(label, data, found.group("direction"), codelists)
             mappings.files.append(label)

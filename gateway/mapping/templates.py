@@ -16,6 +16,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from gateway.documents.common import gtin14
 from gateway.mapping.values import (
     CodeList,
     format_date,
@@ -27,7 +28,7 @@ _EXPR = re.compile(r"\{([^{}]*)\}")
 _SELECT = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\[([A-Za-z_][A-Za-z0-9_.]*)(!?=)([^\]]*)\]$")
 FILTERS = frozenset({"date", "decimal", "implied", "codes", "default", "upper", "max", "count",
                      "sum", "strip", "int", "lower", "digits", "add", "position_in",
-                     "where", "union", "fits", "longer", "hash", "number"})
+                     "where", "union", "fits", "longer", "hash", "number", "gtin"})
 
 
 class TemplateError(ValueError):
@@ -171,6 +172,12 @@ def _filter(name: str, arg: str | None, codelists: dict[str, CodeList]) -> Filte
         return _hash_total(_split_path(arg or ""))
     if name == "number":
         return lambda v: _plain_number(v) if v not in (None, "") else None
+    if name == "gtin":
+        if arg not in (None, "form"):
+            raise TemplateError(f"gtin:{arg}: the only argument is 'form'")
+        if arg == "form":
+            return lambda v: gtin_form(str(v)) if v not in (None, "") else None
+        return lambda v: gtin_shortest(str(v)) if v not in (None, "") else None
     if name == "int":
         return lambda v: int(Decimal(str(v))) if v not in (None, "") else None
     if name == "digits":
@@ -180,6 +187,37 @@ def _filter(name: str, arg: str | None, codelists: dict[str, CodeList]) -> Filte
     if name == "lower":
         return lambda v: str(v).lower() if v not in (None, "") else None
     return lambda v: str(v).strip() if v not in (None, "") else None
+
+
+# A GTIN's standard forms, shortest first: UPC-A (GTIN-12), EAN-13, GTIN-14. GS1
+# writes one in fewer digits only where the digits dropped are leading zeros.
+_GTIN_FORMS = (12, 13, 14)
+
+
+def _gtin_digits(value: str) -> str | None:
+    padded = gtin14(value)
+    return padded if len(padded) == 14 and padded.isascii() and padded.isdigit() else None
+
+
+def gtin_shortest(value: str) -> str:
+    """A GTIN in the fewest of 12, 13 or 14 digits that hold it without a loss
+    (``00614141100019`` is ``614141100019``, ``04012345100013`` is ``4012345100013``);
+    a value that is no GTIN comes back as it is."""
+    padded = _gtin_digits(value)
+    if padded is None:
+        return value
+    for size in _GTIN_FORMS:
+        if padded[:14 - size].strip("0") == "":
+            return padded[14 - size:]
+    return padded
+
+
+def gtin_form(value: str) -> str:
+    """Which form :func:`gtin_shortest` writes: ``gtin12``, ``gtin13`` or
+    ``gtin14``; ``other`` for a value that is no GTIN's digits."""
+    if _gtin_digits(value) is None:
+        return "other"
+    return f"gtin{len(gtin_shortest(value))}"
 
 
 # X12 347 (hash total, CTT 02) is R 1/10.

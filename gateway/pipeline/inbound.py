@@ -444,6 +444,8 @@ class _Run:
             mappings = self.gw.sets.of(agreement.overlays)
             mapped = map_message(message, ic.standard, ic.delimiters.decimal, mappings, placed)
             self._document(pending, state.partner, mapped.document, mapped.issues)
+            outcome.unread = mapped.unread
+            row["unread_segments"] = json.dumps(mapped.unread)
         state.statuses.append(str(row.get("status") or MessageStatus.STORED.value))
         return pending
 
@@ -542,8 +544,9 @@ def _edi(run: _Run, data: bytes) -> None:
 
 
 def _xml(run: _Run, data: bytes) -> None:
-    # XML partners expect the checks of their own networks: schema, Schematron, rules.
-    report = inspect(data, level=Level.RULES)
+    # XML partners expect the checks of their own networks: schema, Schematron, and
+    # the guide rules the gateway is given (those of EDI messages come the same way).
+    report = inspect(data, level=Level.RULES, schemas=run.gw.schemas)
     run.xml = report
     run.outcome.issues.extend(report.issues)
     doc = report.xml.document if report.xml is not None else None

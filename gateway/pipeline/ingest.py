@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import io
+import json
 import multiprocessing
 import os
 import threading
@@ -65,12 +66,17 @@ class MessageOutcome:
     status: str
     detail: str
     issues: list[Issue] = field(default_factory=list)
+    # EDI: segments of the message its mapping did not read, counted by tag.
+    unread: dict[str, int] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        return {"position": self.position, "type": self.message_type,
-                "reference": self.reference, "document": self.document_type,
-                "number": self.number, "status": self.status, "detail": self.detail,
-                "issues": [i.to_json() for i in self.issues]}
+        found = {"position": self.position, "type": self.message_type,
+                 "reference": self.reference, "document": self.document_type,
+                 "number": self.number, "status": self.status, "detail": self.detail,
+                 "issues": [i.to_json() for i in self.issues]}
+        if self.unread:
+            found["unread"] = self.unread
+        return found
 
 
 @dataclass(slots=True)
@@ -105,7 +111,8 @@ def _utc_now() -> datetime:
 
 def ingest(engine: Engine, data: bytes, name: str, mappings: Mappings, *,
            clock: Clock = _utc_now, tolerance: Tolerance | None = None,
-           batch: int = BATCH, workers: int | None = None) -> IngestResult:
+           batch: int = BATCH, workers: int | None = None,
+           schemas: Schemas | None = None) -> IngestResult:
     """Store every message of one file; see the module docstring for the guarantees.
 
     EDI files are streamed: a batch of messages is read, validated, mapped and
@@ -118,7 +125,11 @@ def ingest(engine: Engine, data: bytes, name: str, mappings: Mappings, *,
     A large file is ingested by several processes at once (``workers``; by
     default :func:`worker_count` decides): each reads the whole file, validates
     and maps its own share of the batches, and stores them in the file's order,
-    so the result is the one a single process gives."""
+    so the result is the one a single process gives.
+
+    ``schemas`` carries partner guides (EDI and XML); by default the shipped
+    standards. XML is checked to the rules level, as XML partners' own networks
+    check it: schema, code lists, the Peppol or EN 16931 Schematron, guide rules."""
     sha = hashlib.sha256(data).hexdigest()
     detection = detect(data)
     with engine.begin() as conn:
@@ -130,13 +141,13 @@ def ingest(engine: Engine, data: bytes, name: str, mappings: Mappings, *,
             "standard": detection.standard, "received_at": clock()}).scalar_one()
     result = IngestResult(name, file_id, False, issues=list(detection.issues))
     tolerance = tolerance or Tolerance()
+    schemas = Schemas(load_directory) if schemas is None else schemas
     if detection.standard not in (EDIFACT, X12):
-        report = inspect(data, level=Level.SCHEMA)
+        report = inspect(data, level=Level.RULES, schemas=schemas)
         result.issues = list(report.issues)
         pending = _prepare_xml(report, mappings, file_id, result)
         _store_batch(engine, pending, tolerance)
         return result
-    schemas = Schemas(load_directory)
     count = worker_count(engine, len(data)) if workers is None else max(workers, 1)
     if count > 1:
         outcomes, issues = run_workers(Job(
@@ -264,6 +275,8 @@ def _prepare_message(event: MessageRead, schemas: Schemas, mappings: Mappings,
     else:
         mapped = map_message(message, ic.standard, ic.delimiters.decimal, mappings, placed)
         document = _mapped(outcome, row, mapped.document, mapped.issues)
+        outcome.unread = mapped.unread
+        row["unread_segments"] = json.dumps(mapped.unread)
     return _Pending(outcome, row, document, sender)
 
 
@@ -435,7 +448,7 @@ _LENGTHS = {column.name: text_length(column.type) for column in _MESSAGES.column
 
 def _defaults(row: dict[str, Any]) -> dict[str, Any]:
     full = {"document_type": None, "document_number": None, "status": "", "detail": None,
-            "interchange_id": None, **row}
+            "interchange_id": None, "unread_segments": None, **row}
     for name, length in _LENGTHS.items():
         value = full.get(name)
         if isinstance(value, str):

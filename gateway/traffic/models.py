@@ -76,6 +76,8 @@ class InboundMessage(Base):
     document_number: Mapped[str | None] = mapped_column(String(80))
     status: Mapped[str] = mapped_column(String(16))
     detail: Mapped[str | None] = mapped_column(Text)
+    # EDI: the segments no path of the inbound mapping read, as JSON {tag: count}.
+    unread_segments: Mapped[str | None] = mapped_column(Text)
 
     file: Mapped[InboundFile] = relationship(back_populates="messages")
 

@@ -14,7 +14,6 @@ from unittest import mock
 
 import pytest
 
-from gateway import yamlfile
 from gateway.edi.report import inspect
 from gateway.edi.schema.loader import load_directory
 from gateway.edi.schema.model import Directory, GroupNode
@@ -22,7 +21,7 @@ from gateway.edi.schema.structure import Instance, instance_tree
 from gateway.edi.tree import Segment
 from gateway.mapping.inbound import compile_inbound
 from gateway.mapping.paths import Context, HeldRead, ValuePath, first_held
-from gateway.mapping.registry import DEFAULT_ROOT, load_codelists
+from gateway.mapping.registry import DEFAULT_ROOT, load_codelists, mapping_data
 from tests import corpus
 from tests.regenerate_samples import sample_files
 
@@ -53,7 +52,7 @@ def shipped() -> tuple[MappingPaths, ...]:
     found = []
     original = ValuePath.__init__
     for file in sorted(DEFAULT_ROOT.glob("*/*/*.in.yaml")):
-        data = yamlfile.load(file.read_text("utf-8"))
+        data = mapping_data(DEFAULT_ROOT, file.relative_to(DEFAULT_ROOT))  # as compiled
         standard, version = str(data["standard"]), str(data["version"])
         if standard not in ("edifact", "x12"):
             continue

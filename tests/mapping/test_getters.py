@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 
-from gateway import yamlfile
 from gateway.edi.report import inspect
 from gateway.edi.schema.loader import load_directory, resolve_version
 from gateway.edi.schema.model import Directory, MessageDef
@@ -29,7 +28,7 @@ from gateway.mapping.inbound import (
     compile_inbound,
 )
 from gateway.mapping.paths import UBL_NAMESPACES, XmlPath
-from gateway.mapping.registry import DEFAULT_ROOT, load_codelists
+from gateway.mapping.registry import DEFAULT_ROOT, load_codelists, mapping_data
 from gateway.mapping.values import (
     DATE_PATTERNS,
     CodeList,
@@ -214,7 +213,7 @@ class Shipped:
 def shipped() -> tuple[Shipped, ...]:
     found = []
     for file in sorted(DEFAULT_ROOT.glob("*/*/*.in.yaml")):
-        data = yamlfile.load(file.read_text("utf-8"))
+        data = mapping_data(DEFAULT_ROOT, file.relative_to(DEFAULT_ROOT))  # as compiled
         standard, version = str(data["standard"]), str(data["version"])
         directory = load_directory(standard, version) \
             if standard in ("edifact", "x12") else None

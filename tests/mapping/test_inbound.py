@@ -14,12 +14,16 @@ from lxml import etree
 
 from gateway.documents.models import PurchaseOrder
 from gateway.edi.issues import Code, Issue
+from gateway.edi.report import inspect
 from gateway.edi.schema.loader import load_directory
 from gateway.edi.schema.model import Directory, MessageDef
 from gateway.edi.schema.structure import Instance, instance_tree
 from gateway.edi.tree import Segment
+from gateway.mapping.convert import documents
 from gateway.mapping.inbound import InboundMapping, MappingError, _Problems, compile_inbound
+from gateway.mapping.registry import load_mappings
 from gateway.mapping.values import CodeList
+from tests.regenerate_samples import SAMPLES
 
 FILE = "edifact/D96A/ORDERS.in.yaml"
 
@@ -608,3 +612,34 @@ def test_free_text_is_read_as_written_and_other_text_stripped() -> None:
     assert (order.number, order.notes) == ("PO-7", ("  two blanks first",))
     stripped, _ = compile_ubl(UBL_FIELDS).apply(spaced)
     assert stripped is not None and stripped.notes == ("two blanks first",)
+
+
+# -- what a mapping does not read -----------------------------------------------------------
+
+
+def test_the_segments_no_path_reads_are_counted_by_tag() -> None:
+    """A mapping reads the segments its paths name: a segment step with a qualifier
+    predicate reads only the segments it lets through (DTM 137, not DTM 2), a group
+    predicate's path reads its segment; the others are counted by tag, UNS aside."""
+    mapping = compile_edifact({
+        "number": "BGM/02",
+        "issue_date": {"from": "DTM[01-1=137]/01-2", "as": "date", "format": "102"},
+        "parties": {"each": "SG2[NAD/01=BY]", "fields": {"role": {"const": "buyer"}}},
+        "lines": {"each": "SG25", "fields": {"line_number": "LIN/01",
+                                             "item": {"gtin": "LIN/03-1"},
+                                             "quantity": {"value": "QTY/01-2"}}},
+    })
+    body = segments(ORDER_TEXT)
+    # By hand from ORDER_TEXT: three DTM (137 read, 2 and 63 not), three FTX, CUX and
+    # the one PRI; the four NAD read by the group's predicate; UNS aside.
+    assert [s.tag for s in body].count("DTM") == 3
+    assert mapping.unread(body) == {"CUX": 1, "DTM": 2, "FTX": 3, "PRI": 1}
+
+
+def test_the_850_sample_reports_what_its_mapping_leaves() -> None:
+    """The X12 850 sample's segments no mapping field reads, by tag, as its mapping
+    and its bytes say: the DTM 001 (cancel after; DTM 002 is read), FOB, ITD, TD5,
+    the three PO4 and CTT."""
+    (mapped,) = documents(inspect((SAMPLES / "x12" / "850_004010.x12").read_bytes()),
+                          load_mappings())
+    assert mapped.unread == {"CTT": 1, "DTM": 1, "FOB": 1, "ITD": 1, "PO4": 3, "TD5": 1}

@@ -104,7 +104,7 @@ def test_inbound_for_reads_other_versions(bundled: Mappings) -> None:
     """`also` versions and version families find the same inbound mapping."""
     orders = bundled.inbound_for("edifact", "D96A", "ORDERS")
     assert orders is not None
-    assert bundled.inbound_for("edifact", "D97A", "ORDERS") is orders
+    assert bundled.inbound_for("edifact", "D96B", "ORDERS") is orders
     assert bundled.inbound_for("edifact", "D42Z", "ORDERS") is None
     assert bundled.inbound_for("ubl", "2.3", "Order") is bundled.inbound_for("ubl", "2.1", "Order")
     assert bundled.inbound_for("cxml", "1.2.060", "OrderRequest") is not None
@@ -280,6 +280,53 @@ def test_overlay_in_a_folder_of_its_own(root: Path) -> None:
     assert (base.order_type, mine.order_type) == ("base", "partner")
     assert [(p.role.value, p.gln) for p in base.parties] == [("supplier", None)]
     assert [(p.role.value, p.gln) for p in mine.parties] == [("buyer", "123"), ("supplier", "456")]
+
+
+def test_a_file_extending_another_version_inherits_all_but_also(root: Path) -> None:
+    """`extends: D96A` reads the D96A file's fields (and that file's partner overlay)
+    under the extending file's own version, with what it says itself on top; the
+    D96A file's `also` is not inherited."""
+    _write(root / "edifact" / "D96A" / "ORDERS.in.yaml", {**ORDERS_IN, "also": ["D95B"]})
+    _write(root / "edifact" / "D96B" / "ORDERS.in.yaml",
+           {"extends": "D96A", "version": "D96B", "also": ["D97A"],
+            "fields": {"order_type": {"first_of": [{"const": "derived"}]}}})
+    partner = root / "partners" / "p"
+    _write(partner / "edifact" / "D96A" / "ORDERS.in.yaml",
+           {"fields": {"parties": {"fields": {"gln": "NAD/02-1"}}}})
+    tree = instance_tree([Segment.of("BGM", "220", "PO-7"),
+                          Segment.of("DTM", ["137", "20250310", "102"]),
+                          Segment.of("NAD", "BY", ["123", "", "9"])], ORDERS_STRUCTURE)
+    loaded = load_mappings(root)
+    derived = loaded.inbound_for("edifact", "D97A", "ORDERS")
+    assert derived is not None and derived.version == "D96B"
+    assert loaded.inbound_for("edifact", "D95B", "ORDERS").version == "D96A"  # type: ignore[union-attr]
+    order, _ = derived.apply(tree)
+    assert isinstance(order, PurchaseOrder)
+    assert (order.number, order.order_type) == ("PO-7", "derived")
+    assert [(p.role.value, p.gln) for p in order.parties] == [("buyer", None)]
+    mine = load_mappings(root, "p").inbound_for("edifact", "D96B", "ORDERS")
+    assert mine is not None
+    order, _ = mine.apply(tree)
+    assert isinstance(order, PurchaseOrder)
+    assert [(p.role.value, p.gln) for p in order.parties] == [("buyer", "123")]
+
+
+@pytest.mark.parametrize(("extends", "problem"), [
+    ("D01B", "extends: no other ORDERS.in.yaml under edifact/D01B"),
+    ("D96B", "extends: no other ORDERS.in.yaml under edifact/D96B"),
+    ("D96A", "that does not extend this one"),
+])
+def test_extending_what_is_not_there_names_the_file(root: Path, extends: str,
+                                                    problem: str) -> None:
+    """`extends` naming a version without the file, the file itself, or a file that
+    extends it back is a MappingError naming the file."""
+    _write(root / "edifact" / "D96B" / "ORDERS.in.yaml",
+           {"extends": extends, "version": "D96B"})
+    if extends == "D96A":
+        _write(root / "edifact" / "D96A" / "ORDERS.in.yaml", {**ORDERS_IN, "extends": "D96B"})
+    with pytest.raises(MappingError, match=problem) as err:
+        load_mappings(root)
+    assert "ORDERS.in.yaml" in str(err.value)
 
 
 # -- mistakes -------------------------------------------------------------------------------------

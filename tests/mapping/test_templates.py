@@ -128,6 +128,9 @@ def test_enclosing_item_document_and_index() -> None:
     ("{total|number}", "12.5"),                          # zeros after the point dropped
     ("{lines.0.quantity.value|number}", "2"),
     ("{notes|sum:value}", "0"),
+    ("{number|gtin}", "PO-1"),                           # no GTIN: as it is
+    ("{number|gtin:form}", "other"),
+    ("{missing|gtin:form}", ""),
     ("{missing|date:102}", ""),                          # filters pass nothing through
     ("{missing|decimal:2}", ""),
     ("{missing|upper}", ""),
@@ -141,7 +144,7 @@ def test_the_filter_whitelist() -> None:
     """The filters are exactly the documented whitelist."""
     assert {"date", "decimal", "implied", "int", "codes", "default", "max", "upper", "lower",
             "strip", "digits", "count", "sum", "add", "position_in", "where",
-            "union", "fits", "longer", "hash", "number"} == FILTERS
+            "union", "fits", "longer", "hash", "number", "gtin"} == FILTERS
 
 
 def test_where_keeps_the_items_that_name_the_current_one() -> None:

@@ -323,3 +323,41 @@ def test_corpus_round_trip(entry: corpus.Entry) -> None:
         assert not all(results), f"listed as lossy but survives now: {entry.local_path}; remove it"
         return
     assert all(results)
+
+
+# -- a GTIN under the qualifier of its digits --------------------------------------------
+
+# (GTIN as a document holds it, the qualifier and id X12 must carry), pinned from GS1's
+# rules: UP (UPC-A) holds twelve digits, EN (EAN-13) thirteen, UK (GTIN-14) fourteen;
+# fewer digits are written only by dropping leading zeros.
+GTIN_FORMS = [
+    ("614141100019", "UP", "614141100019"),
+    ("00614141100026", "UP", "614141100026"),
+    ("4012345100013", "EN", "4012345100013"),
+    ("04012345100020", "EN", "4012345100020"),
+    ("10614141100016", "UK", "10614141100016"),
+]
+
+
+def _with_gtins(document: Any) -> Any:
+    lines = [document.lines[0].model_copy(update={
+        "line_number": str(n),
+        "item": document.lines[0].item.model_copy(update={"gtin": gtin})})
+        for n, (gtin, _, _) in enumerate(GTIN_FORMS, 1)]
+    return document.model_copy(update={"lines": tuple(lines)})
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+@pytest.mark.parametrize(("message", "segment", "at"), [("850", "PO1", 6), ("830", "LIN", 2)])
+def test_a_gtin_goes_under_the_qualifier_its_digits_fit(message: str, segment: str, at: int,
+                                                       version: str) -> None:
+    """UP is UPC-A, twelve digits: a GTIN-14 whose first two digits are zeros is written
+    as its twelve-digit UPC; one that needs thirteen digits goes under EN, fourteen
+    under UK; never fourteen digits after UP. The written file is valid at schema level."""
+    (document, *_) = mapped_documents((SAMPLES / "x12" / f"{message}_004010.x12").read_bytes())
+    written = write([_with_gtins(document)], version)
+    report = inspect(written, level=Level.SCHEMA)
+    assert report.valid, [str(i) for i in report.issues]
+    segments = [s.split("*") for s in written.decode().replace("\n", "").split("~")]
+    ids = [tuple(s[at:at + 2]) for s in segments if s[0] == segment]
+    assert ids == [(qualifier, value) for _, qualifier, value in GTIN_FORMS]

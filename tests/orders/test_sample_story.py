@@ -22,7 +22,9 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, select
 
+from gateway.cli.main import main
 from gateway.db.base import table
+from gateway.db.engine import make_engine
 from gateway.inventory.models import InventoryBalance, Item, ItemIdentifier, Location
 from gateway.mapping.registry import Mappings, load_mappings
 from gateway.orders.models import (
@@ -297,3 +299,20 @@ def test_every_sample_together_in_any_order_gives_the_same_identities(
     assert [tuple(r) for r in waiting] == [("PO4500017905",)]
     assert [tuple(r) for r in awaited] == [("PO4500017905",)]
     assert "unknown" not in places
+
+
+def test_run_on_the_project_samples_flags_each_story_s_discrepancies(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``edi-gateway run`` on a fresh database takes the project's samples as a new user
+    would: every invoice line finds its order line and what was received of it, and the
+    matches are exactly the stories' (one price and one quantity discrepancy in each),
+    not those of the schema fixtures that reuse the stories' numbers."""
+    url = f"sqlite:///{tmp_path / 'gateway.db'}"
+    assert main(["run", "--database", url]) == 0
+    assert "schema/" not in capsys.readouterr().out
+    engine = make_engine(url)
+    try:
+        assert _matches(engine) == sorted(
+            {m for standard in MATCHES for m in MATCHES[standard]})
+    finally:
+        engine.dispose()

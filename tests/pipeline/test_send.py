@@ -103,9 +103,10 @@ def test_an_x12_order_is_answered_with_an_855_856_and_810_in_its_outbox(
     assert response.order_number == "4500017821"  # type: ignore[attr-defined]
     assert [(line.line_number, line.status.value, line.quantity.value, line.item.gtin)
             for line in response.lines] == [  # type: ignore[attr-defined]
-        ("1", "accepted", Decimal(24), "00614141100019"),
-        ("2", "accepted", Decimal(36), "00614141100026"),
-        ("3", "accepted", Decimal(24), "00614141100033")]
+        # UP carries the twelve-digit UPC: the stored GTIN-14 without its leading "00".
+        ("1", "accepted", Decimal(24), "614141100019"),
+        ("2", "accepted", Decimal(36), "614141100026"),
+        ("3", "accepted", Decimal(24), "614141100033")]
     (x856,) = outbox(opened, "nwretail", "856_")
     despatch = read_back(x856.read_bytes())
     assert despatch.order_numbers == ("4500017821",)  # type: ignore[attr-defined]

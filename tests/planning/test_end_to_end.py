@@ -80,14 +80,15 @@ def test_partner_documents_in_orders_and_agreed_forecast_out(loaded: Engine) -> 
     (order,) = [m.document for m in documents(inspect(order_bytes), mappings)]
     assert isinstance(order, PurchaseOrder)
     assert order.number == f"PLN{proposal.id:07d}"
-    assert order.lines[0].item.gtin == "00614141100019"
+    # UP takes the twelve-digit UPC: the GTIN-14 without its leading "00".
+    assert order.lines[0].item.gtin == "614141100019"
     assert order.lines[0].quantity.value == proposal.quantity
     assert any(p.role == PartyRole.SHIP_TO and p.gln == STORE for p in order.parties)
     assert any(p.role == PartyRole.BUYER and p.gln == RETAILER for p in order.parties)
     (agreed,) = [m.document for m in documents(inspect(forecast_bytes), mappings)]
     assert isinstance(agreed, Forecast)
     line = agreed.lines[0]
-    assert line.item.gtin == "00614141100019" and line.location == STORE
+    assert line.item.gtin == "614141100019" and line.location == STORE
     by_week = {p.period.start: p.quantity.value for p in line.periods}
     assert len(by_week) == 8
     assert by_week[TODAY + timedelta(weeks=2)] == Decimal(60)  # the agreed revision

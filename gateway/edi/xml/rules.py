@@ -107,18 +107,34 @@ def xslt_file(path: Path) -> Any:
     return compiled(("xslt", path), lambda: path.read_text("utf-8"))
 
 
-def run(executable: Any, root: etree._Element) -> tuple[etree._Element | None, str]:
+class Document:
+    """A document as the XSLT processor holds it: parsed once, on first need, for
+    every rule set run on it (a Peppol invoice meets two)."""
+
+    def __init__(self, root: etree._Element) -> None:
+        self.root = root
+        self._node: Any = None
+
+    def node(self) -> Any:
+        """The processor's tree; call it holding the lock."""
+        if self._node is None:
+            # Saxon reads a serialisation of the already checked tree, never the raw
+            # bytes: no DOCTYPE, no entity, nothing to fetch.
+            text = etree.tostring(self.root, encoding="unicode")
+            self._node = _processor().parse_xml(xml_text=text)
+        return self._node
+
+
+def run(executable: Any, root: etree._Element, document: Document | None = None
+        ) -> tuple[etree._Element | None, str]:
     """The report ``executable`` writes for the document ``root``, or ``None`` and why
-    the run stopped (a rule that cannot be evaluated on this document's values)."""
-    # Saxon reads a serialisation of the already checked tree, never the raw
-    # bytes: no DOCTYPE, no entity, nothing to fetch.
-    text = etree.tostring(root, encoding="unicode")
+    the run stopped (a rule that cannot be evaluated on this document's values).
+    ``document``: ``root`` as already parsed for another rule set."""
     with _LOCK:
-        processor = _processor()
-        document = processor.parse_xml(xml_text=text)
-        executable.set_global_context_item(xdm_item=document)
+        node = (document or Document(root)).node()
+        executable.set_global_context_item(xdm_item=node)
         try:
-            output = executable.transform_to_string(xdm_node=document)
+            output = executable.transform_to_string(xdm_node=node)
         except _STATE["error"] as error:
             return None, " ".join(str(error).split())
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)

@@ -35,21 +35,22 @@ def validate_xml(read: XmlRead, data: bytes, level: Level,
     if root is None or document is None or level < Level.SCHEMA:
         return []
     positions = Positions(data, root)
+    saxon = rules.Document(root)  # parsed by the XSLT processor once, for every rule set
     issues: list[Issue] = []
     if document.family == UBL:
         customization = _child(root, "CustomizationID")
         recognition = catalog.recognise(document.type, customization, _child(root, "ProfileID"))
         customised = bool(recognition.rulesets) or catalog.has_own_code_lists(customization)
-        issues.extend(_ubl_schema(root, document.type, document.version, positions,
+        issues.extend(_ubl_schema(root, document.type, document.version, positions, saxon,
                                   customised=customised))
         if level >= Level.RULES:
-            issues.extend(_ubl_rules(root, document.type, recognition, positions))
+            issues.extend(_ubl_rules(root, document.type, recognition, positions, saxon))
     elif document.family == CXML:
         issues.extend(_cxml_dtd(root, document.version, positions))
     if level >= Level.RULES:
         for guide in guides:
             if guide.applies_to(document.family, document.type):
-                issues.extend(_run(rules.guide_executable(guide), root, positions,
+                issues.extend(_run(rules.guide_executable(guide), saxon, positions,
                                    Code.XML_GUIDE_RULE, guide.name))
     issues.sort(key=lambda i: (i.location.line or 0, i.location.column or 0))
     return issues
@@ -66,7 +67,8 @@ _VALUE_RULES = ("cvc-datatype-valid", "cvc-simple-type", "cvc-pattern-valid",
 
 
 def _ubl_schema(root: etree._Element, document_type: str, version: str,
-                positions: Positions, *, customised: bool) -> list[Issue]:
+                positions: Positions, saxon: rules.Document, *, customised: bool
+                ) -> list[Issue]:
     issues: list[Issue] = []
     path = catalog.ubl_schema(document_type)
     if path is None:
@@ -87,20 +89,20 @@ def _ubl_schema(root: etree._Element, document_type: str, version: str,
             "of earlier versions, so only the values (dates, numbers, codes' data types) "
             "are checked against them, not the structure."),
             Location(line=1, path=f"/{document_type}")))
-        issues.extend(issue for issue in schemas.validate_xsd(root, path, positions)
-                      if (issue.rule or "").startswith(_VALUE_RULES))
+        issues.extend(schemas.validate_xsd(root, path, positions, _VALUE_RULES))
     if not customised:
         # UBL's code-list method: a customisation (Peppol, EN 16931) replaces the
         # default lists with its own, and its rules check them; Peppol's order
         # line status codes are UNCL1229 numbers, not UBL's default words.
         code_lists = rules.xslt_file(catalog.UBL_CODE_LISTS)
-        issues.extend(_run(code_lists, root, positions, Code.XML_CODE_LIST,
+        issues.extend(_run(code_lists, saxon, positions, Code.XML_CODE_LIST,
                            "UBL default code lists", flagged=False))
     return issues
 
 
 def _ubl_rules(root: etree._Element, document_type: str,
-               recognition: catalog.Recognition, positions: Positions) -> list[Issue]:
+               recognition: catalog.Recognition, positions: Positions,
+               saxon: rules.Document) -> list[Issue]:
     issues: list[Issue] = []
     if recognition.mismatch:
         element = root.find(f"{{{UBL_CBC_NAMESPACE}}}CustomizationID")
@@ -110,8 +112,8 @@ def _ubl_rules(root: etree._Element, document_type: str,
                                Location(line=line, column=column,
                                         path=f"/{document_type}/cbc:CustomizationID[1]")))
     for ruleset in recognition.rulesets:
-        issues.extend(_run(rules.schematron(ruleset.source), root, positions, Code.XML_RULE,
-                           ruleset.name))
+        issues.extend(_run(rules.schematron(ruleset.source), saxon, positions,
+                           Code.XML_RULE, ruleset.name))
     return issues
 
 
@@ -131,9 +133,10 @@ def _cxml_dtd(root: etree._Element, version: str, positions: Positions) -> list[
     return issues
 
 
-def _run(executable: object, root: etree._Element, positions: Positions, code: Code,
+def _run(executable: object, saxon: rules.Document, positions: Positions, code: Code,
          name: str, *, flagged: bool = True) -> list[Issue]:
-    report, failure = rules.run(executable, root)
+    root = saxon.root
+    report, failure = rules.run(executable, root, saxon)
     if report is None:
         # A rule met a value it cannot evaluate (an amount that is no number,
         # say): the run stops there. The schema check reports the value itself.

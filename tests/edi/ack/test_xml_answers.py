@@ -8,6 +8,7 @@ Expected codes come from the Peppol MLR and invoice response specifications
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -111,9 +112,13 @@ INVOICE = corpus.PROJECT_ROOT / "samples" / "ubl" / "Invoice.xml"
 
 
 def test_invoice_response_rejects_a_broken_invoice() -> None:
-    """The sample invoice (it breaks DE-R-002) earns a T111 RE: an OTH clarification naming
-    the rule, and the action NIN (issue a new invoice)."""
-    out, _ = _answer(INVOICE.read_text("utf-8"), xml_answers.AnswerKind.INVOICE_RESPONSE)
+    """The sample invoice without its seller contact (so it breaks DE-R-002, the German
+    seller's BG-6) earns a T111 RE: an OTH clarification naming the rule, and the action
+    NIN (issue a new invoice)."""
+    text = INVOICE.read_text("utf-8")
+    broken = re.sub(r"\s*<cac:Contact>.*?</cac:Contact>", "", text, count=1, flags=re.S)
+    assert broken != text
+    out, _ = _answer(broken, xml_answers.AnswerKind.INVOICE_RESPONSE)
     root = etree.fromstring(out)
     response = root.find(f"{C}DocumentResponse/{C}Response")
     assert response is not None
