@@ -100,7 +100,7 @@ def test_an_approved_proposal_leaves_as_an_850_and_830_to_the_supplier(
     assert text.startswith("ISA*00*          *00*          *14*0614141000012  *01*039456712")
     order = read_back(order_file.read_bytes())
     assert isinstance(order, PurchaseOrder) and order.number == f"PLN{proposal:07d}"
-    assert order.lines[0].item.gtin == "00614141100019"
+    assert order.lines[0].item.gtin == "614141100019"  # the UPC, as PO1 UP carries it
     (forecast_file,) = outbox.glob("830_*")
     forecast = read_back(forecast_file.read_bytes())
     assert isinstance(forecast, Forecast) and len(forecast.lines[0].periods) > 0
