@@ -127,6 +127,8 @@ def cmd_detect(args: argparse.Namespace) -> int:
 
 def cmd_parse(args: argparse.Namespace) -> int:
     try:
+        if args.json:
+            return _parse_json(args.file, args.max_size)
         data = read_input(args.file, args.max_size)
     except (OSError, InputTooLarge) as err:
         print(f"edi-gateway parse: cannot read {args.file}: {reason(err)}", file=sys.stderr)
@@ -149,6 +151,27 @@ def cmd_parse(args: argparse.Namespace) -> int:
             f"error{'s' if errors != 1 else ''})"
         sys.stdout.write("\n".join([*outline, f"  {verdict}"]) + "\n")
     return 0 if report.valid else 1
+
+
+def _parse_json(path: str, limit: int) -> int:
+    """``parse --json``: an EDI file's tree written as it is read (see
+    :mod:`gateway.cli.parse_json`), the same text as the whole tree gives; XML and
+    what is not EDI are read whole."""
+    from gateway.cli.parse_json import streamed_json
+    from gateway.edi.lexer import EDIFACT, X12
+    from gateway.edi.reader import CHUNK_SIZE, stream
+
+    with open_input(path, limit) as source:
+        head = source.read(max(CHUNK_SIZE, SAMPLE))
+        found = detect(head)
+        if found.standard not in (EDIFACT, X12):
+            report = inspect(head + source.read(), level=Level.ENVELOPE)
+            _emit(result_to_json(report.edi, path) if report.edi is not None
+                  else report.to_json(path))
+            return 0 if report.valid else 1
+        document, issues = streamed_json(stream(source, head=head), found, path)
+        write_json_line(sys.stdout, document)
+    return 1 if any(issue.blocking for issue in issues) else 0
 
 
 def cmd_write(args: argparse.Namespace) -> int:

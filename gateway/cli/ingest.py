@@ -1,6 +1,8 @@
 """``edi-gateway ingest FILE... [--database URL] [--workers N]``: map and store files.
 
-Prints one JSON line per file: what was stored from each message, or why not.
+Prints one JSON line per file: what was stored from each message, or why not,
+written as the messages are stored. A file is read from disk as it is stored,
+never held whole (standard input or a pipe is first copied to a temporary file).
 A large file is shared among worker processes (one per core by default; see
 :func:`gateway.pipeline.ingest.worker_count`); ``--workers 1`` keeps it in one.
 The database is migrated to the current schema first. Exit 0 when every
@@ -10,15 +12,20 @@ message was stored (or was a duplicate or an acknowledgement), 1 otherwise.
 from __future__ import annotations
 
 import argparse
+import shutil
+import stat
 import sys
+import tempfile
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from gateway.cli.inputs import (
-    WHOLE_LIMIT,
     InputTooLarge,
     add_limit_option,
-    read_input,
+    open_input,
     reason,
 )
 from gateway.cli.jsonlines import json_line, write_json_line
@@ -37,7 +44,7 @@ def register(commands: Any) -> None:
                    help="processes sharing a large file (default: one per core, up to 4, "
                         "for files of 2 MB and more)")
     p.add_argument("--mappings", type=Path, help=argparse.SUPPRESS)
-    add_limit_option(p, WHOLE_LIMIT)
+    add_limit_option(p)
     p.set_defaults(handler=cmd_ingest)
 
 
@@ -51,23 +58,12 @@ def _positive(text: str) -> int:
     return value
 
 
-def _no_messages(result: Any) -> str:
-    """Why a file gave no message: the first problem found in it, in words."""
-    if result.already:
-        return "this file was already ingested, and it held no message then"
-    blocking = [issue for issue in result.issues if issue.blocking]
-    found = blocking or result.issues
-    if found:
-        return f"no messages: {found[0].message}"
-    return "no messages: the file holds no EDIFACT or X12 message and no UBL or cXML document"
-
-
 def cmd_ingest(args: argparse.Namespace) -> int:
     from gateway.db.migrate import open_database
     from gateway.mapping.inbound import MappingError
     from gateway.mapping.registry import DEFAULT_ROOT, load_mappings
     from gateway.partners.profile import ProfileError
-    from gateway.pipeline.ingest import ingest
+    from gateway.pipeline.ingest import ingesting
     from gateway.traffic.models import MessageStatus
 
     # A database that cannot be used is said before the mappings are loaded.
@@ -79,23 +75,45 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         engine.dispose()
         print(f"edi-gateway ingest: {err}", file=sys.stderr)
         return 2
+    ok = {MessageStatus.STORED, MessageStatus.DUPLICATE, MessageStatus.SKIPPED}
     worst = 0
     for path in args.files:
         try:
-            data = read_input(path, args.max_size)
+            with _on_disk(path, args.max_size) as found:
+                run = ingesting(engine, found, path, mappings, workers=args.workers)
+                seen = Counter[bool]()  # messages stored (or as good), and not
+                # The line is written a message at a time, as they are stored, never
+                # built whole in memory.
+                write_json_line(sys.stdout, {
+                    "path": path, "already_ingested": run.already,
+                    "messages": _counted(run.outcomes, ok, seen)})
         except (OSError, InputTooLarge) as err:
             print(json_line({"path": path, "error": f"cannot read: {reason(err)}"}))
             worst = 2
             continue
-        result = ingest(engine, data, path, mappings, workers=args.workers)
-        ok = {MessageStatus.STORED, MessageStatus.DUPLICATE, MessageStatus.SKIPPED}
-        if not result.messages or any(m.status not in ok for m in result.messages):
+        if not seen.total() or seen[False]:
             worst = max(worst, 1)
-        line: dict[str, Any] = {"path": path, "already_ingested": result.already,
-                                "messages": (m.to_json() for m in result.messages)}
-        if not result.messages:  # nothing stored: why, never a bare empty list
-            line["reason"] = _no_messages(result)
-        # The line is written a message at a time, never built whole in memory.
-        write_json_line(sys.stdout, line)
     engine.dispose()
     return worst
+
+
+def _counted(outcomes: Iterator[Any], ok: set[Any], seen: Counter[bool]
+             ) -> Iterator[dict[str, Any]]:
+    for outcome in outcomes:
+        seen[outcome.status in ok] += 1
+        yield outcome.to_json()
+
+
+@contextmanager
+def _on_disk(path: str, limit: int) -> Iterator[Path]:
+    """``path`` as a regular file the ingest can read, and read again in each
+    worker: itself, or a temporary copy of standard input, a pipe or a device
+    (made through the size limit, removed afterwards)."""
+    with open_input(path, limit) as source:
+        if path != "-" and stat.S_ISREG(Path(path).stat().st_mode):
+            yield Path(path)
+            return
+        with tempfile.NamedTemporaryFile(prefix="edi-gateway-ingest-") as copy:
+            shutil.copyfileobj(source, copy, 1024 * 1024)
+            copy.flush()
+            yield Path(copy.name)

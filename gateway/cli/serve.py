@@ -47,6 +47,9 @@ def register(commands: Any) -> None:
     p.add_argument("--port", type=int, default=8080, help="HTTP port (default 8080)")
     p.add_argument("--no-demo", action="store_true",
                    help="do not put the demo partners' sample files in their inboxes")
+    p.add_argument("--planning-cron", default="0 2 * * *", metavar="CRONTAB",
+                   help="when the planning cycle runs, a crontab line in UTC "
+                        "(default \"0 2 * * *\": nightly at 02:00)")
     p.set_defaults(handler=cmd_serve)
 
     p = commands.add_parser("reprocess", help="take files again from the archive")
@@ -73,7 +76,8 @@ def _settings(args: argparse.Namespace) -> Settings:
 
     return Settings(var=args.var, database=args.database, partners=args.partners,
                     archive=args.archive, host=getattr(args, "host", "127.0.0.1"),
-                    port=getattr(args, "port", 8080))
+                    port=getattr(args, "port", 8080),
+                    planning_cron=getattr(args, "planning_cron", "0 2 * * *"))
 
 
 def _open(args: argparse.Namespace, command: str) -> Opened | None:
@@ -140,14 +144,17 @@ def _where(opened: Opened) -> None:
     print(f"partners  {settings.partners} ({len(gw.profiles)} profiles: "
           f"{len(opened.sync.added)} new, {len(opened.sync.updated)} changed)")
     for name, channel in sorted(gw.channels.items()):
-        print(f"  {name:<22} folder {channel.describe()}")
+        if channel.name.startswith("folder:"):
+            print(f"  {name:<22} folder {channel.describe()}")
     for profile in gw.profiles:
         if profile.channel.type == "http":
+            out = f"; out POST {profile.channel.url}" if getattr(profile.channel, "url", None) \
+                else ""
             print(f"  {profile.name:<22} http POST http://{settings.host}:{settings.port}"
-                  "/inbound with its bearer token")
+                  f"/inbound with its bearer token{out}")
 
 
-def _report(drained: Drained) -> int:
+def _report(drained: Drained, cycle: str | None = None) -> int:
     from gateway.traffic.states import FileStatus, InterchangeStatus
 
     bad = 0
@@ -174,6 +181,13 @@ def _report(drained: Drained) -> int:
         print(f"  outbound {outbound_id}: acknowledged, {status}")
     for reason in drained.acks.unmatched:
         print(f"  acknowledgement unmatched: {reason}")
+    if cycle is not None:
+        print(f"  {cycle}")
+    for queued in drained.planned.queued:
+        print(f"  planning: {queued.document_type.replace('_', ' ')} {queued.number} queued "
+              f"for {queued.partner} as {queued.message} {queued.control}")
+    for reason in drained.planned.waiting:
+        print(f"  planning: not sent, waits: {reason}")
     for late in drained.overdue:
         print(f"  outbound {late.outbound_id} {late.name} to {late.partner}: "
               f"acknowledgement overdue (no {late.expected} in time)")
@@ -191,11 +205,23 @@ def cmd_serve(args: argparse.Namespace) -> int:
                 print(f"  demo file in the inbox of {placed}")
         if args.once:
             from gateway.jobs.service import drain
+            from gateway.jobs.tasks import planning_cycle
 
-            return _report(drain(opened.gateway))
+            drained = drain(opened.gateway)
+            cycle = planning_cycle(opened.gateway)  # when due; its documents queued
+            if cycle.queued:
+                drained.sent.sent += drain(opened.gateway).sent.sent
+            drained.planned.queued.extend(cycle.queued)
+            drained.planned.waiting = cycle.waiting
+            return _report(drained, cycle.cycle)
+        from gateway.errors import ConfigurationError
         from gateway.jobs.scheduler import run_service
 
-        code: int = run_service(opened)
+        try:
+            code: int = run_service(opened)
+        except ConfigurationError as err:
+            print(f"edi-gateway serve: {err}", file=sys.stderr)
+            return 2
         return code
     finally:
         opened.close()

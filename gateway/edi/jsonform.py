@@ -84,8 +84,11 @@ def segment_to_json(seg: Segment) -> dict[str, Any]:
     return out
 
 
-def _seg(seg: Segment | None) -> dict[str, Any] | None:
+def segment_or_none(seg: Segment | None) -> dict[str, Any] | None:
     return None if seg is None else segment_to_json(seg)
+
+
+_seg = segment_or_none
 
 
 def message_to_json(msg: Message) -> dict[str, Any]:
@@ -100,22 +103,25 @@ def message_to_json(msg: Message) -> dict[str, Any]:
     }
 
 
+def group_to_json(group: Group) -> dict[str, Any]:
+    return {
+        "header": _seg(group.header),
+        "messages": [message_to_json(m) for m in group.messages],
+        "trailer": _seg(group.trailer),
+    }
+
+
 def interchange_to_json(ic: Interchange) -> dict[str, Any]:
+    # In the order it is read: what the end of the interchange tells comes after its
+    # groups, so a streamed reading writes the same text as it goes.
     out = {
         "delimiters": ic.delimiters.to_json(),
         "service_string": ic.service_string,
         "line_ending": ic.line_ending,
-        "final_line_ending": ic.final_line_ending,
         "header": _seg(ic.header),
+        "groups": [group_to_json(g) for g in ic.groups],
+        "final_line_ending": ic.final_line_ending,
         "interchange_segments": [segment_to_json(s) for s in ic.interchange_segments],
-        "groups": [
-            {
-                "header": _seg(g.header),
-                "messages": [message_to_json(m) for m in g.messages],
-                "trailer": _seg(g.trailer),
-            }
-            for g in ic.groups
-        ],
         "trailer": _seg(ic.trailer),
     }
     if ic.lead:

@@ -139,7 +139,7 @@ def read(data: bytes) -> ReadResult:
             result.issues.extend(event.issues)
         else:
             result.issues.extend(event.issues)
-    result.issues.sort(key=_issue_order)
+    result.issues.sort(key=issue_order)
     return result
 
 
@@ -172,7 +172,7 @@ class _Rewound:
         return self._rest.read(size)
 
 
-def _issue_order(issue: Issue) -> tuple[int, int]:
+def issue_order(issue: Issue) -> tuple[int, int]:
     return (issue.location.line or 0, issue.location.column or 0)
 
 
@@ -361,7 +361,7 @@ class _Assembler:
                     list(batch.start.issues), fatal=True)
                 return
             self._open_interchange(batch.start, line_ending)
-        pending = sorted(batch.issues, key=_issue_order, reverse=True)
+        pending = sorted(batch.issues, key=issue_order, reverse=True)
         if pending and not batch.segments and self.ic is None:
             yield FileProblem(pending[::-1])
             return
@@ -371,7 +371,7 @@ class _Assembler:
             for seg in segments:
                 # Lexer issues join the scope of the segment they are about.
                 here = (seg.line, seg.column)
-                while pending and _issue_order(pending[-1]) <= here:
+                while pending and issue_order(pending[-1]) <= here:
                     self._route(pending.pop(), seg)
                 yield from self._one(seg, tags.get(seg.tag))
             while pending:

@@ -28,15 +28,19 @@ from gateway.jobs.tasks import (
     process_received,
     reconcile,
     send_pending,
+    send_planned_documents,
 )
 from gateway.mapping.registry import DEFAULT_ROOT
 from gateway.partners.mappings import MappingSets, check_agreements
-from gateway.partners.profile import DEFAULT_PARTNERS, load_profiles
+from gateway.partners.profile import DEFAULT_PARTNERS, HttpChannel, Profiles, load_profiles
 from gateway.partners.service import SyncReport, sync_profiles
 from gateway.pipeline.context import Clock, Gateway, folder_channels, utc_now
 from gateway.pipeline.inbound import FileOutcome
 from gateway.pipeline.outbound import SendReport
+from gateway.pipeline.planned import PlannedReport
 from gateway.pipeline.reconcile import Overdue, ReconcileReport
+from gateway.transports.base import Channel
+from gateway.transports.http import HttpSender
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,7 @@ class Settings:
     poll_seconds: float = 2.0
     send_seconds: float = 5.0
     overdue_seconds: float = 300.0
+    planning_cron: str = "0 2 * * *"  # the planning cycle: nightly at 02:00 UTC
     retention_days: int = 400
 
     @property
@@ -122,13 +127,23 @@ def open_gateway(settings: Settings, *, clock: Clock = utc_now,
         if lock is not None:
             lock.close()
         raise
-    gateway = Gateway(engine, archive, profiles, sets, clock,
-                      folder_channels(profiles, settings.partner_folders))
+    channels = folder_channels(profiles, settings.partner_folders)
+    channels.update(http_channels(profiles))
+    gateway = Gateway(engine, archive, profiles, sets, clock, channels)
     for channel in gateway.channels.values():
         prepare = getattr(channel, "prepare", None)
         if prepare is not None:
             prepare()
     return Opened(gateway, settings, sync, lock)
+
+
+def http_channels(profiles: Profiles) -> dict[str, Channel]:
+    """A sender for each partner whose profile has an HTTP channel with a URL to POST
+    documents to."""
+    return {profile.name: HttpSender(f"http:{profile.name}", profile.channel.url,
+                                     timeout=profile.channel.timeout_seconds)
+            for profile in profiles
+            if isinstance(profile.channel, HttpChannel) and profile.channel.url}
 
 
 @dataclass(slots=True)
@@ -138,11 +153,14 @@ class Drained:
     sent: SendReport = field(default_factory=SendReport)
     acks: ReconcileReport = field(default_factory=ReconcileReport)
     overdue: list[Overdue] = field(default_factory=list)
+    planned: PlannedReport = field(default_factory=PlannedReport)
 
 
 def drain(gw: Gateway, *, rounds: int = 100) -> Drained:
-    """Poll, process, reconcile acknowledgements and send until a round finds nothing
-    new (at most ``rounds``); then flag the acknowledgements overdue."""
+    """Poll, process, reconcile acknowledgements, queue planning's documents and send
+    until a round finds nothing new (at most ``rounds``); then flag the
+    acknowledgements overdue. The planning cycle itself is a job of its own
+    (:func:`gateway.jobs.tasks.planning_cycle`)."""
     total = Drained()
     for _ in range(rounds):
         polled = poll_channels(gw)
@@ -150,6 +168,9 @@ def drain(gw: Gateway, *, rounds: int = 100) -> Drained:
         acks = reconcile(gw)
         total.acks.matched.extend(acks.matched)
         total.acks.unmatched.extend(acks.unmatched)
+        planned = send_planned_documents(gw)
+        total.planned.queued.extend(planned.queued)
+        total.planned.waiting = planned.waiting  # the latest round's: they wait each time
         sent = send_pending(gw)
         total.polled.taken += polled.taken
         total.polled.again += polled.again

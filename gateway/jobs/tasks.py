@@ -20,6 +20,7 @@ from gateway.db.base import table
 from gateway.pipeline.context import Gateway
 from gateway.pipeline.inbound import FileOutcome, claimed, receive
 from gateway.pipeline.outbound import SendReport, send_due
+from gateway.pipeline.planned import PlannedReport, run_cycle, send_planned
 from gateway.pipeline.reconcile import Overdue, ReconcileReport, flag_overdue, reconcile_acks
 from gateway.traffic.models import InboundFile, StateChange
 from gateway.traffic.states import FileStatus
@@ -77,6 +78,18 @@ def overdue(gw: Gateway) -> list[Overdue]:
     return flag_overdue(gw)
 
 
+def send_planned_documents(gw: Gateway) -> PlannedReport:
+    """Queue what planning produced (approved orders, agreed forecasts) for its partners."""
+    return send_planned(gw)
+
+
+def planning_cycle(gw: Gateway) -> PlannedReport:
+    """The planning cycle when one is due (none within the last 20 hours: several
+    processes on one database, or a restart, do not run it twice a night), then its
+    documents queued."""
+    return run_cycle(gw)
+
+
 def retention(gw: Gateway, days: int) -> int:
     """Forget state changes older than ``days`` (the archive and the rows they describe
     stay); the number forgotten."""
@@ -101,3 +114,4 @@ class Job:
     name: str
     run: Callable[[Gateway], object]
     seconds: float  # how often
+    cron: str | None = None  # a crontab line (UTC) instead of every ``seconds``

@@ -211,12 +211,13 @@ class FolderChannel(_Strict):
 
 class HttpChannel(_Strict):
     """Documents POSTed to the gateway with the partner's bearer token (only its
-    SHA-256 is kept here); answers go back in the response, outbound documents to
-    ``url`` when one is given."""
+    SHA-256 is kept here); answers go back in the response, outbound documents are
+    POSTed to ``url`` (http or https), each waiting at most ``timeout_seconds``."""
 
     type: Literal["http"]
     token_sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
-    url: str | None = None
+    url: Annotated[str | None, Field(pattern=r"^https?://[^\s/]+")] = None
+    timeout_seconds: Annotated[float, Field(gt=0, le=600)] = 30
     max_bytes: Annotated[int, Field(ge=1)] = 10_000_000
     retry: Retry = Retry()
 

@@ -20,7 +20,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
-from typing import Any
+from pathlib import Path
+from typing import Any, BinaryIO
 
 from sqlalchemy import Connection, Engine, bindparam, insert, select
 from sqlalchemy.pool import QueuePool
@@ -28,7 +29,7 @@ from sqlalchemy.pool import QueuePool
 from gateway.db.base import table
 from gateway.db.statements import Bulk
 from gateway.db.types import REFUSALS, does_not_fit, is_text, refused, storable, text_length
-from gateway.edi.detect import detect
+from gateway.edi.detect import SAMPLE, detect
 from gateway.edi.envelope import Scope
 from gateway.edi.issues import Code, Issue, Level, Location
 from gateway.edi.lexer import EDIFACT, X12
@@ -109,18 +110,55 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def ingest(engine: Engine, data: bytes, name: str, mappings: Mappings, *,
+FileData = bytes | Path
+"""A file to ingest: its bytes, or the path of a regular file, which is then read
+as a stream (by each worker on its own) and never held whole in memory."""
+
+
+@dataclass(slots=True)
+class Ingesting:
+    """An ingest under way. The file's row is committed (or found: ``already``);
+    ``outcomes`` gives what became of each message, in the file's order, as its
+    batch is stored, and ``issues`` grows with the issues found between messages
+    as the file is read (complete once ``outcomes`` is exhausted)."""
+
+    name: str
+    file_id: int | None
+    already: bool
+    issues: list[Issue]
+    outcomes: Iterator[MessageOutcome]
+
+
+def ingest(engine: Engine, data: FileData, name: str, mappings: Mappings, *,
            clock: Clock = _utc_now, tolerance: Tolerance | None = None,
            batch: int = BATCH, workers: int | None = None,
            schemas: Schemas | None = None) -> IngestResult:
-    """Store every message of one file; see the module docstring for the guarantees.
+    """Store every message of one file; see the module docstring for the guarantees
+    and :func:`ingesting` for how. The outcome of every message is kept in the
+    result; a caller that only reports them takes them as they come from
+    :func:`ingesting` instead, so their number does not weigh on memory."""
+    run = ingesting(engine, data, name, mappings, clock=clock, tolerance=tolerance,
+                    batch=batch, workers=workers, schemas=schemas)
+    messages = list(run.outcomes)
+    return IngestResult(run.name, run.file_id, run.already, messages, run.issues)
+
+
+def ingesting(engine: Engine, data: FileData, name: str, mappings: Mappings, *,
+              clock: Clock = _utc_now, tolerance: Tolerance | None = None,
+              batch: int = BATCH, workers: int | None = None,
+              schemas: Schemas | None = None) -> Ingesting:
+    """Record the file, then store its messages batch by batch as ``outcomes`` is
+    iterated.
 
     EDI files are streamed: a batch of messages is read, validated, mapped and
-    stored before the next is read, so memory stays bounded by the batch. The
-    cyclic garbage collector is paused meanwhile: a batch is many small objects
-    and few if any reference cycles, and the collector would walk them, and soon
-    everything else alive, every few hundred allocations. Between batches it
-    collects the young generations only.
+    stored before the next is read, so memory stays bounded by the batch, and
+    by the largest message, not the file (a file given by its path is read from
+    disk as it goes). The cyclic garbage collector is paused while a batch is
+    prepared and stored: a batch is many small objects and few if any reference
+    cycles, and the collector would walk them, and soon everything else alive,
+    every few hundred allocations. Between batches it collects the young
+    generations only, and it is running as found whenever an outcome is handed
+    to the caller.
 
     A large file is ingested by several processes at once (``workers``; by
     default :func:`worker_count` decides): each reads the whole file, validates
@@ -130,47 +168,73 @@ def ingest(engine: Engine, data: bytes, name: str, mappings: Mappings, *,
     ``schemas`` carries partner guides (EDI and XML); by default the shipped
     standards. XML is checked to the rules level, as XML partners' own networks
     check it: schema, code lists, the Peppol or EN 16931 Schematron, guide rules."""
-    sha = hashlib.sha256(data).hexdigest()
-    detection = detect(data)
+    path = data if isinstance(data, Path) else None
+    if path is not None:
+        with path.open("rb") as source:
+            sha = hashlib.file_digest(source, "sha256").hexdigest()
+            size = source.tell()
+            source.seek(0)
+            head = source.read(SAMPLE)
+    else:
+        assert isinstance(data, bytes)
+        sha = hashlib.sha256(data).hexdigest()
+        size, head = len(data), data[:SAMPLE]
+    detection = detect(head)
     with engine.begin() as conn:
         found = conn.execute(select(_FILES.c.id).where(_FILES.c.sha256 == sha)).scalar()
         if found is not None:
             return _already(conn, int(found), name)
         file_id = conn.execute(insert(_FILES).returning(_FILES.c.id), {
-            "sha256": sha, "name": storable(name[-512:], 512), "size": len(data),
+            "sha256": sha, "name": storable(name[-512:], 512), "size": size,
             "standard": detection.standard, "received_at": clock()}).scalar_one()
-    result = IngestResult(name, file_id, False, issues=list(detection.issues))
+    issues = list(detection.issues)
     tolerance = tolerance or Tolerance()
     schemas = Schemas(load_directory) if schemas is None else schemas
     if detection.standard not in (EDIFACT, X12):
-        report = inspect(data, level=Level.RULES, schemas=schemas)
-        result.issues = list(report.issues)
-        pending = _prepare_xml(report, mappings, file_id, result)
+        # XML is one document: read whole.
+        whole = path.read_bytes() if path is not None else data
+        assert isinstance(whole, bytes)
+        report = inspect(whole, level=Level.RULES, schemas=schemas)
+        issues[:] = report.issues
+        pending = _prepare_xml(report, mappings, file_id)
         _store_batch(engine, pending, tolerance)
-        return result
-    count = worker_count(engine, len(data)) if workers is None else max(workers, 1)
+        return Ingesting(name, file_id, False, issues, iter([p.outcome for p in pending]))
+    opener = partial(_open, data)
+    read = partial(batches, opener, schemas, mappings, file_id, size=max(batch, 1))
+    count = worker_count(engine, size) if workers is None else max(workers, 1)
     if count > 1:
-        outcomes, issues = run_workers(Job(
-            engine,
-            partial(batches, data, schemas, mappings, file_id, size=max(batch, 1)),
-            partial(_store_in_turn, tolerance), count))
-        result.issues.extend(issues)
-        result.messages.extend(outcomes)
-        return result
+        outcomes = run_workers(Job(engine, read, partial(_store_in_turn, tolerance), count),
+                               issues)
+    else:
+        outcomes = _alone(engine, read(), tolerance, issues)
+    return Ingesting(name, file_id, False, issues, outcomes)
+
+
+def _open(data: FileData) -> BinaryIO:
+    return data.open("rb") if isinstance(data, Path) else io.BytesIO(data)
+
+
+def _alone(engine: Engine, read: Iterator[Batch], tolerance: Tolerance,
+           issues: list[Issue]) -> Iterator[MessageOutcome]:
+    """Each batch read, stored and handed on, in the calling process."""
     collecting = gc.isenabled()
-    with collector_paused():
-        for read in batches(data, schemas, mappings, file_id, size=max(batch, 1)):
-            result.issues.extend(read.issues)
-            result.messages.extend(item.outcome for item in read.pending)
-            _store_batch(engine, read.pending, tolerance)
+    while True:
+        with collector_paused():
+            got = next(read, None)
+            if got is None:
+                return
+            issues.extend(got.issues)
+            _store_batch(engine, got.pending, tolerance)
+            outcomes = [item.outcome for item in got.pending]
             # Stored: its documents go now, not when the generator moves on, so the
             # collection below does not walk them.
-            read.pending.clear()
-            if collecting:
-                # Whatever the batch left in unreachable cycles goes now; only the young
-                # generations are walked, not everything long-lived (schemas, mappings).
-                gc.collect(1)
-    return result
+            got.pending.clear()
+            del got
+        if collecting:
+            # Whatever the batch left in unreachable cycles goes now; only the young
+            # generations are walked, not everything long-lived (schemas, mappings).
+            gc.collect(1)
+        yield from outcomes
 
 
 # Below this size a file is ingested in the calling process: starting workers
@@ -207,16 +271,23 @@ class Batch:
     issues: list[Issue]
 
 
-def batches(data: bytes, schemas: Schemas, mappings: Mappings, file_id: int, *, size: int,
+def batches(opener: Callable[[], BinaryIO], schemas: Schemas, mappings: Mappings,
+            file_id: int, *, size: int,
             mine: Callable[[int], bool] | None = None) -> Iterator[Batch]:
-    """The file's messages in batches of ``size``; only the batches ``mine`` accepts
-    are validated and mapped, the others are read to keep count. Positions count
-    the messages of the whole file from 1."""
+    """The messages of the file ``opener`` opens, in batches of ``size``; only the
+    batches ``mine`` accepts are validated and mapped, the others are read to keep
+    count. Positions count the messages of the whole file from 1."""
+    with opener() as source:
+        yield from _batches(source, schemas, mappings, file_id, size=size, mine=mine)
+
+
+def _batches(source: BinaryIO, schemas: Schemas, mappings: Mappings, file_id: int, *,
+             size: int, mine: Callable[[int], bool] | None) -> Iterator[Batch]:
     pending: list[_Pending] = []
     issues: list[Issue] = []
     index = count = position = 0
     wanted = mine is None or mine(0)
-    for event in stream(io.BytesIO(data)):
+    for event in stream(source):
         if not isinstance(event, MessageRead):
             issues.extend(event.issues)
             continue
@@ -233,16 +304,16 @@ def batches(data: bytes, schemas: Schemas, mappings: Mappings, file_id: int, *, 
         yield Batch(index, pending, issues)
 
 
-def _already(conn: Connection, file_id: int, name: str) -> IngestResult:
-    result = IngestResult(name, file_id, True)
+def _already(conn: Connection, file_id: int, name: str) -> Ingesting:
+    outcomes = []
     rows = conn.execute(select(_MESSAGES).where(_MESSAGES.c.file_id == file_id)
                         .order_by(_MESSAGES.c.position)).mappings()
     for row in rows:
-        result.messages.append(MessageOutcome(
+        outcomes.append(MessageOutcome(
             row["position"], row["message_type"], row["message_ref"] or "",
             row["document_type"], row["document_number"], row["status"],
             "this file was already ingested: " + (row["detail"] or "")))
-    return result
+    return Ingesting(name, file_id, True, [], iter(outcomes))
 
 
 def _blocking(issues: list[Issue]) -> list[Issue]:
@@ -280,8 +351,7 @@ def _prepare_message(event: MessageRead, schemas: Schemas, mappings: Mappings,
     return _Pending(outcome, row, document, sender)
 
 
-def _prepare_xml(report: FileReport, mappings: Mappings, file_id: int,
-                 result: IngestResult) -> list[_Pending]:
+def _prepare_xml(report: FileReport, mappings: Mappings, file_id: int) -> list[_Pending]:
     pending: list[_Pending] = []
     if report.xml is not None:
         doc = report.xml.document
@@ -303,7 +373,6 @@ def _prepare_xml(report: FileReport, mappings: Mappings, file_id: int,
             else:
                 _settle(outcome, row, MessageStatus.FAILED, "not a document the gateway reads")
         pending.append(_Pending(outcome, row, document, None))
-        result.messages.append(outcome)
     return pending
 
 

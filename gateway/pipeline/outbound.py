@@ -131,11 +131,14 @@ def _send_one(gw: Gateway, ident: int, partner: str | None) -> OutboundStatus | 
             if profile is None:
                 raise SendError(f"partner #{row['partner_id']} has no profile any more",
                                 permanent=True)
-            if channel is None:
-                if isinstance(profile.channel, HttpChannel) and not profile.channel.url:
-                    where = "given in the HTTP answer"
-                else:
-                    raise SendError(f"{partner}'s channel is not running here")
+            if isinstance(profile.channel, HttpChannel) and row["answers_id"] is not None:
+                # The partner POSTed what this answers, and read it in the HTTP answer.
+                where = "given in the HTTP answer"
+            elif channel is None:
+                if isinstance(profile.channel, HttpChannel):
+                    raise SendError(f"{partner}'s profile gives no url to POST documents to",
+                                    permanent=True)
+                raise SendError(f"{partner}'s channel is not running here")
             else:
                 where = channel.send(row["name"], gw.archive.get(row["archive_key"]))
         except SendError as err:

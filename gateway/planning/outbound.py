@@ -6,7 +6,10 @@ the partner's standard through the existing outbound mappings and writers
 (X12 850/830, EDIFACT ORDERS/DELFOR, UBL Order/Forecast/ExceptionNotification)
 and stores both, status ``ready``. Sending them is the outbound flow's work:
 :func:`hand_over` is the one call it makes, in its own transaction, to take
-every ready document (canonical form, partner, rendering) and mark it taken.
+every ready document (canonical form, partner, rendering) and mark it taken;
+:func:`give_back` makes ready again what it could not send. The outbound flow
+(:mod:`gateway.pipeline.planned`) renders each again for the partner's profile
+and sends it through the outbound queue.
 The rendering's envelope carries the document's row id as control number and
 the time of production; the outbound flow allocates its own numbers when it
 renders for a partner's profile.
@@ -124,6 +127,14 @@ def hand_over(session: Session, limit: int | None = None) -> list[Outgoing]:
                         .where(_DOCUMENTS.c.id.in_([t.id for t in taken]))
                         .values(status=DocumentStatus.HANDED_OVER.value))
     return taken
+
+
+def give_back(session: Session, ids: list[int]) -> None:
+    """Documents handed over that the outbound flow could not send (no partner takes
+    them yet): ready again, in the caller's transaction, for the next hand-over."""
+    if ids:
+        session.execute(update(_DOCUMENTS).where(_DOCUMENTS.c.id.in_(ids))
+                        .values(status=DocumentStatus.READY.value))
 
 
 def party(role: PartyRole, row: Any | None, gln: str | None = None,

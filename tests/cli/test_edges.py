@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 import os
 import shutil
 import socket
@@ -276,19 +275,3 @@ def test_a_mistake_is_one_line_from_the_installed_command(places: dict[str, str]
         "in SQLite or PostgreSQL, not mysql; give sqlite:///PATH/FILE.db or "
         "postgresql://USER@HOST/DATABASE"]
 
-
-@pytest.mark.parametrize(("data", "why"), [
-    (b"", "no messages: The file is empty or holds only whitespace."),
-    (b"\x00\x9f\x12binary junk\xff", "no messages: The file is neither EDIFACT, X12 nor XML"),
-    (b"UNA:+.? '", "no messages: The file holds no interchange and no message"),
-])
-def test_ingest_says_why_a_file_gave_no_message(data: bytes, why: str, tmp_path: Path,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
-    """An empty file, binary junk or a bare UNA is not ``"messages": []`` without a
-    word: the line gives the reason, and the exit status says nothing was stored."""
-    path = tmp_path / "in.edi"
-    path.write_bytes(data)
-    assert main(["ingest", str(path), "--database", f"sqlite:///{tmp_path / 'g.db'}"]) == 1
-    line = json.loads(capsys.readouterr().out)
-    assert line["messages"] == []
-    assert line["reason"].startswith(why)

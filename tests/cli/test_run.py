@@ -3,8 +3,11 @@ database file of the test's own."""
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
+import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -91,3 +94,24 @@ def test_ingest_with_workers_prints_what_one_process_prints(
         main(["ingest", str(mailbag), "--workers", "0"])
     assert exit_.value.code == 2
     assert "at least 1" in capsys.readouterr().err
+
+
+def test_ingest_reads_standard_input_as_it_reads_a_file(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """`ingest -` stores what standard input holds, as for the same file by its path
+    (the sample's one order, stored), and the same bytes again by path are known as
+    the file already ingested; the temporary copy made of standard input is gone."""
+    sample = SAMPLES / "edifact" / "ORDERS_D96A.edi"
+    url = f"sqlite:///{tmp_path / 'gateway.db'}"
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(sample.read_bytes())))
+    assert main(["ingest", "-", "--database", url]) == 0
+    line = json.loads(capsys.readouterr().out)
+    assert line["path"] == "-" and not line["already_ingested"]
+    assert [m["status"] for m in line["messages"]] == ["stored"]
+    assert main(["ingest", str(sample), "--database", url]) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert again["already_ingested"]
+    assert [m["position"] for m in again["messages"]] == [1]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["gateway.db"]

@@ -20,6 +20,7 @@ from gateway.edi.ack import edifact as contrl
 from gateway.edi.ack import x12
 from gateway.edi.ack.plan import AckOptions, plan_interchange
 from gateway.edi.issues import Level
+from gateway.edi.jsonform import result_to_json
 from gateway.edi.report import inspect
 from gateway.edi.writer import write
 from gateway.mapping.convert import documents
@@ -317,3 +318,55 @@ def test_streamed_convert_to_json_prints_the_whole_read_documents(
     assert capsys.readouterr().out == expected
     if expected:
         assert code == (1 if failed else 0)
+
+
+# -- parse --json ---------------------------------------------------------------------------
+
+PARSE_SAMPLES = SAMPLE_FILES
+
+
+def _same_tree(path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    report = inspect(path.read_bytes(), level=Level.ENVELOPE)
+    expected = json_line(result_to_json(report.edi, str(path)) if report.edi is not None
+                         else report.to_json(str(path)))
+    code = main(["parse", "--json", str(path)])
+    assert capsys.readouterr().out == expected + "\n"
+    assert code == (0 if report.valid else 1)
+
+
+@pytest.mark.parametrize("path", PARSE_SAMPLES, ids=[p.name for p in PARSE_SAMPLES])
+def test_streamed_parse_json_is_the_whole_tree_json_for_every_sample(
+        path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """parse --json writes an EDI file's tree as it reads it, a message at a time;
+    the text and the exit code are, byte for byte, those of the tree read whole."""
+    _same_tree(path, capsys)
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("path", CORPUS_EDI, ids=[p.name for p in CORPUS_EDI])
+def test_streamed_parse_json_is_the_whole_tree_json_for_the_corpus(
+        path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The same over every EDIFACT and X12 file of the shared corpus."""
+    _same_tree(path, capsys)
+
+
+def test_streamed_parse_json_keeps_empty_groups_and_interchanges_in_place(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Envelopes that hold no message are written where they stand between those
+    that do: an interchange with an empty UNG group between two full ones, then an
+    interchange with no message at all, then a bare message; as the whole read."""
+    una = "UNA:+.? '"
+    unb = "UNB+UNOC:3+S:14+R:14+250101:1200+{ref}'"
+    msg = "UNH+{ref}+ORDERS:D:96A:UN'BGM+220+{ref}+9'UNT+3+{ref}'"
+    text = (una + unb.format(ref="A")
+            + "UNG+ORDERS+S+R+250101:1200+G1+UN+D:96A'" + msg.format(ref="1") + "UNE+1+G1'"
+            + "UNG+ORDERS+S+R+250101:1200+G2+UN+D:96A'UNE+0+G2'"
+            + "UNG+ORDERS+S+R+250101:1200+G3+UN+D:96A'" + msg.format(ref="2") + "UNE+1+G3'"
+            + "UNZ+3+A'\n" + unb.format(ref="B") + "UNZ+0+B'\n" + msg.format(ref="3") + "\n")
+    path = tmp_path / "envelopes.edi"
+    path.write_text(text, "ascii")
+    _same_tree(path, capsys)
+    main(["parse", "--json", str(path)])
+    tree = json.loads(capsys.readouterr().out)
+    assert [[len(g["messages"]) for g in ic["groups"]] for ic in tree["interchanges"]] == \
+        [[1, 0, 1], [], [1]]

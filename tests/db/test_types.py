@@ -69,6 +69,31 @@ def test_what_fits_passes(column_type: TypeEngine[Any], value: Any) -> None:
     assert misfit(column_type, value, "postgresql") is None
 
 
+@pytest.mark.parametrize(("column_type", "value"), [
+    (TEXT80, "x" * 81), (TEXT80, "a\x00b"), (TEXT80, "Wei\udce9bach"),
+    (String(), "y" * 100_000 + "\x00"), (Amount, Decimal("1E+400")),
+    (Amount, Decimal("100000000000000")), (Amount, Decimal("-100000000000000")),
+    (Amount, Decimal("NaN")), (Amount, Decimal("Infinity")), (Amount, float("inf")),
+    (Amount, 10**14), (Amount, -(10**14)), (Amount, Decimal("0.1234567")),
+    (Amount, Decimal("1234567890.123456")), (Integer(), 2**31), (Integer(), -(2**31) - 1),
+    (TEXT80, "x" * 80), (TEXT80, "Weißbach"), (Amount, Decimal("99999999999999.999999")),
+    (Amount, Decimal("123456789.123456")), (Amount, Decimal("12.5000000")),
+    (Amount, Decimal("0.000001")), (Amount, 10**14 - 1), (Integer(), 2**31 - 1),
+])
+@pytest.mark.parametrize("dialect", [sqlite.dialect(), postgresql.dialect()])
+def test_the_column_refuses_exactly_what_the_rule_refuses(
+        column_type: TypeEngine[Any], value: Any, dialect: Any) -> None:
+    """Storing tries a quick test before the full rule; the column refuses a value on
+    a dialect exactly when the rule does (NUMERIC(20,6): 14 digits before the point,
+    6 after; SQLite: 15 significant digits in all; values at the limits pass)."""
+    checked = Checked(column_type, "t.c")
+    if misfit(column_type, value, dialect.name) is None:
+        assert checked.process_bind_param(value, dialect) == value
+    else:
+        with pytest.raises(ValueDoesNotFit):
+            checked.process_bind_param(value, dialect)
+
+
 def test_sqlite_holds_fifteen_significant_digits() -> None:
     """SQLite keeps NUMERIC as REAL: a sixteenth significant digit would be changed
     there, so it does not fit there, though PostgreSQL holds it."""

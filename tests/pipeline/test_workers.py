@@ -170,11 +170,11 @@ def test_a_worker_that_dies_holding_the_turn_does_not_hang_the_ingest(
     committed stays, nothing after it is stored."""
     real = workers_module._Turn.pass_on
 
-    def die_holding_the_lock(turn: workers_module._Turn, index: int) -> None:
-        if index == 1:
+    def die_holding_the_lock(turn: workers_module._Turn, index: int, **options: Any) -> bool:
+        if index == 1:  # a forked worker's batch: the calling process stores the even ones
             turn.changed.acquire()
             os._exit(4)
-        real(turn, index)
+        return real(turn, index, **options)
 
     monkeypatch.setattr(workers_module._Turn, "pass_on", die_holding_the_lock)
     with pytest.raises(WorkerFailed, match="exit code 4"):
