@@ -10,7 +10,7 @@ stores these values. Each document carries ``type`` so a JSON form says what it 
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
@@ -169,19 +169,20 @@ class ReceiptLine(Model):
             return data
         received, accepted = data.get("received"), data.get("accepted")
         parts = [_amount(data.get(name)) for name in ("rejected", "damaged")]
-        aside = sum((p for p in parts if p is not None), Decimal(0))
+        aside = _exact_sum(*(p for p in parts if p is not None))
         if received is None and accepted is not None:
             amount = _amount(accepted)
             if amount is not None:
-                return {**data, "received": {"value": amount + aside,
+                return {**data, "received": {"value": _exact_sum(amount, aside),
                                              "unit": _unit(accepted)}}
         elif received is not None and accepted is None:
             amount = _amount(received)
             if amount is not None:
-                return {**data, "accepted": {"value": amount - aside, "unit": _unit(received)}}
+                return {**data, "accepted": {"value": _exact_sum(amount, aside.copy_negate()),
+                                             "unit": _unit(received)}}
         elif received is not None and accepted is not None:
             total, taken = _amount(received), _amount(accepted)
-            if total is not None and taken is not None and total != taken + aside:
+            if total is not None and taken is not None and total != _exact_sum(taken, aside):
                 raise ValueError(f"received {total} is not accepted {taken} plus "
                                  f"rejected and damaged {aside}")
         return data
@@ -203,6 +204,25 @@ class ReceiptAdvice(Model):
     order_numbers: tuple[str, ...] = ()
     parties: tuple[Party, ...] = ()
     lines: tuple[ReceiptLine, ...] = ()
+
+
+_EXACT_DIGITS = 200  # far beyond any quantity a column holds; keeps a hostile one cheap
+
+
+def _exact_sum(*values: Decimal) -> Decimal:
+    """The sum without rounding (the default context keeps 28 digits, so a received
+    quantity derived by rounding would not equal its parts when read back)."""
+    if not values:
+        return Decimal(0)
+    top = max(v.adjusted() for v in values)
+    bottom = min(int(v.as_tuple().exponent) for v in values)
+    digits = top - bottom + 2
+    if digits > _EXACT_DIGITS:
+        raise ValueError("received, accepted, rejected and damaged quantities span more "
+                         f"than {_EXACT_DIGITS} digits together: they cannot be added exactly")
+    with localcontext() as context:
+        context.prec = max(digits, 28)
+        return sum(values[1:], values[0])
 
 
 def _amount(quantity: Any) -> Decimal | None:

@@ -420,3 +420,22 @@ def test_utc_moments_in_json() -> None:
                              as_of=datetime(2025, 3, 10, 12, 0, tzinfo=UTC))
     assert '"as_of":"2025-03-10T12:00:00Z"' in report.model_dump_json()
     assert InventoryReport.model_validate_json(report.model_dump_json()) == report
+
+
+def test_receipt_quantities_derived_exactly_whatever_their_digits() -> None:
+    """Rule: accepted = received - rejected - damaged exactly (no 28-digit rounding), so
+    a receipt line read back from its JSON is the same line, not a disagreement."""
+    line = ReceiptLine(line_number="1", item=ITEM,
+                       received=Quantity(value=Decimal("123456789012345678901234567890.5")),
+                       damaged=Quantity(value=Decimal("0.0001")))
+    assert line.accepted is not None
+    assert line.accepted.value == Decimal("123456789012345678901234567890.4999")
+    assert ReceiptLine.model_validate_json(line.model_dump_json()) == line
+
+
+def test_receipt_quantities_too_far_apart_are_refused() -> None:
+    """Rule: quantities whose exact sum would need hundreds of digits are a validation
+    error, not a huge computation."""
+    with pytest.raises(ValidationError, match="cannot be added exactly"):
+        ReceiptLine(line_number="1", item=ITEM, received=Quantity(value=Decimal("1E+300")),
+                    damaged=Quantity(value=Decimal("1E-300")))
