@@ -5,7 +5,7 @@ object of tag -> count (``{"FOB": 1, "PO4": 3}``), recorded with the message so
 that what a partner sent and the gateway did not take is visible, not silent.
 Empty for a message whose mapping read everything; none where nothing was mapped.
 
-Revision ID: 0007
+Revision ID: 0010
 Revises: 0009
 Create Date: 2026-12-08 00:00:00
 """
@@ -17,7 +17,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007"
+revision: str = "0010"
 down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
