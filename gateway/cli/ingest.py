@@ -19,6 +19,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ from gateway.cli.inputs import (
     open_input,
     reason,
 )
-from gateway.cli.jsonlines import json_line, write_json_line
+from gateway.cli.jsonlines import Later, json_line, write_json_line
 from gateway.cli.partners import add_partners_option, overlays_for
 
 
@@ -86,7 +87,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                 # built whole in memory.
                 write_json_line(sys.stdout, {
                     "path": path, "already_ingested": run.already,
-                    "messages": _counted(run.outcomes, ok, seen)})
+                    "messages": _counted(run.outcomes, ok, seen),
+                    "reason": Later(partial(_why_none, run, seen))})
         except (OSError, InputTooLarge) as err:
             print(json_line({"path": path, "error": f"cannot read: {reason(err)}"}))
             worst = 2
@@ -95,6 +97,17 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             worst = max(worst, 1)
     engine.dispose()
     return worst
+
+
+def _why_none(run: Any, seen: Counter[bool]) -> str | None:
+    """Why a file gave no message at all (known once its messages are read); None
+    where it gave some, or was ingested before."""
+    if seen.total() or run.already:
+        return None
+    found = [i for i in run.issues if i.severity.value == "error"] or list(run.issues)
+    if found:
+        return f"no messages: {found[0].message}"
+    return "no messages: the file holds no EDIFACT, X12 or XML message"
 
 
 def _counted(outcomes: Iterator[Any], ok: set[Any], seen: Counter[bool]

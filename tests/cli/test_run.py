@@ -115,3 +115,21 @@ def test_ingest_reads_standard_input_as_it_reads_a_file(
     assert again["already_ingested"]
     assert [m["position"] for m in again["messages"]] == [1]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["gateway.db"]
+
+
+@pytest.mark.parametrize(("content", "why"), [
+    (b"", "no messages: The file is empty or holds only whitespace."),
+    (b"\x89\x00\xffjunk\x01\x02", "no messages: The file is neither EDIFACT, X12 nor XML"),
+])
+def test_ingest_of_a_file_without_messages_says_why(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes, why: str) -> None:
+    """Rule: a file that yields no message is a failure (exit 1) whose line says why,
+    not a bare empty list; a file with messages has no reason."""
+    junk = tmp_path / "junk.edi"
+    junk.write_bytes(content)
+    url = f"sqlite:///{tmp_path / 'gateway.db'}"
+    assert main(["ingest", str(junk), "--database", url]) == 1
+    line = json.loads(capsys.readouterr().out)
+    assert line["messages"] == [] and line["reason"].startswith(why)
+    assert main(["ingest", str(SAMPLES / "x12" / "850_004010.x12"), "--database", url]) == 0
+    assert json.loads(capsys.readouterr().out)["reason"] is None
