@@ -149,12 +149,18 @@ def _convert(source: Limited, mappings: Mappings, args: argparse.Namespace) -> i
         return 1
     if stream:
         return 1 if failed else 0
+    from gateway.mapping.templates import noting_cuts
+
     try:
-        outputs = _render(docs, args, mappings)
+        with noting_cuts() as cuts:
+            outputs = _render(docs, args, mappings)
     except UsageError as err:
         print(f"edi-gateway convert: {err}", file=sys.stderr)
         return 2
     _write(outputs, args)
+    for cut in cuts:  # written all the same; the exit status says it is not whole
+        failed = True
+        print(f"edi-gateway convert: not carried whole: {cut}", file=sys.stderr)
     if args.target in ("edifact", "x12"):
         # Written all the same, to be looked at; the exit status says it must not go out.
         for issue in (i for out in outputs for i in written_issues(out)):

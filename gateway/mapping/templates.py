@@ -10,7 +10,9 @@ unknown one is refused when the mapping loads. Pure.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -33,6 +35,36 @@ FILTERS = frozenset({"date", "decimal", "implied", "codes", "default", "upper", 
 
 class TemplateError(ValueError):
     """A template that cannot compile; the loader names the file and field."""
+
+
+# Values a ``max`` filter cut to fit, while a caller listens (see :func:`noting_cuts`).
+_CUTS: ContextVar[list[str] | None] = ContextVar("template_cuts", default=None)
+
+
+@contextmanager
+def noting_cuts() -> Iterator[list[str]]:
+    """Collect, while rendering inside the block, every value a ``max:N`` filter had
+    to cut to N characters (one line each), so a writer can say what it did not
+    carry whole instead of cutting in silence."""
+    cuts: list[str] = []
+    token = _CUTS.set(cuts)
+    try:
+        yield cuts
+    finally:
+        _CUTS.reset(token)
+
+
+def _cut(value: Any, size: int) -> Any:
+    if value in (None, ""):
+        return None
+    text = str(value)
+    if len(text) <= size:
+        return text
+    cuts = _CUTS.get()
+    if cuts is not None:
+        cuts.append(f"{text!r} is longer than the {size} characters its place holds: "
+                    f"written as {text[:size]!r}")
+    return text[:size]
 
 
 @dataclass(slots=True)
@@ -143,7 +175,7 @@ def _filter(name: str, arg: str | None, codelists: dict[str, CodeList]) -> Filte
         return lambda v: fallback if v in (None, "") else v
     if name == "max":
         size = _count_arg(name, arg or "35")
-        return lambda v: str(v)[:size] if v not in (None, "") else None
+        return lambda v: _cut(v, size)
     if name in ("fits", "longer"):
         # A value for an element only when it fits (a code where the standard has a
         # code of at most N characters), or only when it does not (text for the

@@ -240,3 +240,21 @@ def test_write_missing_json_file_exits_2(
     """write of a JSON file that cannot be read exits 2 with a message."""
     assert main(["write", str(tmp_path / "absent.json")]) == EXIT_USAGE
     assert "cannot read" in capsys.readouterr().err
+
+
+def test_convert_says_what_it_could_not_carry_whole(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Rule: a value the target cannot hold whole (an X12 description of 58 characters
+    into EDIFACT IMD 7008, an..35) is written cut, named whole on stderr, and the exit
+    status says the conversion is not whole."""
+    sample = Path(__file__).parents[2] / "samples" / "x12" / "850_004010.x12"
+    long = "INSULATED LUNCH BOX 1.2L WITH TWO REMOVABLE OVAL MINI TRAYS"
+    source = tmp_path / "long.x12"
+    source.write_bytes(sample.read_bytes().replace(
+        b"PID*F****INSULATED LUNCH BOX 1.2L", b"PID*F****" + long.encode()))
+    assert main(["convert", str(source), "--to", "edifact"]) == EXIT_INVALID
+    captured = capsys.readouterr()
+    assert "IMD+F++:::INSULATED LUNCH BOX 1.2L WITH TWO R'" in captured.out
+    assert (f"not carried whole: {long!r} is longer than the 35 characters its place "
+            "holds") in captured.err
+    assert main(["convert", str(sample), "--to", "edifact"]) == EXIT_OK

@@ -11,7 +11,14 @@ from typing import Any
 import pytest
 
 from gateway.documents.common import PartyRole
-from gateway.mapping.templates import FILTERS, Condition, Frame, Template, TemplateError
+from gateway.mapping.templates import (
+    FILTERS,
+    Condition,
+    Frame,
+    Template,
+    TemplateError,
+    noting_cuts,
+)
 from gateway.mapping.values import CodeList
 
 CODES = {"roles": CodeList.of("roles", {"BY": "buyer", "DP": "ship_to", "ST": "ship_to"})}
@@ -295,3 +302,16 @@ def test_hash_total_keeps_the_rightmost_ten_digits() -> None:
                      {"q": Decimal("73")}]}
     # 99999999999 + 125 + 73 = 100000000197 -> rightmost ten digits 0000000197 -> 197
     assert render("{lines|hash:q}", Frame([doc], 1)) == "197"
+
+
+def test_a_value_cut_to_fit_is_noted_while_someone_listens() -> None:
+    """Rule: `max:N` cuts a longer value to N characters and, inside `noting_cuts`,
+    says so with the whole value; a value that fits, or no listener, notes nothing."""
+    template = Template("{number|max:5}", CODES)
+    long, short = Frame([{"number": "ABCDEFGH"}], 1), Frame([{"number": "ABC"}], 1)
+    with noting_cuts() as cuts:
+        assert template.render(long)[0] == "ABCDE"
+        assert template.render(short)[0] == "ABC"
+    assert cuts == ["'ABCDEFGH' is longer than the 5 characters its place holds: "
+                    "written as 'ABCDE'"]
+    assert template.render(long)[0] == "ABCDE"  # no listener: nothing noted, no error
